@@ -1,0 +1,86 @@
+import { resolve } from 'node:path';
+import {
+  buildFlags,
+  ConfigError,
+  createRunContext,
+  FlagError,
+  parseFlags,
+  pipe,
+  renderFlagHelp,
+  resolveConfig,
+  type CliIO,
+  type Command,
+} from '@tfpairs/core';
+import { generateStage, mutateStage, repairStage } from '@tfpairs/generate';
+import { dedupStage, ingestInputs } from '@tfpairs/ingest';
+import { normaliseStage } from '@tfpairs/normalise';
+import { writeReport } from '@tfpairs/report';
+import { sandboxStage } from '@tfpairs/sandbox';
+import { scrubStage } from '@tfpairs/scrub';
+import { splitStage } from '@tfpairs/split';
+import { goldGateStage, verifyStage } from '@tfpairs/verify';
+import { writeOutputs } from '@tfpairs/write';
+
+export const BUILD_HELP = `Usage: tfpairs build --input PATH [--input PATH]... --out DIR [flags]
+
+Reads prompts + gold Terraform (IaC-Eval CSV, JSONL, or a folder of tasks), drafts or reads candidate
+answers, normalises (terraform fmt, no comments), scrubs credentials, verifies, splits by prompt hash and
+writes tf-gen/, dpo/, dpo-postedit/, tf-mutn/, records.jsonl, audit.jsonl and manifest.json into DIR.
+Flags take one or two dashes. Every flag maps onto the JSON config (--config FILE); flags win.
+Exit status: 0 when the run completed (drops are data), 1 on unusable arguments or config.
+
+Flags:
+${renderFlagHelp(buildFlags)}
+`;
+
+export const buildCommand: Command = async (argv, io: CliIO) => {
+  let config;
+  try {
+    const { values, positionals } = parseFlags(argv, buildFlags);
+    if (values.help) {
+      io.stdout.write(BUILD_HELP);
+      return 0;
+    }
+    if (positionals.length) throw new FlagError(`unexpected argument "${positionals[0]}" (inputs are given with --input)`);
+    config = resolveConfig(values);
+    if (config.inputs.length === 0) throw new ConfigError('no input: give at least one --input PATH');
+    if (!config.out) throw new ConfigError('no output folder: give --out DIR');
+  } catch (e) {
+    if (e instanceof FlagError || e instanceof ConfigError) {
+      io.stderr.write(`tfpairs build: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const outDir = resolve(io.cwd, config.out!);
+  const ctx = createRunContext(
+    { ...config, inputs: config.inputs.map((p) => resolve(io.cwd, p)), out: outDir },
+    (message) => io.stderr.write(`${message}\n`),
+  );
+  const stream = pipe(
+    ingestInputs(ctx),
+    dedupStage(ctx),
+    generateStage(ctx),
+    normaliseStage(ctx),
+    scrubStage(ctx),
+    verifyStage(ctx),
+    sandboxStage(ctx),
+    repairStage(ctx),
+    goldGateStage(ctx),
+    mutateStage(ctx),
+    splitStage(ctx),
+  );
+  const manifest = await writeOutputs(stream, ctx, outDir);
+  const c = manifest.counts;
+  io.stderr.write(
+    `tfpairs build: ${c.input} input records, ${c.kept} kept (train ${c.splits.train}, val ${c.splits.val}, test ${c.splits.test}), ${c.dropped} dropped -> ${outDir}\n`,
+  );
+  const top = Object.entries(c.dropCodes).sort((a, b) => b[1] - a[1]).slice(0, 5);
+  if (top.length) io.stderr.write(`  top drop codes: ${top.map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+  for (const w of ctx.warnings) io.stderr.write(`  warning: ${w.summary}${w.detail ? `: ${w.detail}` : ''}\n`);
+  if (config.report.html) {
+    const report = await writeReport(outDir);
+    if (report) io.stderr.write(`  report: ${report}\n`);
+  }
+  return 0;
+};

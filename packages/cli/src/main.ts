@@ -1,0 +1,49 @@
+import { processIO, TFPAIRS_VERSION, type CliIO, type Command } from '@tfpairs/core';
+import { fmtCommand } from '@tfpairs/normalise/cli';
+import { auditCommand, compareCommand, reportCommand } from '@tfpairs/report/cli';
+import { fidelityCommand } from '@tfpairs/sandbox/cli';
+import { scrubCommand } from '@tfpairs/scrub/cli';
+import { validateCommand } from '@tfpairs/verify/cli';
+import { buildCommand } from './build';
+
+const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  build: { run: buildCommand, summary: 'ingest, normalise, scrub, verify, split and write DPO / TF-Gen / TF-Mutn corpora' },
+  fmt: { run: fmtCommand, summary: 'format Terraform exactly as `terraform fmt` (same flags and exit codes)' },
+  validate: { run: validateCommand, summary: 'embedded `terraform validate` (same flags, JSON shape and exit codes)' },
+  scrub: { run: scrubCommand, summary: 'replace credentials in Terraform by placeholders' },
+  audit: { run: auditCommand, summary: 'why records were dropped or flagged, from a build output folder' },
+  report: { run: reportCommand, summary: 'write a self-contained HTML report of a build output folder' },
+  compare: { run: compareCommand, summary: 'compare two build outputs (baselines of two models)' },
+  fidelity: { run: fidelityCommand, summary: 'embedded verifier vs real terraform in a Docker sandbox' },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length)) + 2;
+  return [
+    `Usage: tfpairs <command> [flags]   (tfpairs ${TFPAIRS_VERSION})`,
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`),
+    '',
+    'Run `tfpairs <command> -help` for the flags of a command.',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '-h' || name === '-help' || name === '--help' || name === 'help') {
+    io.stdout.write(usage());
+    return name ? 0 : 1;
+  }
+  if (name === '-version' || name === '--version' || name === 'version') {
+    io.stdout.write(`tfpairs ${TFPAIRS_VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`tfpairs: unknown command "${name}"\n\n${usage()}`);
+    return 1;
+  }
+  return command.run(rest, io);
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { FlagSpec } from '../flags';
+
+export const GenerateConfig = z.object({
+  /** model to draft baselines with; no model = no generation (recorded drafts only) */
+  model: z.string().optional(),
+  /** OpenAI-compatible base URL; defaults to OPENAI_BASE_URL, then the SDK default */
+  baseUrl: z.string().optional(),
+  temperature: z.number().min(0).max(2).default(0),
+  topP: z.number().min(0).max(1).optional(),
+  maxTokens: z.number().int().positive().default(2048),
+  seed: z.number().int().optional(),
+  /** requests in flight at once */
+  concurrency: z.number().int().positive().default(4),
+  maxRetries: z.number().int().min(0).default(5),
+  timeoutMs: z.number().int().positive().default(120_000),
+  /** content-addressed response cache; shareable between runs (default: OUT/cache) */
+  cacheDir: z.string().optional(),
+  /** use the Batch API (half price, hours of latency) */
+  batch: z.boolean().default(false),
+  batchPollMs: z.number().int().positive().default(30_000),
+  /** self-correction turns for failing gold/candidates; 0 disables repair */
+  repairTurns: z.number().int().min(0).default(2),
+  /** TF-Mutn samples to draw per verified configuration; 0 disables */
+  mutations: z.number().int().min(0).default(0),
+  /** file holding the prompt template (`{{prompt}}` placeholder); default is the bundled one */
+  templateFile: z.string().optional(),
+  /** USD per 1M tokens, for the cost estimate in manifest.json */
+  pricePerMInput: z.number().min(0).default(2.5),
+  pricePerMOutput: z.number().min(0).default(10),
+});
+
+export const generateFlags: FlagSpec[] = [
+  { name: 'model', type: 'string', path: 'generate.model', help: 'draft a baseline per prompt with this model (e.g. gpt-4o)', arg: 'NAME' },
+  { name: 'base-url', type: 'string', path: 'generate.baseUrl', help: 'OpenAI-compatible API base URL (env OPENAI_BASE_URL)', arg: 'URL' },
+  { name: 'temperature', type: 'number', path: 'generate.temperature', help: 'sampling temperature', default: '0' },
+  { name: 'max-tokens', type: 'number', path: 'generate.maxTokens', help: 'max completion tokens', default: '2048' },
+  { name: 'seed', type: 'number', path: 'generate.seed', help: 'sampling seed sent to the API' },
+  { name: 'concurrency', type: 'number', path: 'generate.concurrency', help: 'requests in flight', default: '4' },
+  { name: 'max-retries', type: 'number', path: 'generate.maxRetries', help: 'retries on 429/5xx/timeouts before auditing the record', default: '5' },
+  { name: 'timeout-ms', type: 'number', path: 'generate.timeoutMs', help: 'per-request timeout', default: '120000' },
+  { name: 'cache-dir', type: 'string', path: 'generate.cacheDir', help: 'response cache folder (default OUT/cache)', arg: 'DIR' },
+  { name: 'batch', type: 'boolean', path: 'generate.batch', help: 'use the OpenAI Batch API' },
+  { name: 'batch-poll-ms', type: 'number', path: 'generate.batchPollMs', help: 'batch status poll interval', default: '30000' },
+  { name: 'repair-turns', type: 'number', path: 'generate.repairTurns', help: 'self-correction turns for failing code', default: '2' },
+  { name: 'mutations', type: 'number', path: 'generate.mutations', help: 'TF-Mutn samples per verified configuration', default: '0' },
+  { name: 'template', type: 'string', path: 'generate.templateFile', help: 'prompt template file with {{prompt}}', arg: 'FILE' },
+];

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { setPath, type FlagSpec } from '../flags';
+import { GenerateConfig, generateFlags } from './generate';
+import { NormaliseConfig, normaliseFlags } from './normalise';
+import { ReportConfig, reportFlags } from './report';
+import { SandboxConfig, sandboxFlags } from './sandbox';
+import { ScrubConfig, scrubFlags } from './scrub';
+import { SplitConfig, splitFlags } from './split';
+import { VerifyConfig, verifyFlags } from './verify';
+
+export const DpoConfig = z.object({
+  /**
+   * which candidates become `rejected`: every candidate whose normalised code differs from the gold
+   * (`different`), or only those that fail verification (`invalid`)
+   */
+  rejected: z.enum(['different', 'invalid']).default('different'),
+});
+
+/** The one config schema of the whole pipeline. CLI flags and `--config FILE` (JSON) map onto it. */
+export const PipelineConfig = z.object({
+  inputs: z.array(z.string()).default([]),
+  out: z.string().optional(),
+  /** never make a network call (generation only from cache / recorded drafts) */
+  offline: z.boolean().default(false),
+  normalise: NormaliseConfig.default(NormaliseConfig.parse({})),
+  scrub: ScrubConfig.default(ScrubConfig.parse({})),
+  verify: VerifyConfig.default(VerifyConfig.parse({})),
+  generate: GenerateConfig.default(GenerateConfig.parse({})),
+  sandbox: SandboxConfig.default(SandboxConfig.parse({})),
+  split: SplitConfig.default(SplitConfig.parse({})),
+  dpo: DpoConfig.default(DpoConfig.parse({})),
+  report: ReportConfig.default(ReportConfig.parse({})),
+});
+export type PipelineConfig = z.infer<typeof PipelineConfig>;
+
+export const buildFlags: FlagSpec[] = [
+  { name: 'input', type: 'string[]', path: 'inputs', help: 'input: IaC-Eval .csv, .jsonl, or a folder of tasks', arg: 'PATH' },
+  { name: 'out', type: 'string', path: 'out', help: 'output folder', arg: 'DIR' },
+  { name: 'config', type: 'string', help: 'JSON config file (flags override it)', arg: 'FILE' },
+  { name: 'offline', type: 'boolean', path: 'offline', help: 'make no network call at all' },
+  { name: 'dpo-rejected', type: 'string', path: 'dpo.rejected', help: 'rejected drafts: different | invalid', default: 'different', arg: 'MODE' },
+  ...normaliseFlags,
+  ...scrubFlags,
+  ...verifyFlags,
+  ...generateFlags,
+  ...sandboxFlags,
+  ...splitFlags,
+  ...reportFlags,
+  { name: 'help', type: 'boolean', help: 'show this help' },
+];
+
+export class ConfigError extends Error {}
+
+function formatZodError(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ');
+}
+
+/** Reads a JSON config file (optional), overlays flag values, validates the whole with zod. */
+export function resolveConfig(flagValues: Record<string, unknown>, specs: readonly FlagSpec[] = buildFlags): PipelineConfig {
+  let base: Record<string, unknown> = {};
+  const file = flagValues.config as string | undefined;
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`cannot read config file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    try {
+      base = JSON.parse(text) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigError(`config file ${file} is not valid JSON: ${(e as Error).message}`);
+    }
+    if (!base || typeof base !== 'object' || Array.isArray(base)) throw new ConfigError(`config file ${file} must hold a JSON object`);
+  }
+  for (const spec of specs) {
+    if (!spec.path || !(spec.name in flagValues)) continue;
+    let value = flagValues[spec.name];
+    if (spec.invert) value = !value;
+    if (spec.type === 'string[]' && spec.path === 'inputs' && Array.isArray(base.inputs)) value = [...(base.inputs as string[]), ...(value as string[])];
+    setPath(base, spec.path, value);
+  }
+  return parseConfig(base, file ? `config file ${file}` : 'flags');
+}
+
+export function parseConfig(value: unknown, where = 'config'): PipelineConfig {
+  const parsed = PipelineConfig.safeParse(value);
+  if (!parsed.success) throw new ConfigError(`invalid ${where}: ${formatZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+export { GenerateConfig, NormaliseConfig, ReportConfig, SandboxConfig, ScrubConfig, SplitConfig, VerifyConfig };

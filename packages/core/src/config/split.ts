@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import type { FlagSpec } from '../flags';
+
+export const SplitConfig = z
+  .object({
+    /** shares of train/val/test; they must add up to 1 */
+    train: z.number().min(0).max(1).default(0.8),
+    val: z.number().min(0).max(1).default(0.1),
+    test: z.number().min(0).max(1).default(0.1),
+    /** mixed into the prompt hash: change it to draw a different (but again stable) split */
+    salt: z.string().default(''),
+  })
+  .refine((s) => Math.abs(s.train + s.val + s.test - 1) < 1e-9, { message: 'split shares train+val+test must add up to 1' });
+
+export const splitFlags: FlagSpec[] = [
+  { name: 'split-train', type: 'number', path: 'split.train', help: 'share of prompts in train', default: '0.8' },
+  { name: 'split-val', type: 'number', path: 'split.val', help: 'share of prompts in val', default: '0.1' },
+  { name: 'split-test', type: 'number', path: 'split.test', help: 'share of prompts in test', default: '0.1' },
+  { name: 'split-salt', type: 'string', path: 'split.salt', help: 'salt mixed into the prompt hash', arg: 'TEXT' },
+];

@@ -1,0 +1,77 @@
+import { createReadStream, createWriteStream, mkdirSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
+import ndjson from 'ndjson';
+
+export type NdjsonLine =
+  | { readonly line: number; readonly ok: true; readonly value: unknown }
+  | { readonly line: number; readonly ok: false; readonly error: string; readonly text: string };
+
+/**
+ * Reads a JSONL file line by line with 1-based line numbers. A line that is not JSON is reported, not
+ * thrown, so the caller can audit it and go on. Blank lines are skipped (they are not records).
+ */
+export async function* readNdjsonLines(path: string): AsyncIterable<NdjsonLine> {
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of rl) {
+    line += 1;
+    const body = line === 1 ? text.replace(/^\uFEFF/, '') : text;
+    if (body.trim() === '') continue;
+    try {
+      yield { line, ok: true, value: JSON.parse(body) };
+    } catch (e) {
+      yield { line, ok: false, error: (e as Error).message, text: body.slice(0, 200) };
+    }
+  }
+}
+
+/** Reads a whole JSONL file (for outputs tfpairs wrote itself). */
+export async function readNdjson<T = unknown>(path: string): Promise<T[]> {
+  const out: T[] = [];
+  for await (const l of readNdjsonLines(path)) {
+    if (!l.ok) throw new Error(`${path}:${l.line}: ${l.error}`);
+    out.push(l.value as T);
+  }
+  return out;
+}
+
+/** A JSONL writer on `ndjson.stringify`, with back-pressure and a promise that settles on close. */
+export class NdjsonWriter {
+  private readonly serializer: ReturnType<typeof ndjson.stringify>;
+  private readonly file: WriteStream;
+  private readonly done: Promise<void>;
+  count = 0;
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.file = createWriteStream(path, { encoding: 'utf8' });
+    this.serializer = ndjson.stringify();
+    this.serializer.pipe(this.file);
+    this.done = new Promise((resolve, reject) => {
+      this.file.on('finish', resolve);
+      this.file.on('error', reject);
+      this.serializer.on('error', reject);
+    });
+  }
+
+  async write(value: unknown): Promise<void> {
+    this.count += 1;
+    if (!this.serializer.write(value)) {
+      await new Promise<void>((resolve) => this.serializer.once('drain', resolve));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.serializer.end();
+    await this.done;
+  }
+}
+
+/** Writes a file so that a kill mid-write never leaves a truncated file behind. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
