@@ -54,11 +54,11 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
   }
   const outDir = resolve(io.cwd, config.out!);
   const ctx = createRunContext(
-    { ...config, inputs: config.inputs.map((p) => resolve(io.cwd, p)), out: outDir },
+    { ...config, out: outDir },
     (message) => io.stderr.write(`${message}\n`),
   );
   const stream = pipe(
-    ingestInputs(ctx),
+    ingestInputs(ctx, io.cwd),
     dedupStage(ctx),
     generateStage(ctx),
     normaliseStage(ctx),

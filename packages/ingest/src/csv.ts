@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { parse, CsvError } from 'csv-parse';
+import type { TaskRecord } from '@tfpairs/core';
+import { TaskInput, zodReason } from './schema';
+import { invalidCode } from './jsonl';
+import { rejectedInput, taskRecord } from './records';
+
+const META_COLUMNS: Record<string, string> = {
+  Resource: 'resource',
+  Difficulty: 'difficulty',
+  Intent: 'intent',
+  'Rego intent': 'rego_intent',
+};
+const DRAFT_COLUMN = /^LLM Output #(\d+)$/;
+/** IaC-Eval results columns that describe draft #N: kept in the candidate's `recorded` field. */
+const RECORDED_COLUMN = /^LLM (Plannable\?|Correct\?|Plan Phase Error|OPA match phase Error|Notes) #(\d+)$/;
+
+/** Counts newlines in `buf` from `from` to `to`, to turn csv-parse's byte offsets into line numbers. */
+function countNewlines(buf: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let i = buf.indexOf(10, from); i !== -1 && i < to; i = buf.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/**
+ * IaC-Eval CSV (RFC 4180 through csv-parse): `Prompt`, `Reference output`, optional metadata columns,
+ * and in results files recorded drafts `LLM Output #N` with their verdict columns.
+ * Each row's source line is the physical line where the row begins.
+ */
+export async function* readIacEvalCsv(path: string, displayPath = path): AsyncIterable<TaskRecord> {
+  const buf = await readFile(path);
+  const parser = Readable.from([buf]).pipe(
+    parse({ info: true, bom: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }),
+  );
+  const skipped: { line: number; error: CsvError }[] = [];
+  parser.on('skip', (error: CsvError) => skipped.push({ line: Number((error as { lines?: number }).lines ?? 0), error }));
+
+  let header: string[] | null = null;
+  let offset = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0; // where the next row's region starts
+  let line = 1; // line number at `offset`
+  const flushSkipped = function* () {
+    for (const s of skipped.splice(0)) {
+      yield rejectedInput({ path: displayPath, line: s.line }, 'iac-eval-csv', 'csv-syntax', 'Malformed CSV', `${s.error.code}: ${s.error.message}`);
+    }
+  };
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
+    yield* flushSkipped();
+    // skip the blank lines csv-parse skipped before this row, to find the row's own first line
+    let start = offset;
+    while (buf[start] === 0x0d || buf[start] === 0x0a) start++;
+    const rowLine = line + countNewlines(buf, offset, start);
+    line += countNewlines(buf, offset, info.bytes);
+    offset = info.bytes;
+    const source = { path: displayPath, line: rowLine };
+
+    if (!header) {
+      header = record.map((h) => h.trim());
+      continue;
+    }
+    if (!header.includes('Prompt') || !header.includes('Reference output')) {
+      const missing = ['Prompt', 'Reference output'].filter((c) => !header!.includes(c));
+      yield rejectedInput(source, 'iac-eval-csv', 'csv-missing-column', 'CSV header lacks a required column', `missing column(s) ${missing.join(', ')} in header [${header.join(', ')}]`);
+      continue;
+    }
+    if (record.length !== header.length) {
+      yield rejectedInput(source, 'iac-eval-csv', 'csv-column-count', 'Row has the wrong number of fields', `expected ${header.length} fields as in the header, found ${record.length}`);
+      continue;
+    }
+    const row = Object.fromEntries(header.map((h, i) => [h, record[i] ?? '']));
+    const meta: Record<string, string> = {};
+    for (const [column, key] of Object.entries(META_COLUMNS)) if (row[column]) meta[key] = row[column]!;
+    const drafts: { n: number; text: string; recorded: Record<string, string> }[] = [];
+    for (const column of header) {
+      const m = DRAFT_COLUMN.exec(column);
+      if (!m || !row[column]?.trim()) continue;
+      const recorded: Record<string, string> = {};
+      for (const c of header) {
+        const r = RECORDED_COLUMN.exec(c);
+        if (r && r[2] === m[1] && row[c]) recorded[r[1]!.replace(/\?$/, '').toLowerCase().replace(/ /g, '_')] = row[c]!;
+      }
+      drafts.push({ n: Number(m[1]), text: row[column]!, recorded });
+    }
+    drafts.sort((a, b) => a.n - b.n);
+    const task = TaskInput.safeParse({
+      prompt: row.Prompt,
+      gold: row['Reference output'],
+      drafts: drafts.map((d) => d.text),
+      recorded: drafts.map((d) => d.recorded),
+      meta,
+    });
+    if (!task.success) {
+      const reason = zodReason(task.error);
+      yield rejectedInput(source, 'iac-eval-csv', invalidCode(reason), 'Invalid task', reason.replace(/\bgold\b/g, 'Reference output').replace(/\bprompt\b/g, 'Prompt'), row.Prompt ?? '');
+      continue;
+    }
+    yield taskRecord(task.data, source, 'iac-eval-csv');
+  }
+  yield* flushSkipped();
+}
