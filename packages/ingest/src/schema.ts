@@ -18,7 +18,7 @@ export type TaskInput = z.infer<typeof TaskInput>;
 export const JsonlTask = z
   .object(
     {
-      prompt: z.unknown(),
+      prompt: z.unknown().optional(),
       gold: z.unknown().optional(),
       reference: z.unknown().optional(),
       completion: z.unknown().optional(),

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { FlagError, parseFlags, type FlagSpec } from './flags';
+import { ConfigError, resolveConfig } from './config';
+
+const specs: FlagSpec[] = [
+  { name: 'check', type: 'boolean', help: '' },
+  { name: 'write', type: 'boolean', help: '' },
+  { name: 'input', type: 'string[]', help: '' },
+  { name: 'turns', type: 'number', help: '' },
+  { name: 'out', type: 'string', help: '' },
+];
+
+describe('parseFlags (Go flag package semantics, as terraform)', () => {
+  it('accepts one and two dashes, =value and separate values', () => {
+    const { values, positionals } = parseFlags(['-check', '--write=false', '-input', 'a', '--input=b', '-turns', '3', '--out', 'o', 'x.tf'], specs);
+    expect(values).toEqual({ check: true, write: false, input: ['a', 'b'], turns: 3, out: 'o' });
+    expect(positionals).toEqual(['x.tf']);
+  });
+  it('keeps `-` as a positional and stops at `--`', () => {
+    expect(parseFlags(['-', '--', '-check'], specs).positionals).toEqual(['-', '-check']);
+  });
+  it('rejects unknown flags, bad booleans, bad numbers, missing values', () => {
+    expect(() => parseFlags(['-nope'], specs)).toThrow(FlagError);
+    expect(() => parseFlags(['-check=maybe'], specs)).toThrow(/invalid boolean/);
+    expect(() => parseFlags(['-turns', 'x'], specs)).toThrow(/not a number/);
+    expect(() => parseFlags(['-out'], specs)).toThrow(/needs an argument/);
+  });
+});
+
+describe('resolveConfig', () => {
+  it('maps build flags onto the one config schema, inverted flags included', () => {
+    const c = resolveConfig({ input: ['a.csv'], out: 'o', 'no-scrub': true, 'repair-turns': 0, 'split-train': 0.7, 'split-val': 0.2 });
+    expect(c.inputs).toEqual(['a.csv']);
+    expect(c.scrub.enabled).toBe(false);
+    expect(c.generate.repairTurns).toBe(0);
+    expect(c.split).toMatchObject({ train: 0.7, val: 0.2, test: 0.1 });
+  });
+  it('says what is wrong with a bad config in one line', () => {
+    expect(() => resolveConfig({ 'split-train': 0.9 })).toThrow(ConfigError);
+    expect(() => resolveConfig({ 'split-train': 0.9 })).toThrow(/add up to 1/);
+    expect(() => resolveConfig({ config: '/nonexistent/tfpairs.json' })).toThrow(/cannot read config file/);
+  });
+});

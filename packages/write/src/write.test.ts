@@ -1,0 +1,109 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  createRunContext,
+  deepFreeze,
+  dropRecord,
+  finding,
+  fromArray,
+  newArtifact,
+  parseConfig,
+  readNdjson,
+  updateArtifact,
+  updateRecord,
+  type TaskRecord,
+} from '@tfpairs/core';
+import { taskRecord } from '@tfpairs/ingest';
+import { AccountingError, writeOutputs } from './index';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'tfpairs-write-'));
+const src = (line: number) => ({ path: 'in.jsonl', line });
+
+function kept(prompt: string, gold: string, drafts: string[], split: 'train' | 'val' | 'test', line: number): TaskRecord {
+  const r = taskRecord({ prompt, gold, drafts, meta: {}, recorded: [] }, src(line), 'jsonl');
+  return updateRecord(r, {
+    split,
+    gold: updateArtifact(r.gold!, { verdict: 'valid' }),
+    candidates: r.candidates.map((c) => updateArtifact(c, { verdict: 'invalid', diagnostics: [{ severity: 'error', summary: 'Unsupported argument', detail: '' }] })),
+  });
+}
+
+describe('writeOutputs', () => {
+  it('writes TRL-shaped corpora and an audit where every input is kept xor dropped', async () => {
+    const out = tmp();
+    const a = kept('make a bucket', 'resource "aws_s3_bucket" "b" {}\n', ['resource "aws_s3_bucket" "b" {\n  acl = 1\n}\n', 'resource "aws_s3_bucket" "b" {}\n'], 'train', 1);
+    const b = kept('make a vpc', 'resource "aws_vpc" "v" {}\n', [], 'test', 2);
+    const c = dropRecord(
+      taskRecord({ prompt: 'bad', gold: 'x {', drafts: [], meta: {}, recorded: [] }, src(3), 'jsonl'),
+      finding('verify', 'hcl-syntax', { severity: 'error', summary: 'Unclosed configuration block', detail: '' }, 'gold'),
+    );
+    const ctx = createRunContext(parseConfig({}));
+    const manifest = await writeOutputs(fromArray([a, b, c]), ctx, out);
+
+    expect(manifest.counts).toMatchObject({ input: 3, kept: 2, dropped: 1, splits: { train: 1, val: 0, test: 1 }, dropCodes: { 'hcl-syntax': 1 } });
+    const tfGen = [...(await readNdjson<any>(join(out, 'tf-gen/train.jsonl'))), ...(await readNdjson<any>(join(out, 'tf-gen/test.jsonl')))];
+    expect(tfGen.map((l) => Object.keys(l).sort())).toEqual([['completion', 'id', 'meta', 'prompt', 'source'], ['completion', 'id', 'meta', 'prompt', 'source']]);
+    expect(tfGen.every((l) => typeof l.prompt === 'string' && typeof l.completion === 'string')).toBe(true);
+    expect(tfGen[0].source).toEqual({ path: 'in.jsonl', line: 1 });
+
+    const dpo = await readNdjson<any>(join(out, 'dpo/train.jsonl'));
+    // the draft identical to gold is not a rejected sample
+    expect(dpo).toHaveLength(1);
+    expect(Object.keys(dpo[0]).sort()).toEqual(['chosen', 'id', 'meta', 'prompt', 'rejected']);
+    expect(dpo[0].chosen).toBe(a.gold!.code);
+    expect(dpo[0].rejected).toContain('acl');
+    expect(dpo[0].meta).toMatchObject({ record_id: a.id, chosen_verdict: 'valid', rejected_verdict: 'invalid', rejected_errors: ['Unsupported argument'] });
+
+    const audit = await readNdjson<any>(join(out, 'audit.jsonl'));
+    // b has no candidate: kept, with a warning; c dropped exactly once
+    expect(audit.filter((l) => l.id === b.id)).toEqual([expect.objectContaining({ code: 'no-candidate', dropped: false, severity: 'warning' })]);
+    expect(audit.filter((l) => l.dropped)).toEqual([expect.objectContaining({ id: c.id, stage: 'verify', code: 'hcl-syntax', source: { path: 'in.jsonl', line: 3 } })]);
+
+    // the invariant, read back from disk: kept ids (tf-gen) and dropped ids (audit) partition the input
+    const keptIds = new Set(tfGen.map((l) => l.id));
+    const droppedIds = new Set(audit.filter((l) => l.dropped).map((l) => l.id));
+    expect([...keptIds].filter((id) => droppedIds.has(id))).toEqual([]);
+    expect(keptIds.size + droppedIds.size).toBe(manifest.counts.input);
+    expect((await readNdjson(join(out, 'records.jsonl'))).length).toBe(3);
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).counts.input).toBe(3);
+    for (const corpus of ['tf-gen', 'dpo', 'dpo-postedit', 'tf-mutn']) for (const s of ['train', 'val', 'test']) expect(existsSync(join(out, corpus, `${s}.jsonl`))).toBe(true);
+  });
+
+  it('refuses a record that is both kept and dropped, or kept twice', async () => {
+    const a = kept('p', 'a = 1\n', [], 'train', 1);
+    const both = deepFreeze({ ...a, findings: [finding('x', 'y', { severity: 'error', summary: 's', detail: '' }, 'record', true)] });
+    await expect(writeOutputs(fromArray([both]), createRunContext(parseConfig({})), tmp())).rejects.toThrow(AccountingError);
+    await expect(writeOutputs(fromArray([a, a]), createRunContext(parseConfig({})), tmp())).rejects.toThrow(/kept twice/);
+    const neither = deepFreeze({ ...a, status: 'dropped' as const });
+    await expect(writeOutputs(fromArray([neither]), createRunContext(parseConfig({})), tmp())).rejects.toThrow(/0 drop findings/);
+  });
+
+  it('writes post-edit pairs from repaired drafts and TF-Mutn lines from verified mutations', async () => {
+    const a = kept('make a bucket', 'resource "aws_s3_bucket" "b" {}\n', ['resource "aws_s3_bucket" "b" {\n  acl = 1\n}\n'], 'val', 1);
+    const draft = a.candidates[0]!;
+    const repaired = newArtifact('c-rep', 'repaired', 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n', {
+      verdict: 'valid',
+      repairedFrom: draft.id,
+      generation: { model: 'gpt-4o' },
+      trajectory: [{ messages: [], answer: '...', code: 'x', diagnostics: [] }],
+    });
+    const expected = newArtifact('m-1', 'generated', 'resource "aws_s3_bucket" "b" {\n  bucket = "y"\n}\n', { verdict: 'valid' });
+    const record = updateRecord(a, {
+      candidates: [...a.candidates, repaired],
+      mutations: [{ id: 'm1', utterance: 'Rename the bucket to y', initial: a.gold!.code!, expected }],
+    });
+    const out = tmp();
+    const manifest = await writeOutputs(fromArray([record]), createRunContext(parseConfig({})), out);
+    const post = await readNdjson<any>(join(out, 'dpo-postedit/val.jsonl'));
+    expect(post).toHaveLength(1);
+    expect(post[0].prompt).toContain('Unsupported argument');
+    expect(post[0].prompt).toContain('acl = 1');
+    expect(post[0]).toMatchObject({ chosen: repaired.code, rejected: draft.code });
+    const mutn = await readNdjson<any>(join(out, 'tf-mutn/val.jsonl'));
+    expect(mutn[0]).toMatchObject({ utterance: 'Rename the bucket to y', completion: expected.code, expected: expected.code, initial: a.gold!.code });
+    expect(mutn[0].prompt).toContain('Rename the bucket to y');
+    expect(manifest.counts.corpora).toMatchObject({ 'dpo-postedit': { val: 1 }, 'tf-mutn': { val: 1 }, dpo: { val: 1 } });
+  });
+});
