@@ -1,6 +1,6 @@
 import { lintSource } from '@secretlint/core';
 import { creator as recommendPreset } from '@secretlint/secretlint-rule-preset-recommend';
-import type { SecretLintCoreConfig } from '@secretlint/types';
+import type { SecretLintCoreConfig, SecretLintCoreConfigRulePreset } from '@secretlint/types';
 import { isObviouslyFake, looksSecret, refineKind, sensitiveKind, type SecretKind } from './rules';
 
 /** One place a secret sits: offsets into the scanned text, the rule that found it, its kind. */
@@ -17,7 +17,7 @@ const SECRETLINT_CONFIG: SecretLintCoreConfig = {
   rules: [
     {
       id: '@secretlint/secretlint-rule-preset-recommend',
-      rule: recommendPreset as SecretLintCoreConfig['rules'][number]['rule'],
+      rule: recommendPreset as SecretLintCoreConfigRulePreset['rule'],
       rules: [
         {
           id: '@secretlint/secretlint-rule-aws',
@@ -26,7 +26,7 @@ const SECRETLINT_CONFIG: SecretLintCoreConfig = {
           allowMessageIds: ['AWSAccountID'],
         },
       ],
-    },
+    } satisfies SecretLintCoreConfigRulePreset,
   ],
 };
 

@@ -1,6 +1,147 @@
-import { passThrough, type StageFactory } from '@tfpairs/core';
+import { parse } from '@cdktf/hcl2json';
+import {
+  addFindings,
+  countMetric,
+  diagnostic,
+  dropRecord,
+  finding,
+  mapKept,
+  passThrough,
+  reviseArtifact,
+  updateArtifact,
+  updateRecord,
+  type Artifact,
+  type Finding,
+  type RunContext,
+  type StageFactory,
+  type Subject,
+  type TaskRecord,
+} from '@tfpairs/core';
+import { replaceKnownSecrets, scrubText, type ScrubFinding, type ScrubOptions } from './scrub';
 
-export const SCRUB_VERSION = '0.0.0';
+export const SCRUB_VERSION = '1.0.0';
+const STAGE = 'scrub';
 
-/** PLACEHOLDER (issue 6): replace credentials by placeholders that keep HCL valid. */
-export const scrubStage: StageFactory = () => passThrough;
+async function parses(text: string): Promise<boolean> {
+  try {
+    await parse('main.tf', text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Scrubs one record. The secret -> placeholder map is shared by the whole record (prompt, gold,
+ * candidates, their raw text and revisions), so a DPO pair never differs only by placeholder numbering.
+ * The map lives only for this call; nothing stores a secret.
+ */
+class RecordScrubber {
+  readonly placeholders = new Map<string, string>();
+  readonly findings: Finding[] = [];
+
+  constructor(private readonly ctx: RunContext) {}
+
+  /** Scrubs `text`; hcl falls back to prose (patterns only) if the tree cannot be built. */
+  async scrub(text: string, opts: ScrubOptions, subject: Subject, where: string): Promise<string> {
+    let result;
+    try {
+      result = await scrubText(text, { ...opts, placeholders: this.placeholders });
+    } catch (e) {
+      if (opts.kind !== 'hcl') throw e;
+      this.findings.push(
+        finding(STAGE, 'scrub-fallback', diagnostic('warning', 'Credential scan fell back to patterns only', `the HCL tree of the ${where} could not be built (${(e as Error).message}); literal names were not used`), subject),
+      );
+      result = await scrubText(text, { ...opts, kind: 'prose', placeholders: this.placeholders });
+    }
+    for (const f of result.findings) this.record(f, subject, where);
+    return result.text;
+  }
+
+  private record(f: ScrubFinding, subject: Subject, where: string): void {
+    countMetric(this.ctx, `scrub.rule.${f.rule}`);
+    this.findings.push(
+      finding(
+        STAGE,
+        `secret-${f.rule}`,
+        diagnostic(
+          'warning',
+          `Credential replaced by ${f.placeholder}`,
+          `Rule ${f.rule} found a credential in the ${where}; it was replaced by the placeholder ${f.placeholder}. The original text is not kept in this record.`,
+          f.range,
+        ),
+        subject,
+      ),
+    );
+  }
+
+  /** Trails that must agree with the scrubbed code: known secrets first, then a scan of their own. */
+  async trail(text: string, kind: ScrubOptions['kind'], filename: string, subject: Subject, where: string): Promise<string> {
+    return this.scrub(replaceKnownSecrets(text, this.placeholders), { kind, filename }, subject, where);
+  }
+
+  async artifact(artifact: Artifact, subject: Subject): Promise<Artifact> {
+    const code = artifact.code === null ? null : await this.scrub(artifact.code, { kind: 'hcl', filename: 'main.tf' }, subject, 'code');
+    const raw = await this.trail(artifact.raw, artifact.origin === 'reference' ? 'hcl' : 'prose', 'raw', subject, 'raw text');
+    const revisions = [];
+    for (const revision of artifact.revisions) {
+      revisions.push({ ...revision, text: await this.trail(revision.text, 'hcl', `revision:${revision.stage}`, subject, `revision after ${revision.stage}`) });
+    }
+    const recorded = artifact.recorded
+      ? Object.fromEntries(Object.entries(artifact.recorded).map(([k, v]) => [k, replaceKnownSecrets(v, this.placeholders)]))
+      : undefined;
+    // a secret first seen in the raw text or a revision may also sit in the code
+    const finalCode = code === null ? null : replaceKnownSecrets(code, this.placeholders);
+    const trailsChanged =
+      raw !== artifact.raw ||
+      revisions.some((r, i) => r.text !== artifact.revisions[i]!.text) ||
+      (recorded && Object.entries(recorded).some(([k, v]) => artifact.recorded![k] !== v));
+    let next = trailsChanged ? updateArtifact(artifact, { raw, revisions, ...(recorded ? { recorded } : {}) }) : artifact;
+    if (finalCode !== artifact.code) {
+      next = reviseArtifact(next, STAGE, finalCode);
+      if (artifact.code !== null && finalCode !== null && (await parses(artifact.code)) && !(await parses(finalCode))) {
+        this.findings.push(
+          finding(STAGE, 'scrub-broke-hcl', diagnostic('warning', 'Scrubbed code no longer parses', 'the code parsed before credentials were replaced and does not after; the verifier will report why'), subject),
+        );
+      }
+    }
+    return next;
+  }
+}
+
+async function scrubRecord(record: TaskRecord, ctx: RunContext): Promise<TaskRecord> {
+  const scrubber = new RecordScrubber(ctx);
+  try {
+    const prompt = await scrubber.scrub(record.prompt, { kind: 'prose', filename: 'prompt' }, 'prompt', 'prompt');
+    const gold = record.gold ? await scrubber.artifact(record.gold, 'gold') : null;
+    const candidates: Artifact[] = [];
+    for (const c of record.candidates) candidates.push(await scrubber.artifact(c, `candidate:${c.id}`));
+    const provenance =
+      typeof record.provenance.promptRaw === 'string'
+        ? { ...record.provenance, promptRaw: await scrubber.trail(record.provenance.promptRaw, 'prose', 'prompt', 'prompt', 'ingested prompt') }
+        : record.provenance;
+    const meta = Object.fromEntries(Object.entries(record.meta).map(([k, v]) => [k, replaceKnownSecrets(v, scrubber.placeholders)]));
+    const changed =
+      prompt !== record.prompt ||
+      gold !== record.gold ||
+      candidates.some((c, i) => c !== record.candidates[i]) ||
+      provenance !== record.provenance ||
+      Object.entries(meta).some(([k, v]) => record.meta[k] !== v);
+    if (!changed) return addFindings(record, scrubber.findings);
+    countMetric(ctx, 'scrub.records-changed');
+    return addFindings(updateRecord(record, { prompt: replaceKnownSecrets(prompt, scrubber.placeholders), gold, candidates, provenance, meta }), scrubber.findings);
+  } catch (e) {
+    // scanning itself failed: the record cannot be vouched for, so it leaves every corpus
+    countMetric(ctx, 'scrub.failed');
+    return dropRecord(record, finding(STAGE, 'scrub-failed', diagnostic('error', 'Credential scan failed', (e as Error).message), 'record'));
+  }
+}
+
+/**
+ * Replaces credentials in the prompt and in the code of gold and every candidate by typed placeholders
+ * (see README.md). Each replacement is a warning finding `secret-<rule>` with the placeholder's range —
+ * never the secret. `raw`, earlier `revisions`, `recorded` notes and meta are scrubbed too, since
+ * records.jsonl writes them out; the prompt's original is *not* kept in `provenance.promptRaw`.
+ */
+export const scrubStage: StageFactory = (ctx) =>
+  ctx.config.scrub.enabled ? mapKept(STAGE, SCRUB_VERSION, (record) => scrubRecord(record, ctx)) : passThrough;
