@@ -33,23 +33,39 @@ export async function* readIacEvalCsv(path: string, displayPath = path): AsyncIt
   const parser = Readable.from([buf]).pipe(
     parse({ info: true, bom: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }),
   );
-  const skipped: { line: number; error: CsvError }[] = [];
-  parser.on('skip', (error: CsvError) => skipped.push({ line: Number((error as { lines?: number }).lines ?? 0), error }));
+  // csv-parse reports rows it cannot parse as 'skip' events, possibly before we consume the rows read
+  // ahead of them: `records` (rows parsed so far) tells where each one belongs in the output order.
+  const skipped: { after: number; detectedAt: number; error: CsvError }[] = [];
+  parser.on('skip', (error: CsvError) => {
+    const e = error as CsvError & { records?: number; lines?: number };
+    skipped.push({ after: Number(e.records ?? 0), detectedAt: Number(e.lines ?? 0), error });
+  });
 
   let header: string[] | null = null;
   let offset = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0; // where the next row's region starts
   let line = 1; // line number at `offset`
-  const flushSkipped = function* () {
-    for (const s of skipped.splice(0)) {
-      yield rejectedInput({ path: displayPath, line: s.line }, 'iac-eval-csv', 'csv-syntax', 'Malformed CSV', `${s.error.code}: ${s.error.message}`);
-    }
-  };
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
-    yield* flushSkipped();
-    // skip the blank lines csv-parse skipped before this row, to find the row's own first line
+  let parsedRows = 0;
+  /** The line where the next row begins: after the blank lines csv-parse skips. */
+  const nextRowLine = () => {
     let start = offset;
     while (buf[start] === 0x0d || buf[start] === 0x0a) start++;
-    const rowLine = line + countNewlines(buf, offset, start);
+    return { line: line + countNewlines(buf, offset, start) };
+  };
+  const flushSkipped = function* (upTo: number) {
+    let first = true;
+    while (skipped.length && skipped[0]!.after <= upTo) {
+      const s = skipped.shift()!;
+      // the first bad row after a good one starts right after it; once csv-parse has lost track of
+      // quoting, later errors in the same stretch are only known by the line where they were detected
+      const at = first ? nextRowLine().line : s.detectedAt;
+      first = false;
+      yield rejectedInput({ path: displayPath, line: at }, 'iac-eval-csv', 'csv-syntax', 'Malformed CSV', `${s.error.code}: ${s.error.message}`);
+    }
+  };
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { bytes: number; records: number } }>) {
+    yield* flushSkipped(parsedRows);
+    parsedRows = info.records;
+    const rowLine = nextRowLine().line;
     line += countNewlines(buf, offset, info.bytes);
     offset = info.bytes;
     const source = { path: displayPath, line: rowLine };
@@ -96,5 +112,5 @@ export async function* readIacEvalCsv(path: string, displayPath = path): AsyncIt
     }
     yield taskRecord(task.data, source, 'iac-eval-csv');
   }
-  yield* flushSkipped();
+  yield* flushSkipped(Number.MAX_SAFE_INTEGER);
 }

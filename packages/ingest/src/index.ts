@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { extname, relative, resolve } from 'node:path';
-import { dropRecord, finding, normalisePrompt, stampStage, type RunContext, type Stage, type TaskRecord } from '@tfpairs/core';
+import { dropRecord, finding, normalisePrompt, sha256, stampStage, type RunContext, type Stage, type TaskRecord } from '@tfpairs/core';
 import { readIacEvalCsv } from './csv';
 import { readJsonlTasks } from './jsonl';
 import { readTaskFolder } from './folder';
@@ -61,7 +61,7 @@ export function dedupStage(_ctx?: RunContext): Stage {
         yield record;
         continue;
       }
-      const key = normalisePrompt(record.prompt);
+      const key = sha256(normalisePrompt(record.prompt));
       const first = seen.get(key);
       if (!first) {
         seen.set(key, { id: record.id, at: `${record.provenance.source.path}:${record.provenance.source.line}` });

@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { readNdjson } from '@tfpairs/core';
+import { CLI_BIN, DRAFTS_CSV, REPO, requireShared } from './paths';
+
+const run = promisify(execFile);
+const SAMPLE = ['data/sample/tasks.jsonl', 'data/sample/iac-eval-style.csv', 'data/sample/tasks-folder'];
+
+async function build(out: string, inputs: string[], extra: string[] = []) {
+  const args = [CLI_BIN, 'build', '--offline', '--no-report', ...inputs.flatMap((i) => ['--input', i]), '--out', out, ...extra];
+  const { stderr } = await run(process.execPath, args, { cwd: REPO, maxBuffer: 64 << 20 });
+  return { stderr, manifest: JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) };
+}
+
+async function readSplitIds(out: string, corpus = 'tf-gen'): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const split of ['train', 'val', 'test']) for (const l of await readNdjson<{ id: string }>(join(out, corpus, `${split}.jsonl`))) ids.set(l.id, split);
+  return ids;
+}
+
+describe('tfpairs build (real CLI, end to end)', () => {
+  it('builds all corpora from data/sample offline and accounts for every record', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tfpairs-e2e-'));
+    const { manifest, stderr } = await build(out, SAMPLE);
+    expect(stderr).toMatch(/input records/);
+    const { counts } = manifest;
+    expect(counts.input).toBeGreaterThanOrEqual(10);
+    expect(counts.kept + counts.dropped).toBe(counts.input);
+    expect(counts.dropCodes.duplicate).toBeGreaterThanOrEqual(1);
+    expect(counts.dropCodes['hcl-syntax']).toBeGreaterThanOrEqual(1);
+
+    const kept = await readSplitIds(out);
+    const audit = await readNdjson<{ id: string | null; dropped: boolean; source: { path: string; line: number } }>(join(out, 'audit.jsonl'));
+    const dropped = audit.filter((l) => l.dropped);
+    expect(kept.size).toBe(counts.kept);
+    expect(dropped.length).toBe(counts.dropped);
+    expect(dropped.every((l) => l.source.path.startsWith('data/sample/') && l.source.line >= 1)).toBe(true);
+    expect(dropped.filter((l) => l.id && kept.has(l.id))).toEqual([]);
+
+    const dpo = [...(await readSplitIds(out, 'dpo')).keys()];
+    expect(dpo.length).toBeGreaterThan(0);
+    const records = await readNdjson<{ status: string }>(join(out, 'records.jsonl'));
+    expect(records.length).toBe(counts.input);
+  });
+
+  it('keeps every prompt in its split when more inputs are added', async () => {
+    const small = mkdtempSync(join(tmpdir(), 'tfpairs-e2e-'));
+    const big = mkdtempSync(join(tmpdir(), 'tfpairs-e2e-'));
+    await build(small, SAMPLE);
+    const { manifest } = await build(big, [...SAMPLE, requireShared(DRAFTS_CSV)]);
+    expect(manifest.counts.input).toBeGreaterThan(140);
+    const before = await readSplitIds(small);
+    const after = await readSplitIds(big);
+    for (const [id, split] of before) if (after.has(id)) expect(after.get(id)).toBe(split);
+    expect([...before.keys()].filter((id) => after.has(id)).length).toBe(before.size);
+  });
+
+  it('exits 1 with a one-line reason on unusable arguments or config', async () => {
+    const bad = async (args: string[]) => {
+      try {
+        await run(process.execPath, [CLI_BIN, 'build', ...args], { cwd: REPO });
+        return { code: 0, stderr: '' };
+      } catch (e) {
+        return e as { code: number; stderr: string };
+      }
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'tfpairs-e2e-'));
+    writeFileSync(join(dir, 'c.json'), '{ not json');
+    for (const args of [['--out', dir], ['--input', 'x.csv'], ['--input', 'x', '--out', dir, '--bogus'], ['--input', 'x', '--out', dir, '--config', join(dir, 'c.json')], ['--input', 'x', '--out', dir, '--split-train', '2']]) {
+      const r = await bad(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    const help = await run(process.execPath, [CLI_BIN, 'build', '--help'], { cwd: REPO });
+    for (const flag of ['--input', '--out', '--config', '--offline', '--model', '--schema', '--sandbox', '--split-train']) expect(help.stdout).toContain(flag);
+  });
+});
