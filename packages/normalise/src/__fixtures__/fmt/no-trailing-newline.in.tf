@@ -1,0 +1,3 @@
+region="us-east-1"
+count  =  3
+list = ["${var.a}"]

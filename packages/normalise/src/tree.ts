@@ -1,0 +1,72 @@
+import { createRequire } from 'node:module';
+import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+
+/**
+ * Positioned HCL syntax trees from tree-sitter-hcl (web-tree-sitter, WASM). HashiCorp's own parser
+ * (@cdktf/hcl2json) decides whether a text is valid HCL, but it exposes no source positions; the fmt
+ * rewrites and comment stripping need to know exactly where each attribute, label, template and
+ * comment sits, which is what this tree gives. Indices are JS string (UTF-16) offsets.
+ */
+let parserPromise: Promise<Parser> | null = null;
+
+function loadParser(): Promise<Parser> {
+  parserPromise ??= (async () => {
+    const require = createRequire(import.meta.url);
+    await Parser.init();
+    const language = await Language.load(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'));
+    const parser = new Parser();
+    parser.setLanguage(language);
+    return parser;
+  })();
+  return parserPromise;
+}
+
+/** Parses `text` and hands the tree to `use`; the tree's WASM memory is freed afterwards. */
+export async function withHclTree<T>(text: string, use: (root: Node, tree: Tree) => T): Promise<T> {
+  const parser = await loadParser();
+  const tree = parser.parse(text);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  try {
+    return use(tree.rootNode, tree);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** All leaf nodes (tokens, including comments) under `node`, in source order. */
+export function leaves(node: Node, out: Node[] = []): Node[] {
+  if (node.childCount === 0) {
+    if (node.endIndex > node.startIndex) out.push(node);
+    return out;
+  }
+  for (const child of node.children) if (child) leaves(child, out);
+  return out;
+}
+
+export function namedChildren(node: Node): Node[] {
+  return node.namedChildren.filter((c): c is Node => c !== null);
+}
+
+export function children(node: Node): Node[] {
+  return node.children.filter((c): c is Node => c !== null);
+}
+
+/** A text edit on the original string: replace [start, end) by `text`. */
+export interface Edit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/** Applies non-overlapping edits (any order) to `text`. */
+export function applyEdits(text: string, edits: readonly Edit[]): string {
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const e of sorted) {
+    if (e.start < at) throw new Error(`overlapping edits at ${e.start}`);
+    out += text.slice(at, e.start) + e.text;
+    at = e.end;
+  }
+  return out + text.slice(at);
+}
