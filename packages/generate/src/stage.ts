@@ -1,10 +1,126 @@
-import { passThrough, type StageFactory } from '@tfpairs/core';
+import {
+  addFindings,
+  finding,
+  mapKeptConcurrent,
+  newArtifact,
+  passThrough,
+  sha256,
+  stampStage,
+  updateRecord,
+  type Finding,
+  type RunContext,
+  type Stage,
+  type StageFactory,
+  type TaskRecord,
+} from '@tfpairs/core';
+import { requestKey } from './cache';
+import { BatchRunner } from './batch';
+import type { ChatClient, CompletionResult } from './client';
+import { clientFor } from './run';
+import { failureFinding } from './findings';
+import { loadGenerateTemplate, renderTemplate, type PromptTemplate } from './template';
 
-export const GENERATE_VERSION = '0.0.0';
+export { repairStage } from './repair';
+export { mutateStage } from './mutate';
 
-/** PLACEHOLDER (issue 7): draft a baseline candidate per prompt with `generate.model`. */
-export const generateStage: StageFactory = () => passThrough;
-/** PLACEHOLDER (issue 7): multi-turn self-correction of failing gold and candidates. */
-export const repairStage: StageFactory = () => passThrough;
-/** PLACEHOLDER (issue 7): TF-Mutn change requests and changed configurations. */
-export const mutateStage: StageFactory = () => passThrough;
+export const GENERATE_VERSION = '1.0.0';
+
+/** The generated draft of a record, or the findings that say why there is none. */
+export function applyGeneration(record: TaskRecord, result: CompletionResult, client: ChatClient, template: PromptTemplate): TaskRecord {
+  if (!result.ok) return addFindings(record, [failureFinding('generate', result)]);
+  const { response } = result;
+  const content = response.content ?? '';
+  if (content.trim() === '') {
+    return addFindings(record, [
+      finding('generate', 'empty-answer', { severity: 'warning', summary: 'The model answered with no text', detail: `finish_reason ${response.finishReason ?? 'null'} [model ${client.model}]` }),
+    ]);
+  }
+  const id = sha256(`generated\u0000${client.model}\u0000${content}`).slice(0, 16);
+  if (record.candidates.some((c) => c.id === id)) return record;
+  const truncated = response.finishReason === 'length';
+  const artifact = newArtifact(id, 'generated', content, {
+    generation: {
+      model: client.model,
+      params: { ...client.params, template: template.name },
+      templateHash: template.hash,
+      finishReason: response.finishReason ?? undefined,
+      cached: result.cached,
+      usage: response.usage,
+    },
+    truncated,
+  });
+  const findings: Finding[] = truncated
+    ? [
+        finding(
+          'generate',
+          'truncated',
+          { severity: 'warning', summary: 'Answer cut off at the token limit', detail: `finish_reason "length" after ${response.usage.completionTokens} completion tokens (max_tokens ${client.settings.maxTokens})` },
+          `candidate:${id}`,
+        ),
+      ]
+    : [];
+  return addFindings(updateRecord(record, { candidates: [...record.candidates, artifact] }), findings);
+}
+
+function draftMessages(template: PromptTemplate, record: TaskRecord) {
+  return renderTemplate(template, { prompt: record.prompt });
+}
+
+/** Synchronous requests, streamed: records come out in input order as their answers arrive. */
+function syncGenerate(ctx: RunContext, template: PromptTemplate): Stage {
+  const client = clientFor(ctx);
+  const window = Math.max(2, client.settings.concurrency * 2);
+  const inner = mapKeptConcurrent('generate', GENERATE_VERSION, window, async (record) => {
+    const result = await client.complete(draftMessages(template, record));
+    client.progress?.add('done');
+    return applyGeneration(record, result, client, template);
+  });
+  return async function* (input) {
+    client.progress && (client.progress.total = undefined);
+    yield* inner(input);
+    client.progress?.finish();
+  };
+}
+
+/** Batch API: every record is read first, the uncached requests go out as batches, then records flow on. */
+function batchGenerate(ctx: RunContext, template: PromptTemplate): Stage {
+  return async function* (input) {
+    const client = clientFor(ctx);
+    const records: TaskRecord[] = [];
+    for await (const record of input) records.push(record);
+    const kept = records.filter((r) => r.status === 'kept');
+    if (client.progress) client.progress.total = kept.length;
+    const runner = new BatchRunner(client);
+    await runner.run(kept.map((r) => client.request(draftMessages(template, r))));
+    for (const record of records) {
+      if (record.status !== 'kept') {
+        yield record;
+        continue;
+      }
+      const stamped = stampStage(record, 'generate', GENERATE_VERSION);
+      const request = client.request(draftMessages(template, record));
+      const key = requestKey(request);
+      const problem = runner.problems.get(key);
+      const hit = client.fromCache(request, key);
+      const result: CompletionResult =
+        hit ?? client.failure(request, key, problem?.code ?? 'batch-error', problem?.summary ?? 'No batch answer', problem?.detail ?? 'the batch returned no answer for this request');
+      client.progress?.add('done');
+      yield applyGeneration(stamped, result, client, template);
+    }
+    client.progress?.finish();
+  };
+}
+
+/**
+ * Drafts one baseline answer per prompt with `generate.model` (nothing without a model). The answer is
+ * a `generated` candidate carrying model, params, template hash, finish reason, usage and whether it
+ * came from the cache; normalise/scrub/verify then treat it like a recorded draft. A request that fails
+ * after its retries is a warning finding; the record is kept (its gold is still usable).
+ * `--offline` reads the cache only; `--batch` goes through the Batch API.
+ */
+export const generateStage: StageFactory = (ctx) => {
+  const settings = ctx.config.generate;
+  if (!settings.model) return passThrough;
+  const template = loadGenerateTemplate(settings.templateFile);
+  return settings.batch && !ctx.config.offline ? batchGenerate(ctx, template) : syncGenerate(ctx, template);
+};

@@ -13,12 +13,20 @@ export const GenerateConfig = z.object({
   /** requests in flight at once */
   concurrency: z.number().int().positive().default(4),
   maxRetries: z.number().int().min(0).default(5),
+  /** first backoff delay on 5xx/timeouts (doubled per retry, with jitter) */
+  retryBaseMs: z.number().int().positive().default(1_000),
+  /** longest wait between two attempts (also caps a server's retry-after) */
+  retryMaxDelayMs: z.number().int().positive().default(60_000),
   timeoutMs: z.number().int().positive().default(120_000),
   /** content-addressed response cache; shareable between runs (default: OUT/cache) */
   cacheDir: z.string().optional(),
   /** use the Batch API (half price, hours of latency) */
   batch: z.boolean().default(false),
   batchPollMs: z.number().int().positive().default(30_000),
+  /** a batch input file holds at most this many requests (the API's limit is 50,000) */
+  batchMaxRequests: z.number().int().positive().max(50_000).default(50_000),
+  /** and at most this many bytes (the API's limit is 200 MB) */
+  batchMaxBytes: z.number().int().positive().max(200 * 1024 * 1024).default(200 * 1024 * 1024),
   /** self-correction turns for failing gold/candidates; 0 disables repair */
   repairTurns: z.number().int().min(0).default(2),
   /** TF-Mutn samples to draw per verified configuration; 0 disables */
@@ -38,10 +46,15 @@ export const generateFlags: FlagSpec[] = [
   { name: 'seed', type: 'number', path: 'generate.seed', help: 'sampling seed sent to the API' },
   { name: 'concurrency', type: 'number', path: 'generate.concurrency', help: 'requests in flight', default: '4' },
   { name: 'max-retries', type: 'number', path: 'generate.maxRetries', help: 'retries on 429/5xx/timeouts before auditing the record', default: '5' },
+  { name: 'top-p', type: 'number', path: 'generate.topP', help: 'nucleus sampling (top_p) sent to the API' },
+  { name: 'retry-base-ms', type: 'number', path: 'generate.retryBaseMs', help: 'first backoff delay on 5xx/timeouts', default: '1000' },
+  { name: 'retry-max-delay-ms', type: 'number', path: 'generate.retryMaxDelayMs', help: 'longest wait between attempts', default: '60000' },
   { name: 'timeout-ms', type: 'number', path: 'generate.timeoutMs', help: 'per-request timeout', default: '120000' },
   { name: 'cache-dir', type: 'string', path: 'generate.cacheDir', help: 'response cache folder (default OUT/cache)', arg: 'DIR' },
   { name: 'batch', type: 'boolean', path: 'generate.batch', help: 'use the OpenAI Batch API' },
   { name: 'batch-poll-ms', type: 'number', path: 'generate.batchPollMs', help: 'batch status poll interval', default: '30000' },
+  { name: 'price-input', type: 'number', path: 'generate.pricePerMInput', help: 'USD per 1M prompt tokens (cost estimate)', default: '2.5' },
+  { name: 'price-output', type: 'number', path: 'generate.pricePerMOutput', help: 'USD per 1M completion tokens (cost estimate)', default: '10' },
   { name: 'repair-turns', type: 'number', path: 'generate.repairTurns', help: 'self-correction turns for failing code', default: '2' },
   { name: 'mutations', type: 'number', path: 'generate.mutations', help: 'TF-Mutn samples per verified configuration', default: '0' },
   { name: 'template', type: 'string', path: 'generate.templateFile', help: 'prompt template file with {{prompt}}', arg: 'FILE' },

@@ -1,0 +1,166 @@
+import {
+  addFindings,
+  countMetric,
+  finding,
+  mapKeptConcurrent,
+  newArtifact,
+  passThrough,
+  sha256,
+  updateRecord,
+  type Finding,
+  type Mutation,
+  type StageFactory,
+  type TaskRecord,
+} from '@tfpairs/core';
+import { failureFinding } from './findings';
+import { processAnswer, selfCorrect, type ProcessedAnswer } from './repair';
+import { clientFor } from './run';
+import { bundledTemplate, renderTemplate } from './template';
+import { fencedBlocks, renderDiagnostics } from './toolchain';
+
+export const MUTATE_VERSION = '1.0.0';
+
+/** One kind of change per sample, so samples at temperature 0 still differ (and stay reproducible). */
+export const CHANGE_KINDS: readonly string[] = [
+  'add a resource that this infrastructure plausibly needs',
+  'change a setting of an existing resource',
+  'replace hard-coded values with input variables, or add outputs',
+  'harden security: encryption, access restrictions or logging',
+  'scale or resize part of the infrastructure',
+  'add or change tags and names',
+];
+
+export interface ParsedMutation {
+  readonly utterance: string;
+  /** the part of the answer that holds the changed configuration (normalised like any answer) */
+  readonly codeAnswer: string;
+}
+
+const LABEL = /^\s*(?:[#>*_\s]*)(?:change[ _-]?request|request|utterance)(?:[*_\s]*):?(?:[*_\s]*)/i;
+
+/**
+ * Reads a change-request answer: `Change request: ...` followed by a fenced configuration (the form the
+ * bundled template asks for), or a JSON object with `change_request`/`utterance` and
+ * `configuration`/`code` (what models answering in JSON mode write). Anything else is `undefined`.
+ */
+export function parseMutationAnswer(answer: string): ParsedMutation | undefined {
+  const jsonText = fencedBlocks(answer).find((b) => b.lang === 'json')?.body ?? (answer.trim().startsWith('{') ? answer.trim() : undefined);
+  if (jsonText) {
+    try {
+      const o = JSON.parse(jsonText) as Record<string, unknown>;
+      const utterance = [o.change_request, o.changeRequest, o.utterance, o.request].find((v) => typeof v === 'string') as string | undefined;
+      const code = [o.configuration, o.code, o.expected, o.changed_configuration].find((v) => typeof v === 'string') as string | undefined;
+      if (utterance?.trim() && code?.trim()) return { utterance: utterance.trim().replace(/\s+/g, ' '), codeAnswer: `\`\`\`hcl\n${code.trim()}\n\`\`\`\n` };
+    } catch {
+      // not JSON after all: read it as text below
+    }
+  }
+  const fenceAt = answer.search(/^[ \t]*(`{3,}|~{3,})/m);
+  if (fenceAt < 0) return undefined;
+  const utterance = answer.slice(0, fenceAt).replace(LABEL, '').replace(/\s+/g, ' ').trim().replace(/:$/, '').trim();
+  if (utterance.length < 8) return undefined;
+  return { utterance, codeAnswer: answer.slice(fenceAt) };
+}
+
+/**
+ * TF-Mutn samples (`--mutations N`): for a record whose gold verifies, the model writes a realistic change
+ * request and the changed configuration; the change is normalised, scrubbed, verified and repaired if
+ * needed, and kept in `record.mutations` only when it verifies and differs from the gold. Every sample
+ * that is not kept is audited (`mutation-unparseable`, `mutation-invalid`, `mutation-unchanged`, or the
+ * request's failure code).
+ */
+export const mutateStage: StageFactory = (ctx) => {
+  const settings = ctx.config.generate;
+  if (!settings.model || settings.mutations === 0) return passThrough;
+  const client = clientFor(ctx);
+  const template = bundledTemplate('mutate');
+
+  async function mutateRecord(record: TaskRecord): Promise<TaskRecord> {
+    const gold = record.gold;
+    if (!gold || gold.verdict !== 'valid' || gold.code === null) return record;
+    const findings: Finding[] = [];
+    const mutations: Mutation[] = [...record.mutations];
+    for (let i = 0; i < settings.mutations; i++) {
+      const kind = CHANGE_KINDS[i % CHANGE_KINDS.length]!;
+      const sample = `mutation-${i}`;
+      const messages = renderTemplate(template, { code: gold.code.trimEnd(), kind });
+      countMetric(ctx, 'mutate.requested');
+      const result = await client.complete(messages);
+      if (!result.ok) {
+        findings.push({ ...failureFinding('mutate', result), subject: `mutation:${sample}` });
+        continue;
+      }
+      const answer = result.response.content ?? '';
+      const parsed = parseMutationAnswer(answer);
+      const provisional = sha256(`${record.id}\u0000${i}\u0000${answer}`).slice(0, 16);
+      if (!parsed) {
+        findings.push(
+          finding('mutate', 'mutation-unparseable', { severity: 'warning', summary: 'Change-request answer has no change request and configuration', detail: answer.slice(0, 300) }, `mutation:${provisional}`),
+        );
+        continue;
+      }
+      let processed: ProcessedAnswer = await processAnswer(ctx, parsed.codeAnswer, `mutation:${provisional}`);
+      findings.push(...processed.findings);
+      let trajectory;
+      let origin: 'generated' | 'repaired' = 'generated';
+      if (processed.verdict === 'invalid' && processed.code !== null && settings.repairTurns > 0) {
+        const outcome = await selfCorrect(ctx, client, messages, { code: processed.code, answer, diagnostics: processed.diagnostics }, settings.repairTurns, `mutation:${provisional}`);
+        findings.push(...outcome.findings);
+        if (outcome.failure) findings.push({ ...failureFinding('mutate', outcome.failure), subject: `mutation:${provisional}` });
+        if (outcome.final) {
+          processed = outcome.final;
+          trajectory = outcome.turns;
+          origin = 'repaired';
+        }
+      }
+      if (processed.code === null) {
+        findings.push(finding('mutate', 'mutation-unparseable', { severity: 'warning', summary: 'Change-request answer has no configuration', detail: answer.slice(0, 300) }, `mutation:${provisional}`));
+        continue;
+      }
+      if (processed.verdict !== 'valid') {
+        findings.push(
+          finding(
+            'mutate',
+            'mutation-invalid',
+            { severity: 'warning', summary: 'Changed configuration does not verify', detail: `${parsed.utterance}\n\n${renderDiagnostics(processed.diagnostics, processed.code)}` },
+            `mutation:${provisional}`,
+          ),
+        );
+        continue;
+      }
+      if (processed.code.trim() === gold.code.trim()) {
+        findings.push(finding('mutate', 'mutation-unchanged', { severity: 'warning', summary: 'Changed configuration equals the initial one', detail: parsed.utterance }, `mutation:${provisional}`));
+        continue;
+      }
+      const id = sha256(`${record.id}\u0000${gold.code}\u0000${parsed.utterance}\u0000${processed.code}`).slice(0, 16);
+      if (mutations.some((m) => m.id === id || m.expected.code === processed.code)) continue;
+      const expected = newArtifact(id, origin, answer, {
+        code: processed.code,
+        revisions: processed.revisions,
+        diagnostics: processed.diagnostics,
+        verdict: processed.verdict,
+        verifiedBy: processed.verifiedBy,
+        truncated: processed.truncated,
+        generation: {
+          model: client.model,
+          params: { ...client.params, template: template.name, kind },
+          templateHash: template.hash,
+          finishReason: result.response.finishReason ?? undefined,
+          cached: result.cached,
+          usage: result.response.usage,
+        },
+        ...(trajectory ? { trajectory } : {}),
+      });
+      mutations.push({ id, utterance: parsed.utterance, initial: gold.code, expected });
+      countMetric(ctx, 'mutate.kept');
+    }
+    if (mutations.length === record.mutations.length && findings.length === 0) return record;
+    return addFindings(updateRecord(record, { mutations }), findings);
+  }
+
+  const inner = mapKeptConcurrent('mutate', MUTATE_VERSION, Math.max(2, settings.concurrency * 2), mutateRecord);
+  return async function* (input) {
+    yield* inner(input);
+    client.progress?.finish();
+  };
+};

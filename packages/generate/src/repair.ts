@@ -1,0 +1,218 @@
+import {
+  addFindings,
+  countMetric,
+  finding,
+  mapKeptConcurrent,
+  newArtifact,
+  passThrough,
+  sha256,
+  updateArtifact,
+  updateRecord,
+  type Artifact,
+  type Diagnostic,
+  type Finding,
+  type GenerationInfo,
+  type RepairTurn,
+  type Revision,
+  type RunContext,
+  type StageFactory,
+  type Subject,
+  type TaskRecord,
+  type Verdict,
+} from '@tfpairs/core';
+import type { ChatClient, CompletionFailure } from './client';
+import { clientFor } from './run';
+import { bundledTemplate, loadGenerateTemplate, renderTemplate, type ChatMessage, type PromptTemplate } from './template';
+import { renderDiagnostics, toolchain } from './toolchain';
+
+export const REPAIR_VERSION = '1.0.0';
+
+/** A model answer after the pipeline's own steps: normalise -> scrub -> verify. */
+export interface ProcessedAnswer {
+  readonly answer: string;
+  readonly code: string | null;
+  readonly revisions: readonly Revision[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly verdict: Verdict;
+  readonly verifiedBy: string;
+  readonly truncated: boolean;
+  readonly findings: readonly Finding[];
+}
+
+const NO_CODE: Diagnostic = {
+  severity: 'error',
+  summary: 'No Terraform configuration in the answer',
+  detail: 'The answer must contain the complete configuration in one ```hcl code block.',
+};
+
+export async function processAnswer(ctx: RunContext, answer: string, subject: Subject): Promise<ProcessedAnswer> {
+  const tools = toolchain();
+  const n = await tools.normalise(answer, { format: ctx.config.normalise.format, stripComments: ctx.config.normalise.stripComments, isAnswer: true });
+  const findings: Finding[] = n.findings.map((f) => ({ ...f, subject }));
+  if (n.code === null) {
+    return { answer, code: null, revisions: n.revisions, diagnostics: [NO_CODE], verdict: 'invalid', verifiedBy: tools.names.verify, truncated: n.truncated, findings };
+  }
+  let code = n.code;
+  const revisions: Revision[] = [...n.revisions];
+  if (ctx.config.scrub.enabled) {
+    const s = await tools.scrub(code);
+    findings.push(...s.findings.map((f) => ({ ...f, subject })));
+    if (s.code !== code) revisions.push({ stage: 'scrub', text: s.code });
+    code = s.code;
+  }
+  const v = await tools.verify(code);
+  return { answer, code, revisions, diagnostics: v.diagnostics, verdict: v.verdict, verifiedBy: v.verifiedBy, truncated: n.truncated, findings };
+}
+
+const fence = (code: string) => `\`\`\`hcl\n${code.trimEnd()}\n\`\`\``;
+
+let repairTemplate: PromptTemplate | undefined;
+function feedback(diagnostics: readonly Diagnostic[], code: string | null): ChatMessage[] {
+  repairTemplate ??= bundledTemplate('repair');
+  const rendered = code === null ? renderDiagnostics([NO_CODE], '') : renderDiagnostics(diagnostics, code);
+  return renderTemplate(repairTemplate, { diagnostics: rendered });
+}
+
+export interface CorrectionOutcome {
+  readonly turns: readonly RepairTurn[];
+  /** the last turn's processed answer (absent when the first request already failed) */
+  readonly final?: ProcessedAnswer;
+  readonly generation?: GenerationInfo;
+  readonly failure?: CompletionFailure;
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * TerraFormer's iterative self-correction: the conversation that produced `code` continues with the
+ * diagnostics as terraform prints them, until the answer verifies or `maxTurns` answers were tried.
+ * The assistant turns show the *normalised* code, so the line numbers in the diagnostics match it.
+ */
+export async function selfCorrect(
+  ctx: RunContext,
+  client: ChatClient,
+  base: readonly ChatMessage[],
+  start: { readonly code: string | null; readonly answer?: string; readonly diagnostics: readonly Diagnostic[] },
+  maxTurns: number,
+  subject: Subject,
+): Promise<CorrectionOutcome> {
+  const turns: RepairTurn[] = [];
+  const findings: Finding[] = [];
+  let messages: ChatMessage[] = [
+    ...base,
+    { role: 'assistant', content: start.code !== null ? fence(start.code) : (start.answer ?? '') },
+    ...feedback(start.diagnostics, start.code),
+  ];
+  let final: ProcessedAnswer | undefined;
+  let failure: CompletionFailure | undefined;
+  const usage = { promptTokens: 0, completionTokens: 0 };
+  let cached = true;
+  let finishReason: string | undefined;
+  for (let turn = 0; turn < maxTurns; turn++) {
+    const result = await client.complete(messages);
+    if (!result.ok) {
+      failure = result;
+      break;
+    }
+    countMetric(ctx, 'repair.turns');
+    usage.promptTokens += result.response.usage.promptTokens;
+    usage.completionTokens += result.response.usage.completionTokens;
+    cached &&= result.cached;
+    finishReason = result.response.finishReason ?? undefined;
+    final = await processAnswer(ctx, result.response.content ?? '', subject);
+    findings.push(...final.findings);
+    turns.push({ messages, answer: final.answer, code: final.code, diagnostics: final.diagnostics });
+    if (final.verdict === 'valid') break;
+    messages = [...messages, { role: 'assistant', content: final.code !== null ? fence(final.code) : final.answer }, ...feedback(final.diagnostics, final.code)];
+  }
+  repairTemplate ??= bundledTemplate('repair');
+  const generation: GenerationInfo | undefined = turns.length
+    ? { model: client.model, params: { ...client.params, template: repairTemplate.name }, templateHash: repairTemplate.hash, finishReason, cached, usage }
+    : undefined;
+  return { turns, final, generation, failure, findings };
+}
+
+function repairedArtifact(from: Artifact, outcome: CorrectionOutcome): Artifact {
+  const final = outcome.final!;
+  return newArtifact(sha256(`repaired\u0000${from.id}\u0000${final.code ?? final.answer}`).slice(0, 16), 'repaired', final.answer, {
+    code: final.code,
+    revisions: final.revisions,
+    diagnostics: final.diagnostics,
+    verdict: final.verdict,
+    verifiedBy: final.verifiedBy,
+    generation: outcome.generation,
+    truncated: final.truncated,
+    repairedFrom: from.id,
+    trajectory: outcome.turns,
+  });
+}
+
+function unresolved(outcome: CorrectionOutcome, subject: Subject, what: string): Finding[] {
+  if (outcome.failure) return [finding('repair', outcome.failure.code, { severity: 'warning', summary: `Repair of ${what} stopped: ${outcome.failure.summary}`, detail: outcome.failure.detail }, subject)];
+  const last = outcome.final;
+  const errors = last?.diagnostics.filter((d) => d.severity === 'error') ?? [];
+  return [
+    finding(
+      'repair',
+      'repair-failed',
+      { severity: 'warning', summary: `${what} still fails verification after ${outcome.turns.length} repair turn(s)`, detail: errors.map((d) => d.summary).join('; ') || 'no code in the answer' },
+      subject,
+    ),
+  ];
+}
+
+const needsRepair = (a: Artifact) => a.verdict === 'invalid' && a.code !== null;
+
+/**
+ * Multi-turn self-correction of gold and candidates that fail verification (`--repair-turns N`).
+ * A repaired candidate is a new `repaired` candidate (`repairedFrom` the draft, every turn in its
+ * trajectory, verdict of the last turn); the writer makes a post-edit DPO pair of a valid one.
+ * Gold that verifies after repair replaces the gold (origin `repaired`); gold that does not keeps its
+ * original text and diagnostics plus the trajectory, and the gold gate drops the record.
+ */
+export const repairStage: StageFactory = (ctx) => {
+  const settings = ctx.config.generate;
+  if (!settings.model || settings.repairTurns === 0) return passThrough;
+  const client = clientFor(ctx);
+  const template = loadGenerateTemplate(settings.templateFile);
+  const turns = settings.repairTurns;
+
+  async function repairRecord(record: TaskRecord): Promise<TaskRecord> {
+    const findings: Finding[] = [];
+    const base = renderTemplate(template, { prompt: record.prompt });
+    let gold = record.gold;
+    if (gold && needsRepair(gold) && !gold.trajectory) {
+      countMetric(ctx, 'repair.gold_attempted');
+      const outcome = await selfCorrect(ctx, client, base, { code: gold.code, answer: gold.raw, diagnostics: gold.diagnostics }, turns, 'gold');
+      findings.push(...outcome.findings);
+      if (outcome.final?.verdict === 'valid') {
+        countMetric(ctx, 'repair.gold_fixed');
+        gold = repairedArtifact(gold, outcome);
+      } else {
+        if (outcome.turns.length) gold = updateArtifact(gold, { trajectory: outcome.turns });
+        findings.push(...unresolved(outcome, 'gold', 'Gold'));
+      }
+    }
+    const candidates = [...record.candidates];
+    for (const draft of record.candidates) {
+      if (!needsRepair(draft) || draft.origin === 'repaired' || record.candidates.some((c) => c.repairedFrom === draft.id)) continue;
+      countMetric(ctx, 'repair.candidate_attempted');
+      const subject: Subject = `candidate:${draft.id}`;
+      const outcome = await selfCorrect(ctx, client, base, { code: draft.code, answer: draft.raw, diagnostics: draft.diagnostics }, turns, subject);
+      findings.push(...outcome.findings);
+      if (outcome.final) {
+        const repaired = repairedArtifact(draft, outcome);
+        candidates.push(repaired);
+        if (repaired.verdict === 'valid') countMetric(ctx, 'repair.candidate_fixed');
+      }
+      if (outcome.final?.verdict !== 'valid') findings.push(...unresolved(outcome, subject, 'Draft'));
+    }
+    if (gold === record.gold && candidates.length === record.candidates.length && findings.length === 0) return record;
+    return addFindings(updateRecord(record, { gold, candidates }), findings);
+  }
+
+  const inner = mapKeptConcurrent('repair', REPAIR_VERSION, Math.max(2, settings.concurrency * 2), repairRecord);
+  return async function* (input) {
+    yield* inner(input);
+    client.progress?.finish();
+  };
+};
