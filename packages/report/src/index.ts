@@ -1,1 +1,8 @@
 export * from './html';
+export * from './audit';
+export * from './compare';
+export * from './metrics';
+export * from './output';
+export * from './story';
+export * from './progress';
+export { renderChart } from './charts';

@@ -1,0 +1,203 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { readNdjsonLines, SPLITS, type Range, type Severity, type Split, type TaskRecord } from '@tfpairs/core';
+import { z } from 'zod';
+
+/**
+ * Reading a `tfpairs build` output folder. Only what build wrote is read: manifest.json, audit.jsonl,
+ * records.jsonl and the corpora. A line that cannot be read becomes a `problem` (shown to the user),
+ * never a crash and never silently skipped.
+ */
+
+export const CORPUS_NAMES = ['tf-gen', 'dpo', 'dpo-postedit', 'tf-mutn'] as const;
+export type CorpusName = (typeof CORPUS_NAMES)[number];
+
+const SourceSchema = z.object({ path: z.string(), line: z.number() });
+
+export const AuditLineSchema = z.object({
+  id: z.string().nullable(),
+  stage: z.string(),
+  code: z.string(),
+  severity: z.enum(['error', 'warning']),
+  dropped: z.boolean(),
+  summary: z.string(),
+  detail: z.string().default(''),
+  subject: z.string().default('record'),
+  range: z.any().optional(),
+  source: SourceSchema,
+  split: z.enum(['train', 'val', 'test']).nullable().default(null),
+});
+
+export interface AuditLine {
+  readonly id: string | null;
+  readonly stage: string;
+  readonly code: string;
+  readonly severity: Severity;
+  readonly dropped: boolean;
+  readonly summary: string;
+  readonly detail: string;
+  readonly subject: string;
+  readonly range?: Range;
+  readonly source: { readonly path: string; readonly line: number };
+  readonly split: Split | null;
+}
+
+const SplitCounts = z.object({ train: z.number(), val: z.number(), test: z.number() });
+
+export const ManifestSchema = z.looseObject({
+  tool: z.string(),
+  version: z.string(),
+  createdAt: z.string().optional(),
+  config: z.unknown().optional(),
+  stages: z.record(z.string(), z.string()).default({}),
+  counts: z.looseObject({
+    input: z.number(),
+    kept: z.number(),
+    dropped: z.number(),
+    splits: SplitCounts,
+    byStage: z.record(z.string(), z.object({ dropped: z.number(), warnings: z.number(), errors: z.number() })).default({}),
+    dropCodes: z.record(z.string(), z.number()).default({}),
+    findingCodes: z.record(z.string(), z.number()).default({}),
+    corpora: z.record(z.string(), SplitCounts).default({}),
+  }),
+  metrics: z.record(z.string(), z.record(z.string(), z.number())).default({}),
+  warnings: z.array(z.looseObject({ severity: z.string().optional(), summary: z.string(), detail: z.string().optional() })).default([]),
+});
+export type ManifestFile = z.infer<typeof ManifestSchema>;
+
+/** The few fields of a record line the report relies on; the rest is taken as written by build. */
+const RecordLineSchema = z.looseObject({
+  id: z.string().nullable(),
+  prompt: z.string(),
+  gold: z.looseObject({ id: z.string(), verdict: z.string() }).nullable(),
+  candidates: z.array(z.looseObject({ id: z.string(), verdict: z.string() })),
+  findings: z.array(z.looseObject({ code: z.string(), stage: z.string() })),
+  provenance: z.looseObject({ source: SourceSchema }),
+  status: z.enum(['kept', 'dropped']),
+});
+
+/** A DPO / post-edit pair line (TRL's DPOTrainer shape). */
+export interface PairLine {
+  readonly id: string;
+  readonly prompt: string;
+  readonly chosen: string;
+  readonly rejected: string;
+  readonly meta: Readonly<Record<string, unknown>>;
+}
+const PairLineSchema = z.looseObject({
+  id: z.string(),
+  prompt: z.string(),
+  chosen: z.string(),
+  rejected: z.string(),
+  meta: z.record(z.string(), z.unknown()).default({}),
+});
+
+export class OutputError extends Error {}
+
+export interface BuildOutput {
+  readonly dir: string;
+  readonly manifest: ManifestFile;
+  readonly audit: readonly AuditLine[];
+  /** null when records.jsonl is absent (an older or partial output) */
+  readonly records: readonly TaskRecord[] | null;
+  /** lines per corpus and split file; null when the file does not exist */
+  readonly corpusLines: Readonly<Record<CorpusName, Readonly<Record<Split, number | null>>>>;
+  /** DPO and post-edit pairs, read only when asked for (compare) */
+  readonly pairs?: Readonly<Record<'dpo' | 'dpo-postedit', readonly PairLine[]>>;
+  /** lines or files that could not be read, as `file:line: reason` */
+  readonly problems: readonly string[];
+}
+
+function zodMessage(e: z.ZodError): string {
+  return e.issues.map((i) => `${i.path.join('.') || '(line)'}: ${i.message}`).join('; ');
+}
+
+async function readLines<T>(
+  path: string,
+  schema: z.ZodType<T>,
+  problems: string[],
+  label: string,
+): Promise<T[]> {
+  const out: T[] = [];
+  for await (const line of readNdjsonLines(path)) {
+    if (!line.ok) {
+      problems.push(`${label}:${line.line}: not JSON (${line.error})`);
+      continue;
+    }
+    const parsed = schema.safeParse(line.value);
+    if (!parsed.success) {
+      problems.push(`${label}:${line.line}: ${zodMessage(parsed.error)}`);
+      continue;
+    }
+    out.push(parsed.data);
+  }
+  return out;
+}
+
+async function countLines(path: string, problems: string[], label: string): Promise<number> {
+  let n = 0;
+  for await (const line of readNdjsonLines(path)) {
+    if (!line.ok) problems.push(`${label}:${line.line}: not JSON (${line.error})`);
+    n += 1;
+  }
+  return n;
+}
+
+export interface LoadOptions {
+  /** read dpo/ and dpo-postedit/ pair lines too (compare needs them) */
+  readonly pairs?: boolean;
+}
+
+/** Loads a build output folder; throws OutputError only when it is not one (no manifest / audit). */
+export async function loadBuildOutput(dir: string, options: LoadOptions = {}): Promise<BuildOutput> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new OutputError(`${dir}: no such folder`);
+  const manifestPath = join(dir, 'manifest.json');
+  if (!existsSync(manifestPath)) throw new OutputError(`${dir}: not a tfpairs build output (no manifest.json)`);
+  let manifestJson: unknown;
+  try {
+    manifestJson = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  } catch (e) {
+    throw new OutputError(`${manifestPath}: not JSON (${(e as Error).message})`);
+  }
+  const manifest = ManifestSchema.safeParse(manifestJson);
+  if (!manifest.success) throw new OutputError(`${manifestPath}: not a tfpairs manifest (${zodMessage(manifest.error)})`);
+  const auditPath = join(dir, 'audit.jsonl');
+  if (!existsSync(auditPath)) throw new OutputError(`${dir}: no audit.jsonl`);
+
+  const problems: string[] = [];
+  const audit = (await readLines(auditPath, AuditLineSchema, problems, 'audit.jsonl')) as AuditLine[];
+  const recordsPath = join(dir, 'records.jsonl');
+  const records = existsSync(recordsPath)
+    ? ((await readLines(recordsPath, RecordLineSchema, problems, 'records.jsonl')) as unknown as TaskRecord[])
+    : null;
+  if (records === null) problems.push('records.jsonl: missing (record details, diagnostics and verdicts are not available)');
+
+  const corpusLines = {} as Record<CorpusName, Record<Split, number | null>>;
+  for (const corpus of CORPUS_NAMES) {
+    corpusLines[corpus] = { train: null, val: null, test: null };
+    for (const split of SPLITS) {
+      const path = join(dir, corpus, `${split}.jsonl`);
+      if (existsSync(path)) corpusLines[corpus][split] = await countLines(path, problems, `${corpus}/${split}.jsonl`);
+    }
+  }
+
+  let pairs: BuildOutput['pairs'];
+  if (options.pairs) {
+    const read = async (corpus: 'dpo' | 'dpo-postedit'): Promise<PairLine[]> => {
+      const all: PairLine[] = [];
+      for (const split of SPLITS) {
+        const path = join(dir, corpus, `${split}.jsonl`);
+        if (existsSync(path)) all.push(...((await readLines(path, PairLineSchema, problems, `${corpus}/${split}.jsonl`)) as PairLine[]));
+      }
+      return all;
+    };
+    pairs = { dpo: await read('dpo'), 'dpo-postedit': await read('dpo-postedit') };
+  }
+
+  return { dir, manifest: manifest.data, audit, records, corpusLines, pairs, problems };
+}
+
+/** `path:line` of where a record or finding came from. */
+export function sourceRef(source: { readonly path: string; readonly line: number }): string {
+  return `${source.path}:${source.line}`;
+}

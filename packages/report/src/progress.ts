@@ -1,0 +1,132 @@
+import type { CliIO, RunContext, Stage, TaskRecord } from '@tfpairs/core';
+
+/**
+ * Build progress: `progressStage(ctx, io, label)` is a pass-through tap placed after a stage. All taps of
+ * one run share one tracker (keyed by the RunContext), so they can say how many records were read (the
+ * first tap), how many went through every tap (the last), how many were dropped so far and which stage is
+ * working. On a terminal stderr it draws one self-updating bar; otherwise it writes a plain log line now
+ * and then, so CI logs stay readable.
+ */
+
+export interface ProgressOptions {
+  /** redraw at most this often on a terminal (ms) */
+  readonly redrawMs?: number;
+  /** write a plain line at most this often when stderr is not a terminal (ms) */
+  readonly logEveryMs?: number;
+  /** clock, replaceable in tests */
+  readonly now?: () => number;
+}
+
+interface Tap {
+  readonly label: string;
+  seen: number;
+  done: boolean;
+}
+
+class Tracker {
+  readonly taps: Tap[] = [];
+  /** drop findings already counted: a dropped record passes later taps as the same object */
+  private readonly countedDrops = new WeakSet<object>();
+  dropped = 0;
+  kept = 0;
+  private lastDraw = -Infinity;
+  private drawn = false;
+  private finished = false;
+  private readonly started: number;
+
+  constructor(
+    private readonly io: CliIO,
+    private readonly options: Required<ProgressOptions>,
+  ) {
+    this.started = options.now();
+  }
+
+  get tty(): boolean {
+    return this.io.stderr.isTTY === true;
+  }
+
+  see(tap: Tap, record: TaskRecord): void {
+    tap.seen += 1;
+    if (record.status === 'dropped') {
+      const cause = record.findings.find((f) => f.dropped) ?? record;
+      if (!this.countedDrops.has(cause)) {
+        this.countedDrops.add(cause);
+        this.dropped += 1;
+      }
+    } else if (tap === this.taps[this.taps.length - 1]) {
+      this.kept += 1;
+    }
+    this.tick(false);
+  }
+
+  read(): number {
+    return this.taps[0]?.seen ?? 0;
+  }
+
+  through(): number {
+    return this.taps[this.taps.length - 1]?.seen ?? 0;
+  }
+
+  /** The stage records are waiting in: the first tap that has seen fewer than the one before it. */
+  current(): string {
+    for (let i = 1; i < this.taps.length; i++) if (this.taps[i]!.seen < this.taps[i - 1]!.seen) return this.taps[i]!.label;
+    const first = this.taps[0];
+    return first && !first.done ? first.label : (this.taps[this.taps.length - 1]?.label ?? '');
+  }
+
+  line(width: number): string {
+    const read = this.read();
+    const through = this.through();
+    const counts = `${through}/${read} through · kept ${this.kept} · dropped ${this.dropped} · ${this.current()}`;
+    const barWidth = Math.max(10, Math.min(40, width - counts.length - 4));
+    const filled = read === 0 ? 0 : Math.round((barWidth * through) / read);
+    return `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ${counts}`.slice(0, Math.max(20, width - 1));
+  }
+
+  tick(force: boolean): void {
+    if (this.finished) return;
+    const now = this.options.now();
+    const every = this.tty ? this.options.redrawMs : this.options.logEveryMs;
+    if (!force && now - this.lastDraw < every) return;
+    this.lastDraw = now;
+    if (this.tty) {
+      const width = (this.io.stderr as { columns?: number }).columns ?? 100;
+      this.io.stderr.write(`\r\x1b[2K${this.line(width)}`);
+      this.drawn = true;
+    } else {
+      this.io.stderr.write(
+        `progress: read ${this.read()}, through ${this.through()}, kept ${this.kept}, dropped ${this.dropped}, stage ${this.current()}\n`,
+      );
+    }
+  }
+
+  finish(): void {
+    if (this.finished) return;
+    this.tick(true);
+    this.finished = true;
+    const seconds = ((this.options.now() - this.started) / 1000).toFixed(1);
+    if (this.tty && this.drawn) this.io.stderr.write(`\r\x1b[2K${this.line(100).replace(/ · [^·]*$/, '')} · done in ${seconds}s\n`);
+    else if (!this.tty) this.io.stderr.write(`progress: done in ${seconds}s\n`);
+  }
+}
+
+const trackers = new WeakMap<RunContext, Tracker>();
+
+export function progressStage(ctx: RunContext, io: CliIO, label: string, options: ProgressOptions = {}): Stage {
+  let tracker = trackers.get(ctx);
+  if (!tracker) {
+    tracker = new Tracker(io, { redrawMs: options.redrawMs ?? 100, logEveryMs: options.logEveryMs ?? 5000, now: options.now ?? Date.now });
+    trackers.set(ctx, tracker);
+  }
+  const t = tracker;
+  const tap: Tap = { label, seen: 0, done: false };
+  t.taps.push(tap);
+  return async function* (input) {
+    for await (const record of input) {
+      t.see(tap, record);
+      yield record;
+    }
+    tap.done = true;
+    if (tap === t.taps[t.taps.length - 1]) t.finish();
+  };
+}
