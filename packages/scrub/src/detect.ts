@@ -54,7 +54,7 @@ function kebab(id: string): string {
 }
 
 /** `scheme://user:password@host`: the password part (group 3). */
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]{1,30}):\/\/([^\s:/?#@"'<>\\]+):([^\s/?#@"'<>\\]+)@[^\s/@"'<>]/gi;
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]{1,30}):\/\/([^\s:/?#@"'<>\\]+):([^\s/?@"'<>\\]+)@[^\s/@"'<>]/gi;
 
 function urlPasswordHits(text: string, offset: number, rule: string, priority: number): Hit[] {
   const out: Hit[] = [];
@@ -127,6 +127,9 @@ const VENDOR_PATTERNS: readonly { rule: string; kind: SecretKind; re: RegExp }[]
  */
 const PRIVATE_KEY = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----[\s\S]*?-----END \1PRIVATE KEY\2-----/g;
 
+/** `Authorization: Bearer <token>` in headers, curl lines, provider `headers` maps. */
+const BEARER = /\b(?:Bearer|Token)[ \t]+([A-Za-z0-9._~+/-]{16,}=*)/g;
+
 export function patternHits(text: string): Hit[] {
   const out: Hit[] = [];
   for (const { rule, kind, re } of VENDOR_PATTERNS) {
@@ -139,6 +142,12 @@ export function patternHits(text: string): Hit[] {
     const body = m[0].replace(/-----[A-Z0-9 ]+-----/g, '').replace(/\\n|\s/g, '');
     if (body.length < 40 || /^[.x*]+$/i.test(body) || /example|placeholder|redacted|\.\.\./i.test(body)) continue;
     out.push({ start: m.index!, end: m.index! + m[0].length, rule: 'private-key', kind: 'PRIVATE_KEY', priority: 4 });
+  }
+  for (const m of text.matchAll(BEARER)) {
+    const token = m[1]!;
+    if (!looksSecret(token, 'TOKEN')) continue;
+    const start = m.index! + m[0].length - token.length;
+    out.push({ start, end: start + token.length, rule: 'bearer-token', kind: 'TOKEN', priority: 2 });
   }
   out.push(...urlPasswordHits(text, 0, 'url-userinfo', 2));
   return out;

@@ -73,7 +73,7 @@ export function sensitiveKind(name: string): SecretKind | null {
   if (segs.includes('token') || n.endsWith('token')) return 'TOKEN';
   if (segs.some((s) => s === 'credentials' || s === 'credential' || s === 'creds')) return 'CREDENTIALS';
   if (segs.includes('secret') || n.endsWith('secret')) return 'SECRET';
-  if (/(^|_)(account|shared|master|signing|auth|sas|storage|primary|secondary|hmac|encryption|license|subscription)_key$/.test(n))
+  if (/(^|_)(account|shared|master|signing|auth|sas|storage|primary|secondary|hmac|encryption|license|subscription|app|application|client|service|webhook)_key$/.test(n))
     return 'SECRET_KEY';
   return null;
 }
@@ -95,7 +95,9 @@ function charClasses(value: string): number {
 /** Words that mark a value as a placeholder whatever its shape. */
 const FAKE_ALWAYS = /example|changeme|change_me|change-me|changeit|placeholder|dummy|redacted|replace|insert|your|notreal|not_a_real|fake|sample|xxxx|\*\*\*|\.\.\.|todo|tbd|<|>|\{\{|\$\{|%\{|\$\(/i;
 /** Words that mark a short or low-entropy value as a placeholder (`password123`, `foobarbaz`, `test1234`). */
-const FAKE_WEAK = /pass|secret|foo|bar|baz|test|admin|demo|default|qwerty|letmein|welcome|1234|abcd|mypass|hunter|token|key|user|root|sample|temp/i;
+const FAKE_WEAK = /password|passwd|passphrase|pass|secret|foo|bar|baz|test|admin|demo|default|qwerty|letmein|welcome|1234|abcd|hunter|token|key|user|root|sample|temp/i;
+
+const FAKE_WEAK_G = new RegExp(FAKE_WEAK.source, 'gi');
 
 /** Undoes common leetspeak so `P@ssw0rd` reads as `password`. */
 function deLeet(value: string): string {
@@ -108,8 +110,13 @@ export function isObviouslyFake(value: string): boolean {
   if (!v) return true;
   if (FAKE_ALWAYS.test(v)) return true;
   if (/^(.)\1+$/.test(v) || /^[x*#.\-_]+$/i.test(v)) return true;
-  const strong = v.length >= 20 && entropy(v) >= 4;
-  if (!strong && (FAKE_WEAK.test(v) || FAKE_WEAK.test(deLeet(v)))) return true;
+  // a demo word plus a little decoration (`password123!`, `foobarbaz`, `Test1234`) is fake; a random
+  // string that happens to contain `bar` is not
+  for (const candidate of [v, deLeet(v)]) {
+    if (!FAKE_WEAK.test(candidate)) continue;
+    const rest = candidate.replace(FAKE_WEAK_G, '').replace(/[^A-Za-z0-9]/g, '');
+    if (rest.length <= 6 || /^[a-z]+$/.test(rest)) return true;
+  }
   return false;
 }
 

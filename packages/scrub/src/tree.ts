@@ -97,6 +97,11 @@ function keyOf(node: Node): { key: string | null; declaredSensitive: boolean } {
         if (type === 'resource' && labels[0] === 'aws_ssm_parameter' && name === 'value')
           return { key: name, declaredSensitive: attributeValue(body, 'type') === 'SecureString' };
       }
+      // Beanstalk `setting { name = "DB_PASSWORD" value = "..." }` and the like: `name` names the value
+      if (name === 'value') {
+        const sibling = attributeValue(parent.parent, 'name');
+        if (sibling) return { key: sibling, declaredSensitive: false };
+      }
       return { key: name, declaredSensitive: false };
     }
     if (parent.type === 'block' || parent.type === 'config_file') return { key: null, declaredSensitive: false };
