@@ -1,0 +1,90 @@
+/**
+ * terraform's built-in functions (internal/lang/functions.go) and the part of function evaluation that
+ * needs no runtime values: unknown names, and the file-reading functions whose path is known at
+ * validate time (literals and path.module / path.root / path.cwd), which fail when the file is missing.
+ */
+import type { Diagnostic } from '@tfpairs/core';
+import { error } from './decode';
+import { nameSuggestion } from './didyoumean';
+import { literalOf, type Expr } from './hcl';
+
+export const TERRAFORM_FUNCTIONS: readonly string[] = [
+  'abs', 'abspath', 'alltrue', 'anytrue', 'base64decode', 'base64encode', 'base64gzip', 'base64sha256', 'base64sha512',
+  'basename', 'bcrypt', 'can', 'ceil', 'chomp', 'chunklist', 'cidrhost', 'cidrnetmask', 'cidrsubnet', 'cidrsubnets',
+  'coalesce', 'coalescelist', 'compact', 'concat', 'contains', 'csvdecode', 'dirname', 'distinct', 'element', 'endswith',
+  'ephemeralasnull', 'file', 'filebase64', 'filebase64sha256', 'filebase64sha512', 'fileexists', 'filemd5', 'fileset',
+  'filesha1', 'filesha256', 'filesha512', 'flatten', 'floor', 'format', 'formatdate', 'formatlist', 'indent', 'index',
+  'issensitive', 'join', 'jsondecode', 'jsonencode', 'keys', 'length', 'list', 'log', 'lookup', 'lower', 'map', 'matchkeys',
+  'max', 'md5', 'merge', 'min', 'nonsensitive', 'one', 'parseint', 'pathexpand', 'plantimestamp', 'pow', 'range', 'regex',
+  'regexall', 'replace', 'reverse', 'rsadecrypt', 'sensitive', 'setintersection', 'setproduct', 'setsubtract', 'setunion',
+  'sha1', 'sha256', 'sha512', 'signum', 'slice', 'sort', 'split', 'startswith', 'strcontains', 'strrev', 'substr', 'sum',
+  'templatefile', 'templatestring', 'textdecodebase64', 'textencodebase64', 'timeadd', 'timecmp', 'timestamp', 'title',
+  'tobool', 'tolist', 'tomap', 'tonumber', 'toset', 'tostring', 'transpose', 'trim', 'trimprefix', 'trimspace',
+  'trimsuffix', 'try', 'upper', 'urlencode', 'uuid', 'uuidv5', 'values', 'yamldecode', 'yamlencode', 'zipmap',
+].sort();
+
+const KNOWN = new Set(TERRAFORM_FUNCTIONS);
+
+/** Functions that read a file at the given path, all failing the same way when it is missing. */
+const FILE_READERS = new Set(['file', 'filebase64', 'filebase64sha256', 'filebase64sha512', 'filemd5', 'filesha1', 'filesha256', 'filesha512', 'templatefile']);
+
+/** Functions removed in terraform 0.12+ (their call is an error with a dedicated message). */
+const REMOVED: Readonly<Record<string, string>> = {
+  list: 'the "list" function was deprecated in Terraform v0.12 and is no longer available; use tolist([ ... ]) syntax to write a literal list',
+  map: 'the "map" function was deprecated in Terraform v0.12 and is no longer available; use tomap({ ... }) syntax to write a literal map',
+};
+
+export interface FunctionContext {
+  /** true when a file at this path (relative to the module directory, or absolute) exists */
+  fileExists(path: string): boolean;
+  /** absolute module directory, the value of path.cwd */
+  readonly cwd: string;
+}
+
+/** The value of a string expression if it is known at validate time (literals and path.* only). */
+export function staticString(e: Expr, ctx: FunctionContext): string | undefined {
+  const lit = literalOf(e);
+  if (typeof lit === 'string') return lit;
+  if (e.kind === 'traversal' && e.root === 'path' && e.steps.length === 1 && e.steps[0]!.kind === 'attr') {
+    const name = e.steps[0]!.name;
+    if (name === 'module' || name === 'root') return '.';
+    if (name === 'cwd') return ctx.cwd;
+    return undefined;
+  }
+  if (e.kind === 'template' && !e.heredoc) {
+    let out = '';
+    for (const part of e.parts) {
+      const s = staticString(part, ctx);
+      if (s === undefined) return undefined;
+      out += s;
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/** Diagnostics of one call (not its nested calls). */
+export function checkCall(call: Extract<Expr, { kind: 'call' }>, ctx: FunctionContext): Diagnostic[] {
+  if (call.name.includes('::')) return [];
+  if (!KNOWN.has(call.name)) {
+    const s = nameSuggestion(call.name, TERRAFORM_FUNCTIONS);
+    return [error('Call to unknown function', `There is no function named ${JSON.stringify(call.name)}.${s ? ` Did you mean ${JSON.stringify(s)}?` : ''}`, call.nameRange)];
+  }
+  const removed = REMOVED[call.name];
+  if (removed) return [error('Error in function call', `Call to function ${JSON.stringify(call.name)} failed: ${removed}.`, call.nameRange)];
+  if (FILE_READERS.has(call.name) && call.args.length >= 1 && !call.expand) {
+    const arg = call.args[0]!;
+    const path = staticString(arg, ctx);
+    // `~` expands to the home directory of whoever runs terraform: unknowable here, so not reported
+    if (path !== undefined && !path.startsWith('~') && !ctx.fileExists(path)) {
+      return [
+        error(
+          'Invalid function argument',
+          `Invalid value for "path" parameter: no file exists at ${JSON.stringify(path)}; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource.`,
+          arg.range,
+        ),
+      ];
+    }
+  }
+  return [];
+}

@@ -1,0 +1,501 @@
+/**
+ * terraform's configuration loading (internal/configs): the top-level file schema, block labels, names,
+ * meta-arguments, duplicates, variable defaults, output values, module sources. Errors here stop
+ * terraform before any provider is consulted, so the caller stops too.
+ */
+import type { Diagnostic, Range } from '@tfpairs/core';
+import { error } from './decode';
+import { nameSuggestion } from './didyoumean';
+import { literalOf, traversalsIn, callsIn, type Attribute, type Block, type Body, type Expr, type ParsedFile } from './hcl';
+import { rangeString, startOf } from './source';
+
+export interface ResourceConfig {
+  readonly mode: 'managed' | 'data';
+  readonly type: string;
+  readonly name: string;
+  readonly block: Block;
+  readonly count?: Attribute;
+  readonly forEach?: Attribute;
+  readonly dependsOn: readonly Extract<Expr, { kind: 'traversal' }>[];
+  /** local provider config name, e.g. `aws` or `aws.west` */
+  readonly providerKey: string;
+  readonly providerLocalName: string;
+  readonly providerRange?: Range;
+  readonly lifecycle: readonly Block[];
+}
+
+export interface VariableConfig {
+  readonly name: string;
+  readonly block: Block;
+  readonly sensitive: boolean;
+}
+
+export interface OutputConfig {
+  readonly name: string;
+  readonly block: Block;
+  readonly value?: Attribute;
+  readonly sensitive: boolean;
+  readonly dependsOn: readonly Extract<Expr, { kind: 'traversal' }>[];
+}
+
+export interface ModuleCallConfig {
+  readonly name: string;
+  readonly block: Block;
+  readonly count?: Attribute;
+  readonly forEach?: Attribute;
+  readonly inputs: readonly Attribute[];
+}
+
+export interface ProviderConfig {
+  readonly localName: string;
+  readonly alias?: string;
+  readonly block: Block;
+}
+
+export interface ModuleConfig {
+  readonly resources: Map<string, ResourceConfig>;
+  readonly dataResources: Map<string, ResourceConfig>;
+  readonly variables: Map<string, VariableConfig>;
+  readonly locals: Map<string, Attribute>;
+  readonly outputs: Map<string, OutputConfig>;
+  readonly moduleCalls: Map<string, ModuleCallConfig>;
+  /** key `aws` or `aws.alias` */
+  readonly providers: Map<string, ProviderConfig>;
+  readonly requiredProviders: Record<string, { source?: string; version?: string }>;
+}
+
+const BAD_IDENTIFIER = 'A name must start with a letter or underscore and may contain only letters, digits, underscores, and dashes.';
+
+export function validIdentifier(name: string): boolean {
+  return /^[\p{ID_Start}_][\p{ID_Continue}-]*$/u.test(name);
+}
+
+interface BlockHeader {
+  readonly type: string;
+  readonly labels: readonly string[];
+}
+
+const FILE_BLOCKS: readonly BlockHeader[] = [
+  { type: 'terraform', labels: [] },
+  { type: 'required_providers', labels: [] },
+  { type: 'provider', labels: ['name'] },
+  { type: 'variable', labels: ['name'] },
+  { type: 'locals', labels: [] },
+  { type: 'output', labels: ['name'] },
+  { type: 'module', labels: ['name'] },
+  { type: 'resource', labels: ['type', 'name'] },
+  { type: 'data', labels: ['type', 'name'] },
+  { type: 'ephemeral', labels: ['type', 'name'] },
+  { type: 'moved', labels: [] },
+  { type: 'import', labels: [] },
+  { type: 'removed', labels: [] },
+  { type: 'check', labels: ['name'] },
+];
+
+interface ContentSchema {
+  readonly attributes: readonly { name: string; required?: boolean }[];
+  readonly blocks: readonly BlockHeader[];
+}
+
+/**
+ * hclsyntax Body.Content / PartialContent for a fixed schema: label checks, required attributes and
+ * (when not partial) unsupported attributes and blocks. Returns the blocks whose labels fit.
+ */
+export function content(body: Body, schema: ContentSchema, diags: Diagnostic[], partial = false): { attrs: Map<string, Attribute>; blocks: Block[] } {
+  const attrs = new Map<string, Attribute>();
+  const wanted = new Map(schema.attributes.map((a) => [a.name, a]));
+  for (const a of body.attributes) if (wanted.has(a.name) && !attrs.has(a.name)) attrs.set(a.name, a);
+  for (const a of schema.attributes) {
+    if (a.required && !attrs.has(a.name)) {
+      diags.push(error('Missing required argument', `The argument ${JSON.stringify(a.name)} is required, but no definition was found.`, startOf(body.range)));
+    }
+  }
+  const blockSchemas = new Map(schema.blocks.map((b) => [b.type, b]));
+  const blocks: Block[] = [];
+  for (const b of body.blocks) {
+    const bs = blockSchemas.get(b.type);
+    if (!bs) continue;
+    const ctxRange = { filename: b.typeRange.filename, start: b.typeRange.start, end: b.openBraceRange.end };
+    void ctxRange;
+    if (b.labels.length > bs.labels.length) {
+      if (bs.labels.length === 0) diags.push(error(`Extraneous label for ${b.type}`, `No labels are expected for ${b.type} blocks.`, b.labelRanges[0]));
+      else diags.push(error(`Extraneous label for ${b.type}`, `Only ${bs.labels.length} labels (${bs.labels.join(', ')}) are expected for ${b.type} blocks.`, b.labelRanges[bs.labels.length]));
+      continue;
+    }
+    if (b.labels.length < bs.labels.length) {
+      diags.push(error(`Missing ${bs.labels[b.labels.length]} for ${b.type}`, `All ${b.type} blocks must have ${bs.labels.length} labels (${bs.labels.join(', ')}).`, b.openBraceRange));
+      continue;
+    }
+    blocks.push(b);
+  }
+  if (!partial) {
+    const attrNames = schema.attributes.map((a) => a.name);
+    for (const a of body.attributes) {
+      if (wanted.has(a.name)) continue;
+      const s = nameSuggestion(a.name, attrNames.filter((n) => !attrs.has(n)));
+      let hint = s ? ` Did you mean ${JSON.stringify(s)}?` : '';
+      if (!s && blockSchemas.has(a.name)) hint = ` Did you mean to define a block of type ${JSON.stringify(a.name)}?`;
+      diags.push(error('Unsupported argument', `An argument named ${JSON.stringify(a.name)} is not expected here.${hint}`, a.nameRange));
+    }
+    const blockNames = schema.blocks.map((b) => b.type);
+    for (const b of body.blocks) {
+      if (blockSchemas.has(b.type)) continue;
+      const s = nameSuggestion(b.type, blockNames);
+      let hint = s ? ` Did you mean ${JSON.stringify(s)}?` : '';
+      if (!s && wanted.has(b.type)) hint = ` Did you mean to define argument ${JSON.stringify(b.type)}? If so, use the equals sign to assign it a value.`;
+      diags.push(error('Unsupported block type', `Blocks of type ${JSON.stringify(b.type)} are not expected here.${hint}`, b.typeRange));
+    }
+  }
+  return { attrs, blocks };
+}
+
+/** hcl.ExprList + AbsTraversalForExpr, as configs decodes depends_on. */
+function decodeDependsOn(attr: Attribute, diags: Diagnostic[]): Extract<Expr, { kind: 'traversal' }>[] {
+  const out: Extract<Expr, { kind: 'traversal' }>[] = [];
+  if (attr.expr.kind !== 'tuple') {
+    diags.push(error('Invalid expression', 'A static list expression is required.', attr.expr.range));
+    return out;
+  }
+  for (const item of attr.expr.items) {
+    if (item.kind === 'traversal') out.push(item);
+    else if (item.kind === 'template' || item.kind === 'literal') {
+      // quoted references ("aws_instance.x"): terraform's shim parses them; keep them unresolved
+      const lit = literalOf(item);
+      if (typeof lit !== 'string') diags.push(error('Invalid expression', 'A single static variable reference is required: only attribute access and indexing with constant keys. No calculations, function calls, template expressions, etc are allowed here.', item.range));
+    } else {
+      diags.push(error('Invalid expression', 'A single static variable reference is required: only attribute access and indexing with constant keys. No calculations, function calls, template expressions, etc are allowed here.', item.range));
+    }
+  }
+  return out;
+}
+
+/** An expression evaluated with no variables and no functions (variable defaults, type constraints). */
+function checkConstant(expr: Expr, diags: Diagnostic[]): boolean {
+  const before = diags.length;
+  for (const t of traversalsIn(expr)) diags.push(error('Variables not allowed', 'Variables may not be used here.', t.range));
+  for (const c of callsIn(expr)) diags.push(error('Function calls not allowed', 'Functions may not be called here.', c.range));
+  return diags.length === before;
+}
+
+const TYPE_KEYWORDS = new Set(['string', 'number', 'bool', 'any', 'list', 'map', 'set', 'object', 'tuple', 'optional']);
+
+function checkTypeExpr(expr: Expr, diags: Diagnostic[]): void {
+  const lit = literalOf(expr);
+  if (typeof lit === 'string') {
+    diags.push(error('Invalid quoted type constraints', `Terraform 0.11 and earlier required type constraints to be given in quotes, but that form is now deprecated and will be removed in a future version of Terraform. Remove the quotes around "${lit}".`, expr.range));
+    return;
+  }
+  if (expr.kind === 'traversal' && expr.steps.length === 0 && !TYPE_KEYWORDS.has(expr.root)) {
+    diags.push(error('Invalid type specification', `The keyword ${JSON.stringify(expr.root)} is not a valid type specification.`, expr.range));
+  }
+  if (expr.kind === 'call' && !TYPE_KEYWORDS.has(expr.name)) {
+    diags.push(error('Invalid type specification', `Keyword ${JSON.stringify(expr.name)} is not a valid type constructor.`, expr.range));
+  }
+}
+
+/** Simple literal default vs. primitive type constraint. */
+function checkDefaultType(typeExpr: Expr | undefined, def: Expr, diags: Diagnostic[]): void {
+  if (!typeExpr || typeExpr.kind !== 'traversal' || typeExpr.steps.length > 0) return;
+  const lit = literalOf(def);
+  if (lit === undefined || lit === null) {
+    if ((def.kind === 'tuple' || def.kind === 'object') && (typeExpr.root === 'string' || typeExpr.root === 'number' || typeExpr.root === 'bool')) {
+      diags.push(error('Invalid default value for variable', `This default value is not compatible with the variable's type constraint: ${typeExpr.root} required.`, def.range));
+    }
+    return;
+  }
+  let problem: string | undefined;
+  if (typeExpr.root === 'number') {
+    if (typeof lit === 'boolean') problem = 'number required';
+    else if (typeof lit === 'string' && !/^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/.test(lit)) problem = 'a number is required';
+  } else if (typeExpr.root === 'bool') {
+    if (typeof lit === 'number') problem = 'bool required';
+    else if (typeof lit === 'string' && lit !== 'true' && lit !== 'false') problem = 'a bool is required';
+  }
+  if (problem) diags.push(error('Invalid default value for variable', `This default value is not compatible with the variable's type constraint: ${problem}.`, def.range));
+}
+
+const RESERVED_VARIABLE_NAMES = new Set(['source', 'version', 'providers', 'count', 'for_each', 'lifecycle', 'depends_on', 'locals']);
+
+export interface LoadResult {
+  readonly module: ModuleConfig;
+  readonly diags: Diagnostic[];
+}
+
+/** Decodes the module's files; `diags` holds what `terraform validate` reports before the graph walk. */
+export function loadModule(files: readonly ParsedFile[]): LoadResult {
+  const diags: Diagnostic[] = [];
+  const module: ModuleConfig = {
+    resources: new Map(),
+    dataResources: new Map(),
+    variables: new Map(),
+    locals: new Map(),
+    outputs: new Map(),
+    moduleCalls: new Map(),
+    providers: new Map(),
+    requiredProviders: {},
+  };
+  const providerBlocks: Block[] = [];
+  const resourceBlocks: Block[] = [];
+  for (const file of files) {
+    const { blocks } = content(file.body, { attributes: [], blocks: FILE_BLOCKS }, diags);
+    for (const b of blocks) {
+      switch (b.type) {
+        case 'terraform':
+          decodeTerraformBlock(b, module, diags);
+          break;
+        case 'required_providers':
+          diags.push(error('Invalid required_providers block', 'A "required_providers" block must be nested inside a "terraform" block.', b.typeRange));
+          break;
+        case 'provider':
+          providerBlocks.push(b);
+          break;
+        case 'variable':
+          decodeVariable(b, module, diags);
+          break;
+        case 'locals':
+          decodeLocals(b, module, diags);
+          break;
+        case 'output':
+          decodeOutput(b, module, diags);
+          break;
+        case 'module':
+          decodeModuleCall(b, module, diags);
+          break;
+        case 'resource':
+        case 'data':
+          resourceBlocks.push(b);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  for (const b of providerBlocks) decodeProvider(b, module, diags);
+  for (const b of resourceBlocks) decodeResource(b, module, diags);
+  return { module, diags };
+}
+
+function decodeTerraformBlock(b: Block, module: ModuleConfig, diags: Diagnostic[]): void {
+  const { blocks } = content(
+    b.body,
+    {
+      attributes: [{ name: 'required_version' }, { name: 'experiments' }, { name: 'language' }],
+      blocks: [
+        { type: 'backend', labels: ['type'] },
+        { type: 'cloud', labels: [] },
+        { type: 'required_providers', labels: [] },
+        { type: 'provider_meta', labels: ['provider'] },
+      ],
+    },
+    diags,
+  );
+  for (const rp of blocks.filter((x) => x.type === 'required_providers')) {
+    for (const block of rp.body.blocks) diags.push(error(`Unexpected "${block.type}" block`, 'Blocks are not allowed here.', block.typeRange));
+    for (const a of rp.body.attributes) {
+      const entry: { source?: string; version?: string } = {};
+      const lit = literalOf(a.expr);
+      if (typeof lit === 'string') entry.version = lit;
+      else if (a.expr.kind === 'object') {
+        for (const item of a.expr.items) {
+          const key = item.key.kind === 'traversal' && item.key.steps.length === 0 ? item.key.root : literalOf(item.key);
+          const value = literalOf(item.value);
+          if (key === 'source' && typeof value === 'string') entry.source = value;
+          if (key === 'version' && typeof value === 'string') entry.version = value;
+        }
+      }
+      module.requiredProviders[a.name] = entry;
+    }
+  }
+}
+
+function decodeVariable(b: Block, module: ModuleConfig, diags: Diagnostic[]): void {
+  const name = b.labels[0]!;
+  if (!validIdentifier(name)) diags.push(error('Invalid variable name', BAD_IDENTIFIER, b.labelRanges[0]));
+  if (RESERVED_VARIABLE_NAMES.has(name)) diags.push(error('Invalid variable name', `The variable name ${JSON.stringify(name)} is reserved due to its special meaning inside module blocks.`, b.labelRanges[0]));
+  const { attrs } = content(
+    b.body,
+    {
+      attributes: [{ name: 'description' }, { name: 'default' }, { name: 'type' }, { name: 'sensitive' }, { name: 'nullable' }, { name: 'ephemeral' }, { name: 'deprecated' }],
+      blocks: [{ type: 'validation', labels: [] }],
+    },
+    diags,
+  );
+  const typeAttr = attrs.get('type');
+  if (typeAttr) checkTypeExpr(typeAttr.expr, diags);
+  const def = attrs.get('default');
+  if (def && checkConstant(def.expr, diags)) checkDefaultType(typeAttr?.expr, def.expr, diags);
+  for (const k of ['description', 'sensitive', 'nullable']) {
+    const a = attrs.get(k);
+    if (a) checkConstant(a.expr, diags);
+  }
+  const existing = module.variables.get(name);
+  if (existing) {
+    diags.push(error('Duplicate variable declaration', `A variable named ${JSON.stringify(name)} was already declared at ${rangeString(existing.block.defRange)}. Variable names must be unique within a module.`, b.defRange));
+  }
+  module.variables.set(name, { name, block: b, sensitive: literalOf(attrs.get('sensitive')?.expr ?? { kind: 'literal', value: false, range: b.range }) === true });
+}
+
+function decodeLocals(b: Block, module: ModuleConfig, diags: Diagnostic[]): void {
+  if (b.body.blocks.length > 0) {
+    const example = b.body.blocks[0]!;
+    diags.push(error(`Unexpected ${JSON.stringify(example.type)} block`, 'Blocks are not allowed here.', example.typeRange));
+  }
+  for (const a of b.body.attributes) {
+    if (!validIdentifier(a.name)) diags.push(error('Invalid local value name', BAD_IDENTIFIER, a.nameRange));
+    const existing = module.locals.get(a.name);
+    if (existing) {
+      diags.push(error('Duplicate local value definition', `A local value named ${JSON.stringify(a.name)} was already defined at ${rangeString(existing.range)}. Local value names must be unique within a module.`, a.range));
+    }
+    module.locals.set(a.name, a);
+  }
+}
+
+function decodeOutput(b: Block, module: ModuleConfig, diags: Diagnostic[]): void {
+  const name = b.labels[0]!;
+  if (!validIdentifier(name)) diags.push(error('Invalid output name', BAD_IDENTIFIER, b.labelRanges[0]));
+  const { attrs } = content(
+    b.body,
+    {
+      attributes: [{ name: 'description' }, { name: 'value', required: true }, { name: 'sensitive' }, { name: 'depends_on' }, { name: 'ephemeral' }],
+      blocks: [{ type: 'precondition', labels: [] }],
+    },
+    diags,
+  );
+  const dependsOnAttr = attrs.get('depends_on');
+  const dependsOn = dependsOnAttr ? decodeDependsOn(dependsOnAttr, diags) : [];
+  const existing = module.outputs.get(name);
+  if (existing) {
+    diags.push(error('Duplicate output definition', `An output named ${JSON.stringify(name)} was already defined at ${rangeString(existing.block.defRange)}. Output names must be unique within a module.`, b.defRange));
+  }
+  const sensitiveAttr = attrs.get('sensitive');
+  module.outputs.set(name, { name, block: b, value: attrs.get('value'), sensitive: sensitiveAttr ? literalOf(sensitiveAttr.expr) === true : false, dependsOn });
+}
+
+const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);
+
+function decodeModuleCall(b: Block, module: ModuleConfig, diags: Diagnostic[]): void {
+  const name = b.labels[0]!;
+  if (!validIdentifier(name)) diags.push(error('Invalid module instance name', BAD_IDENTIFIER, b.labelRanges[0]));
+  const { attrs } = content(
+    b.body,
+    {
+      attributes: [{ name: 'source', required: true }, { name: 'version' }, { name: 'count' }, { name: 'for_each' }, { name: 'depends_on' }, { name: 'providers' }],
+      blocks: [{ type: '_', labels: [] }, { type: 'lifecycle', labels: [] }, { type: 'locals', labels: [] }, { type: 'provider', labels: ['type'] }],
+    },
+    diags,
+    true,
+  );
+  const source = attrs.get('source');
+  if (source && literalOf(source.expr) === undefined) {
+    diags.push(error('Invalid value for module argument', 'The module source address must be a string literal.', source.expr.range));
+  }
+  const count = attrs.get('count');
+  const forEach = attrs.get('for_each');
+  if (count && forEach) {
+    diags.push(error('Invalid combination of "count" and "for_each"', 'The "count" and "for_each" meta-arguments are mutually-exclusive, only one should be used to be explicit about the number of module instances to be created.', forEach.nameRange));
+  }
+  for (const nested of b.body.blocks) {
+    if (nested.type === 'lifecycle' || nested.type === 'locals' || nested.type === 'provider') {
+      diags.push(error('Reserved block type name in module block', `The block type name ${JSON.stringify(nested.type)} is reserved for use by Terraform in a future version.`, nested.typeRange));
+    }
+  }
+  const existing = module.moduleCalls.get(name);
+  if (existing) {
+    diags.push(error('Duplicate module call', `A module call named ${JSON.stringify(name)} was already defined at ${rangeString(existing.block.defRange)}. Module calls must have unique names within a module.`, b.defRange));
+  }
+  module.moduleCalls.set(name, { name, block: b, count, forEach, inputs: b.body.attributes.filter((a) => !MODULE_META.has(a.name)) });
+}
+
+function decodeProvider(b: Block, module: ModuleConfig, diags: Diagnostic[]): void {
+  const name = b.labels[0]!;
+  if (!validIdentifier(name)) diags.push(error('Invalid provider local name', `${JSON.stringify(name)} is an invalid provider local name: must contain only letters, digits and dashes, and may not use leading or trailing dashes`, b.labelRanges[0]));
+  const aliasAttr = b.body.attributes.find((a) => a.name === 'alias');
+  let alias: string | undefined;
+  if (aliasAttr) {
+    const lit = literalOf(aliasAttr.expr);
+    if (aliasAttr.expr.kind === 'traversal' && aliasAttr.expr.steps.length === 0) alias = aliasAttr.expr.root;
+    else if (typeof lit === 'string') alias = lit;
+    if (alias !== undefined && !validIdentifier(alias)) diags.push(error('Invalid provider configuration alias', `An alias must be a valid name. ${BAD_IDENTIFIER}`, aliasAttr.expr.range));
+  }
+  for (const nested of b.body.blocks) {
+    if (nested.type === 'locals') diags.push(error('Reserved block type name in provider block', `The block type name ${JSON.stringify(nested.type)} is reserved for use by Terraform in a future version.`, nested.typeRange));
+  }
+  const key = alias ? `${name}.${alias}` : name;
+  const existing = module.providers.get(key);
+  if (existing) {
+    diags.push(
+      alias
+        ? error('Duplicate provider configuration', `A provider configuration for ${JSON.stringify(name)} with alias ${JSON.stringify(alias)} was already given at ${rangeString(existing.block.defRange)}. Each configuration for the same provider must have a distinct alias.`, b.defRange)
+        : error('Duplicate provider configuration', `A default (non-aliased) provider configuration for ${JSON.stringify(name)} was already given at ${rangeString(existing.block.defRange)}. If multiple configurations are required, set the "alias" argument for alternative configurations.`, b.defRange),
+    );
+    return;
+  }
+  module.providers.set(key, { localName: name, alias, block: b });
+}
+
+function impliedProvider(type: string): string {
+  const i = type.indexOf('_');
+  return i < 0 ? type : type.slice(0, i);
+}
+
+function decodeResource(b: Block, module: ModuleConfig, diags: Diagnostic[]): void {
+  const mode = b.type === 'data' ? 'data' : 'managed';
+  const [type, name] = [b.labels[0]!, b.labels[1]!];
+  if (!validIdentifier(type)) diags.push(error(mode === 'data' ? 'Invalid data source name' : 'Invalid resource type name', BAD_IDENTIFIER, b.labelRanges[0]));
+  if (!validIdentifier(name)) diags.push(error(mode === 'data' ? 'Invalid data resource name' : 'Invalid resource name', BAD_IDENTIFIER, b.labelRanges[1]));
+  const blocks: BlockHeader[] =
+    mode === 'managed'
+      ? [{ type: 'locals', labels: [] }, { type: 'lifecycle', labels: [] }, { type: 'connection', labels: [] }, { type: 'provisioner', labels: ['type'] }, { type: '_', labels: [] }]
+      : [{ type: 'locals', labels: [] }, { type: 'lifecycle', labels: [] }, { type: '_', labels: [] }];
+  const found = content(b.body, { attributes: [{ name: 'count' }, { name: 'for_each' }, { name: 'provider' }, { name: 'depends_on' }], blocks }, diags, true);
+  const count = found.attrs.get('count');
+  const forEach = found.attrs.get('for_each');
+  if (count && forEach) {
+    diags.push(error('Invalid combination of "count" and "for_each"', `The "count" and "for_each" meta-arguments are mutually-exclusive, only one should be used to be explicit about the number of resources to be created.`, forEach.nameRange));
+  }
+  const dependsOnAttr = found.attrs.get('depends_on');
+  const dependsOn = dependsOnAttr ? decodeDependsOn(dependsOnAttr, diags) : [];
+  let providerLocalName = impliedProvider(type);
+  let providerKey = providerLocalName;
+  const providerAttr = found.attrs.get('provider');
+  if (providerAttr) {
+    const e = providerAttr.expr;
+    if (e.kind === 'traversal' && e.steps.length <= 1 && e.steps.every((s) => s.kind === 'attr')) {
+      providerLocalName = e.root;
+      providerKey = e.steps.length ? `${e.root}.${(e.steps[0] as { name: string }).name}` : e.root;
+    } else {
+      diags.push(error('Invalid provider configuration reference', 'The provider argument requires a provider type name, optionally followed by a period and then a configuration alias.', e.range));
+    }
+  }
+  const lifecycle = found.blocks.filter((x) => x.type === 'lifecycle');
+  for (const lc of lifecycle) {
+    content(
+      lc.body,
+      {
+        attributes: mode === 'managed' ? [{ name: 'create_before_destroy' }, { name: 'prevent_destroy' }, { name: 'ignore_changes' }, { name: 'replace_triggered_by' }] : [],
+        blocks: [{ type: 'precondition', labels: [] }, { type: 'postcondition', labels: [] }],
+      },
+      diags,
+    );
+  }
+  for (const nested of found.blocks) {
+    if (nested.type === 'locals') diags.push(error('Reserved block type name in resource block', `The block type name ${JSON.stringify(nested.type)} is reserved for use by Terraform in a future version.`, nested.typeRange));
+  }
+  const config: ResourceConfig = { mode, type, name, block: b, count, forEach, dependsOn, providerKey, providerLocalName, providerRange: providerAttr?.expr.range, lifecycle };
+  const key = `${type}.${name}`;
+  const map = mode === 'managed' ? module.resources : module.dataResources;
+  const existing = map.get(key);
+  if (existing) {
+    diags.push(
+      mode === 'managed'
+        ? error(`Duplicate resource ${JSON.stringify(type)} configuration`, `A ${type} resource named ${JSON.stringify(name)} was already declared at ${rangeString(existing.block.defRange)}. Resource names must be unique per type in each module.`, b.defRange)
+        : error(`Duplicate data ${JSON.stringify(type)} configuration`, `A ${type} data resource named ${JSON.stringify(name)} was already declared at ${rangeString(existing.block.defRange)}. Resource names must be unique per type in each module.`, b.defRange),
+    );
+    return;
+  }
+  map.set(key, config);
+}
+
+/** Meta-argument names hidden from the provider schema decode of a resource body. */
+export const RESOURCE_META_ATTRIBUTES: ReadonlySet<string> = new Set(['count', 'for_each', 'provider', 'depends_on']);
+export const RESOURCE_META_BLOCKS: ReadonlySet<string> = new Set(['lifecycle', 'connection', 'provisioner', 'locals', '_']);

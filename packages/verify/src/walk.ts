@@ -1,0 +1,507 @@
+/**
+ * terraform's validate walk (internal/terraform): every resource, data source, provider, local, output
+ * and module call is a graph node; a node whose dependency failed is skipped (dag walk), reference
+ * errors stop a block before its body is decoded (lang.Scope.EvalBlock), and provider-schema decoding
+ * reports the content errors. Texts follow addrs/parse_ref.go, evaluate_valid.go, evaluate.go,
+ * node_resource_validate.go and configschema/validate_traversal.go.
+ */
+import type { Diagnostic, Range } from '@tfpairs/core';
+import { decodeBody, error, type DecodeOutput, type EvaluatedExpr } from './decode';
+import { nameSuggestion } from './didyoumean';
+import { checkCall, type FunctionContext } from './functions';
+import { callsIn, traversalsIn, type Expr, type TraversalStep } from './hcl';
+import { RESOURCE_META_ATTRIBUTES, RESOURCE_META_BLOCKS, type ModuleConfig, type ResourceConfig } from './module';
+import type { BlockSchema, SchemaSet } from './schemas';
+import { rangeBetween } from './source';
+
+type Traversal = Extract<Expr, { kind: 'traversal' }>;
+
+export interface WalkOptions {
+  readonly schemas?: SchemaSet;
+  readonly functions: FunctionContext;
+}
+
+interface RefContext {
+  readonly hasCount: boolean;
+  readonly hasForEach: boolean;
+  /** true inside resource, data and module blocks (where count/each are meaningful) */
+  readonly repetition: boolean;
+}
+
+interface RefResult {
+  /** parse and static-validation errors: they stop a block before decoding */
+  readonly staticDiags: Diagnostic[];
+  /** errors found when evaluating (undeclared variables and locals, count/each context, ...) */
+  readonly evalDiags: Diagnostic[];
+  readonly deps: Set<string>;
+}
+
+const NO_REPETITION: RefContext = { hasCount: false, hasForEach: false, repetition: false };
+
+function traversalRange(t: Traversal, upTo: number): Range {
+  // steps[0..upTo) (exclusive): the root plus that many steps
+  if (upTo <= 0) return t.rootRange;
+  return rangeBetween(t.rootRange, t.steps[upTo - 1]!.range);
+}
+
+function formatKey(key: string | number | boolean | null): string {
+  return typeof key === 'string' ? JSON.stringify(key) : String(key);
+}
+
+export class Walker {
+  private readonly module: ModuleConfig;
+  private readonly opts: WalkOptions;
+
+  constructor(module: ModuleConfig, opts: WalkOptions) {
+    this.module = module;
+    this.opts = opts;
+  }
+
+  private schemaFor(r: ResourceConfig): BlockSchema | undefined {
+    const schemas = this.opts.schemas;
+    if (!schemas || !schemas.hasProvider(r.providerLocalName)) return undefined;
+    return r.mode === 'managed' ? schemas.resource(r.type) : schemas.dataSource(r.type);
+  }
+
+  /** parse_ref.go + static validation + evaluation of one reference. */
+  private reference(t: Traversal, ctx: RefContext, out: RefResult): void {
+    const { root, steps } = t;
+    const singleAttr = (): string | undefined => {
+      if (steps.length === 0) {
+        out.staticDiags.push(error('Invalid reference', `The ${JSON.stringify(root)} object cannot be accessed directly. Instead, access one of its attributes.`, t.rootRange));
+        return undefined;
+      }
+      const first = steps[0]!;
+      if (first.kind !== 'attr') {
+        out.staticDiags.push(error('Invalid reference', `The ${JSON.stringify(root)} object does not support this operation.`, first.range));
+        return undefined;
+      }
+      return first.name;
+    };
+    switch (root) {
+      case 'count': {
+        const name = singleAttr();
+        if (name === undefined) return;
+        if (name !== 'index') {
+          out.evalDiags.push(error('Invalid "count" attribute', `The "count" object does not have an attribute named ${JSON.stringify(name)}. The only supported attribute is count.index, which is the index of each instance of a resource block that has the "count" argument set.`, traversalRange(t, 1)));
+        } else if (!ctx.hasCount) {
+          out.evalDiags.push(error('Reference to "count" in non-counted context', 'The "count" object can only be used in "module", "resource", and "data" blocks, and only when the "count" argument is set.', traversalRange(t, 1)));
+        }
+        return;
+      }
+      case 'each': {
+        const name = singleAttr();
+        if (name === undefined) return;
+        if (name !== 'key' && name !== 'value') {
+          out.evalDiags.push(error('Invalid "each" attribute', `The "each" object does not have an attribute named ${JSON.stringify(name)}. The supported attributes are each.key and each.value, the current key and value pair of the "for_each" attribute set.`, traversalRange(t, 1)));
+        } else if (!ctx.hasForEach) {
+          out.evalDiags.push(error('Reference to "each" in context without for_each', 'The "each" object can be used only in "module" or "resource" blocks, and only when the "for_each" argument is set.', traversalRange(t, 1)));
+        }
+        return;
+      }
+      case 'local': {
+        const name = singleAttr();
+        if (name === undefined) return;
+        out.deps.add(`local.${name}`);
+        if (!this.module.locals.has(name)) {
+          const s = nameSuggestion(name, [...this.module.locals.keys()].sort());
+          out.evalDiags.push(error('Reference to undeclared local value', `A local value with the name ${JSON.stringify(name)} has not been declared.${s ? ` Did you mean ${JSON.stringify(s)}?` : ''}`, traversalRange(t, 1)));
+        }
+        return;
+      }
+      case 'var': {
+        const name = singleAttr();
+        if (name === undefined) return;
+        out.deps.add(`var.${name}`);
+        if (!this.module.variables.has(name)) {
+          out.evalDiags.push(error('Reference to undeclared input variable', `An input variable with the name ${JSON.stringify(name)} has not been declared. This variable can be declared with a variable ${JSON.stringify(name)} {} block.`, traversalRange(t, 1)));
+        }
+        return;
+      }
+      case 'path': {
+        const name = singleAttr();
+        if (name === undefined) return;
+        if (name !== 'module' && name !== 'root' && name !== 'cwd') {
+          out.evalDiags.push(error('Invalid "path" attribute', `The "path" object does not have an attribute named ${JSON.stringify(name)}. The only supported attributes are path.module, the path to the directory containing the current module, path.root, the path to the directory containing the root module, and path.cwd, the path to the current working directory.`, traversalRange(t, 1)));
+        }
+        return;
+      }
+      case 'terraform': {
+        const name = singleAttr();
+        if (name === undefined) return;
+        if (name !== 'workspace' && name !== 'env') {
+          out.evalDiags.push(error('Invalid "terraform" attribute', `The "terraform" object does not have an attribute named ${JSON.stringify(name)}. The only supported attribute is terraform.workspace, the name of the currently-selected workspace.`, traversalRange(t, 1)));
+        }
+        return;
+      }
+      case 'module': {
+        const name = singleAttr();
+        if (name === undefined) return;
+        const rest = steps.slice(1);
+        let consumed = 1;
+        if (rest[0]?.kind === 'index') consumed++;
+        const after = steps[consumed];
+        if (after && after.kind !== 'attr') {
+          out.staticDiags.push(error('Invalid reference', 'Module instance objects do not support this operation.', after.range));
+          return;
+        }
+        out.deps.add(`module.${name}`);
+        if (!this.module.moduleCalls.has(name)) {
+          const s = nameSuggestion(name, [...this.module.moduleCalls.keys()].sort());
+          out.staticDiags.push(error('Reference to undeclared module', `No module call named ${JSON.stringify(name)} is declared in the root module.${s ? ` Did you mean ${JSON.stringify(s)}?` : ''}`, traversalRange(t, after ? consumed + 1 : consumed)));
+        }
+        return;
+      }
+      case 'self':
+        out.staticDiags.push(error('Invalid "self" reference', 'The "self" object is not available in this context. This object can be used only in resource provisioner, connection, and postcondition blocks.', t.rootRange));
+        return;
+      case 'template':
+      case 'lazy':
+      case 'arg':
+        out.staticDiags.push(error('Reserved symbol name', `The symbol name ${JSON.stringify(root)} is reserved for use in a future Terraform version. If you are using a provider that already uses this as a resource type name, add the prefix "resource." to force interpretation as a resource type name.`, t.rootRange));
+        return;
+      case 'data':
+        if (steps.length < 2) {
+          out.staticDiags.push(error('Invalid reference', 'The "data" object must be followed by two attribute names: the data source type and the resource name.', t.range));
+          return;
+        }
+        this.resourceReference('data', t, 0, out);
+        return;
+      case 'resource':
+        if (steps.length < 2) {
+          out.staticDiags.push(error('Invalid reference', 'The "resource" object must be followed by two attribute names: the resource type and the resource name.', t.range));
+          return;
+        }
+        this.resourceReference('managed', t, 0, out);
+        return;
+      default:
+        this.resourceReference('managed', t, -1, out);
+    }
+    void ctx;
+  }
+
+  /**
+   * parseResourceRef + staticValidateResourceReference. `typeStep` is the index in `steps` of the
+   * type name (-1 when the root itself is the type).
+   */
+  private resourceReference(mode: 'managed' | 'data', t: Traversal, typeStep: number, out: RefResult): void {
+    const typeName = typeStep < 0 ? t.root : (t.steps[typeStep] as TraversalStep);
+    const nameStep = t.steps[typeStep + 1];
+    const what = mode === 'data' ? 'data source' : 'resource type';
+    if (!nameStep) {
+      out.staticDiags.push(error('Invalid reference', 'A reference to a resource type must be followed by at least one attribute access, specifying the resource name.', t.range));
+      return;
+    }
+    if (typeof typeName !== 'string' && typeName.kind !== 'attr') {
+      out.staticDiags.push(error('Invalid reference', 'The "data" object does not support this operation.', typeName.range));
+      return;
+    }
+    if (nameStep.kind !== 'attr') {
+      out.staticDiags.push(error('Invalid reference', `A reference to a ${what} must be followed by at least one attribute access, specifying the resource name.`, nameStep.range));
+      return;
+    }
+    const type = typeof typeName === 'string' ? typeName : typeName.name;
+    const name = nameStep.name;
+    let rng = rangeBetween(t.rootRange, nameStep.range);
+    let remain = t.steps.slice(typeStep + 2);
+    let hasKey = false;
+    if (remain[0]?.kind === 'index') {
+      hasKey = true;
+      rng = rangeBetween(rng, remain[0].range);
+      remain = remain.slice(1);
+    }
+    const key = `${type}.${name}`;
+    const addr = mode === 'data' ? `data.${key}` : key;
+    out.deps.add(mode === 'data' ? `data.${key}` : `resource.${key}`);
+    const cfg = (mode === 'data' ? this.module.dataResources : this.module.resources).get(key);
+    if (!cfg) {
+      let suggestion = '';
+      if (mode === 'managed' && this.module.dataResources.has(key)) suggestion = `\n\nDid you mean the data resource data.${key}?`;
+      out.staticDiags.push(error('Reference to undeclared resource', `A ${mode} resource ${JSON.stringify(type)} ${JSON.stringify(name)} has not been declared in the root module.${suggestion}`, rng));
+      return;
+    }
+    if (hasKey) {
+      if (!cfg.count && !cfg.forEach) {
+        out.staticDiags.push(error('Unexpected resource instance key', `Because ${addr} does not have "count" or "for_each" set, references to it must not include an index key. Remove the bracketed index to refer to the single instance of this resource.`, rng));
+      }
+    } else if (remain.length > 0) {
+      if (cfg.count) {
+        out.staticDiags.push(error('Missing resource instance key', `Because ${addr} has "count" set, its attributes must be accessed on specific instances.\n\nFor example, to correlate with indices of a referring resource, use:\n    ${addr}[count.index]`, rng));
+      }
+      if (cfg.forEach) {
+        out.staticDiags.push(error('Missing resource instance key', `Because ${addr} has "for_each" set, its attributes must be accessed on specific instances.\n\nFor example, to correlate with indices of a referring resource, use:\n    ${addr}[each.key]`, rng));
+      }
+    }
+    const schema = this.schemaFor(cfg);
+    if (!schema) return;
+    const first = remain[0];
+    if (first?.kind === 'attr' && first.name === 'count') {
+      out.staticDiags.push(error('Invalid resource count attribute', `The special "count" attribute is no longer supported after Terraform v0.12. Instead, use length(${addr}) to count resource instances.`, rng));
+      return;
+    }
+    staticValidateTraversal(schema, remain, out.staticDiags);
+  }
+
+  /** References of a set of expressions, split as terraform's EvalBlock splits them. */
+  private references(exprs: readonly EvaluatedExpr[], ctx: RefContext): RefResult {
+    const out: RefResult = { staticDiags: [], evalDiags: [], deps: new Set() };
+    for (const e of exprs) {
+      for (const t of traversalsIn(e.expr, e.bound)) this.reference(t, ctx, out);
+    }
+    return out;
+  }
+
+  private calls(exprs: readonly EvaluatedExpr[]): Diagnostic[] {
+    const diags: Diagnostic[] = [];
+    for (const e of exprs) for (const c of callsIn(e.expr)) diags.push(...checkCall(c, this.opts.functions));
+    return diags;
+  }
+
+  /** EvaluateBlock-like evaluation of loose expressions (locals, outputs, count, module inputs). */
+  private evaluate(exprs: readonly EvaluatedExpr[], ctx: RefContext): { diags: Diagnostic[]; deps: Set<string> } {
+    const refs = this.references(exprs, ctx);
+    if (refs.staticDiags.some((d) => d.severity === 'error')) return { diags: refs.staticDiags, deps: refs.deps };
+    return { diags: [...refs.staticDiags, ...refs.evalDiags, ...this.calls(exprs)], deps: refs.deps };
+  }
+
+  /** Decodes a body against a provider schema with reference checks first (lang.Scope.EvalBlock). */
+  private evaluateBlock(body: Parameters<typeof decodeBody>[0], schema: BlockSchema, ctx: RefContext, hidden?: { attrs: ReadonlySet<string>; blocks: ReadonlySet<string> }): { diags: Diagnostic[]; deps: Set<string>; decoded: DecodeOutput } {
+    const decoded: DecodeOutput = { diags: [], exprs: [], deprecated: [] };
+    decodeBody(body, schema, decoded, hidden ? { hiddenAttributes: hidden.attrs, hiddenBlocks: hidden.blocks } : {});
+    const refs = this.references(decoded.exprs, ctx);
+    if (refs.staticDiags.some((d) => d.severity === 'error')) return { diags: refs.staticDiags, deps: refs.deps, decoded };
+    return { diags: [...decoded.diags, ...refs.staticDiags, ...refs.evalDiags, ...this.calls(decoded.exprs)], deps: refs.deps, decoded };
+  }
+
+  /** All nodes with their dependencies and diagnostics, then the dag walk that skips dependents of failures. */
+  run(): Diagnostic[] {
+    interface GraphNode {
+      readonly deps: Set<string>;
+      readonly diags: Diagnostic[];
+    }
+    const nodes = new Map<string, GraphNode>();
+    const schemas = this.opts.schemas;
+
+    for (const [key, p] of this.module.providers) {
+      const schema = schemas?.hasProvider(p.localName) ? schemas.provider(p.localName) : undefined;
+      if (!schema) {
+        nodes.set(`provider.${key}`, { deps: new Set(), diags: [] });
+        continue;
+      }
+      const r = this.evaluateBlock(p.block.body, schema, NO_REPETITION, { attrs: new Set(['alias', 'version']), blocks: new Set() });
+      nodes.set(`provider.${key}`, { deps: r.deps, diags: r.diags });
+    }
+
+    for (const [name, local] of this.module.locals) {
+      const r = this.evaluate([{ expr: local.expr, bound: new Set() }], NO_REPETITION);
+      nodes.set(`local.${name}`, { deps: r.deps, diags: r.diags });
+    }
+
+    for (const [name, call] of this.module.moduleCalls) {
+      const ctx: RefContext = { hasCount: !!call.count, hasForEach: !!call.forEach, repetition: true };
+      const exprs = [call.count, call.forEach, ...call.inputs].filter((a) => !!a).map((a) => ({ expr: a!.expr, bound: new Set<string>() }));
+      const r = this.evaluate(exprs, ctx);
+      nodes.set(`module.${name}`, { deps: r.deps, diags: r.diags });
+    }
+
+    for (const r of [...this.module.resources.values(), ...this.module.dataResources.values()]) {
+      const id = r.mode === 'data' ? `data.${r.type}.${r.name}` : `resource.${r.type}.${r.name}`;
+      nodes.set(id, this.resourceNode(r));
+    }
+
+    for (const [name, o] of this.module.outputs) {
+      const exprs = o.value ? [{ expr: o.value.expr, bound: new Set<string>() }] : [];
+      const r = this.evaluate(exprs, NO_REPETITION);
+      const depDiags = this.dependsOn(o.dependsOn, r.deps);
+      const diags = [...r.diags, ...depDiags];
+      if (!diags.some((d) => d.severity === 'error') && o.value && !o.sensitive && this.isSensitive(o.value.expr)) {
+        diags.push({
+          severity: 'error',
+          summary: 'Output refers to sensitive values',
+          detail:
+            'To reduce the risk of accidentally exporting sensitive data that was intended to be only internal, Terraform requires that any root module output containing sensitive data be explicitly marked as sensitive, to confirm your intent.\n\nIf you do intend to export this data, annotate the output value as sensitive by adding the following argument:\n    sensitive = true',
+          range: o.block.defRange,
+        });
+      }
+      nodes.set(`output.${name}`, { deps: r.deps, diags });
+    }
+
+    for (const name of this.module.variables.keys()) nodes.set(`var.${name}`, { deps: new Set(), diags: [] });
+
+    // dag walk: a node runs only when all its dependencies succeeded
+    const state = new Map<string, 'ok' | 'failed' | 'visiting'>();
+    const result: Diagnostic[] = [];
+    const visit = (id: string): boolean => {
+      const s = state.get(id);
+      if (s === 'ok') return true;
+      if (s === 'failed') return false;
+      if (s === 'visiting') return true; // a cycle: terraform reports it elsewhere; do not cascade
+      const node = nodes.get(id);
+      if (!node) return true;
+      state.set(id, 'visiting');
+      let depsOk = true;
+      for (const dep of node.deps) if (dep !== id && !visit(dep)) depsOk = false;
+      if (!depsOk) {
+        state.set(id, 'failed');
+        return false;
+      }
+      result.push(...node.diags);
+      const ok = !node.diags.some((d) => d.severity === 'error');
+      state.set(id, ok ? 'ok' : 'failed');
+      return ok;
+    };
+    for (const id of nodes.keys()) visit(id);
+    return result;
+  }
+
+  private dependsOn(traversals: readonly Traversal[], deps: Set<string>): Diagnostic[] {
+    const diags: Diagnostic[] = [];
+    for (const t of traversals) {
+      const out: RefResult = { staticDiags: [], evalDiags: [], deps };
+      // a whole object only: anything past the address is an error
+      const resourceRoot = !['data', 'module', 'var', 'local', 'count', 'each', 'path', 'self', 'terraform', 'resource'].includes(t.root);
+      const addrLen = t.root === 'data' ? 2 : t.root === 'module' || t.root === 'var' || t.root === 'local' ? 1 : resourceRoot ? 1 : 2;
+      let remainStart = addrLen;
+      if (t.steps[remainStart]?.kind === 'index' && (resourceRoot || t.root === 'data' || t.root === 'module')) remainStart++;
+      const remain = t.steps.slice(remainStart);
+      this.reference({ ...t, steps: t.steps.slice(0, remainStart) }, { hasCount: true, hasForEach: true, repetition: true }, out);
+      diags.push(...out.staticDiags, ...out.evalDiags);
+      if (!out.staticDiags.length && remain.length > 0) {
+        diags.push(error('Invalid depends_on reference', 'References in depends_on must be to a whole object (resource, etc), not to an attribute of an object.', rangeBetween(remain[0]!.range, remain[remain.length - 1]!.range)));
+      }
+    }
+    return diags;
+  }
+
+  private resourceNode(r: ResourceConfig): { deps: Set<string>; diags: Diagnostic[] } {
+    const ctx: RefContext = { hasCount: !!r.count, hasForEach: !!r.forEach, repetition: true };
+    const diags: Diagnostic[] = [];
+    const deps = new Set<string>();
+    deps.add(`provider.${r.providerKey}`);
+    for (const meta of [r.count, r.forEach]) {
+      if (!meta) continue;
+      const m = this.evaluate([{ expr: meta.expr, bound: new Set() }], NO_REPETITION);
+      m.deps.forEach((d) => deps.add(d));
+      diags.push(...m.diags);
+    }
+    diags.push(...this.dependsOn(r.dependsOn, deps));
+    if (r.providerKey.includes('.') && !this.module.providers.has(r.providerKey)) {
+      const addr = r.mode === 'data' ? `data.${r.type}.${r.name}` : `${r.type}.${r.name}`;
+      const alias = r.providerKey.slice(r.providerKey.indexOf('.') + 1);
+      const source = this.module.requiredProviders[r.providerLocalName]?.source ?? `hashicorp/${r.providerLocalName}`;
+      const fqn = source.split('/').length === 2 ? `registry.terraform.io/${source}` : source;
+      diags.push({
+        severity: 'error',
+        summary: 'Provider configuration not present',
+        detail: `To work with ${addr} its original provider configuration at provider[${JSON.stringify(fqn)}].${alias} is required, but it has been removed. This occurs when a provider configuration is removed while objects created by that provider still exist in the state. Re-add the provider configuration to destroy ${addr}, after which you can remove the provider configuration again.`,
+      });
+      return { deps, diags };
+    }
+    const schemas = this.opts.schemas;
+    if (!schemas || !schemas.hasProvider(r.providerLocalName)) return { deps, diags };
+    const schema = this.schemaFor(r);
+    if (!schema) {
+      const display = providerDisplay(this.module, r.providerLocalName);
+      let suggestion = '';
+      if (r.mode === 'managed') {
+        if (schemas.dataSource(r.type)) suggestion = `\n\nDid you intend to use the data source ${JSON.stringify(r.type)}? If so, declare this using a "data" block instead of a "resource" block.`;
+        else {
+          const s = nameSuggestion(r.type, schemas.resourceTypes(r.providerLocalName));
+          if (s) suggestion = ` Did you mean ${JSON.stringify(s)}?`;
+        }
+        diags.push(error('Invalid resource type', `The provider ${display} does not support resource type ${JSON.stringify(r.type)}.${suggestion}`, r.block.labelRanges[0]));
+      } else {
+        if (schemas.resource(r.type)) suggestion = `\n\nDid you intend to use the managed resource type ${JSON.stringify(r.type)}? If so, declare this using a "resource" block instead of a "data" block.`;
+        else {
+          const s = nameSuggestion(r.type, schemas.dataSourceTypes(r.providerLocalName));
+          if (s) suggestion = ` Did you mean ${JSON.stringify(s)}?`;
+        }
+        diags.push(error('Invalid data source', `The provider ${display} does not support data source ${JSON.stringify(r.type)}.${suggestion}`, r.block.labelRanges[0]));
+      }
+      return { deps, diags };
+    }
+    const evaluated = this.evaluateBlock(r.block.body, schema, ctx, { attrs: RESOURCE_META_ATTRIBUTES, blocks: RESOURCE_META_BLOCKS });
+    evaluated.deps.forEach((d) => deps.add(d));
+    diags.push(...evaluated.diags);
+    if (!diags.some((d) => d.severity === 'error')) {
+      for (const a of evaluated.decoded.deprecated) {
+        diags.push({ severity: 'warning', summary: 'Argument is deprecated', detail: `The argument ${JSON.stringify(a.name)} is deprecated. Refer to the provider documentation for details.`, range: a.expr.range });
+      }
+    }
+    return { deps, diags };
+  }
+
+  /** true when the expression is a direct reference to a sensitive variable or resource attribute. */
+  private isSensitive(e: Expr): boolean {
+    for (const t of traversalsIn(e)) {
+      if (t.root === 'var' && t.steps[0]?.kind === 'attr' && this.module.variables.get(t.steps[0].name)?.sensitive) return true;
+      const isData = t.root === 'data';
+      const off = isData ? 1 : 0;
+      const typeName = isData ? (t.steps[0]?.kind === 'attr' ? t.steps[0].name : undefined) : t.root;
+      const nameStep = t.steps[off];
+      if (!typeName || nameStep?.kind !== 'attr') continue;
+      const cfg = (isData ? this.module.dataResources : this.module.resources).get(`${typeName}.${nameStep.name}`);
+      if (!cfg) continue;
+      let rest = t.steps.slice(off + 1);
+      if (rest[0]?.kind === 'index') rest = rest.slice(1);
+      const attr = rest[0];
+      if (attr?.kind !== 'attr') continue;
+      const schema = this.schemaFor(cfg);
+      if (schema?.attributes?.[attr.name]?.sensitive) return true;
+    }
+    return false;
+  }
+}
+
+function providerDisplay(module: ModuleConfig, localName: string): string {
+  const source = module.requiredProviders[localName]?.source;
+  if (!source) return `hashicorp/${localName}`;
+  const parts = source.toLowerCase().split('/');
+  if (parts.length === 3 && parts[0] === 'registry.terraform.io') return parts.slice(1).join('/');
+  if (parts.length === 1) return `hashicorp/${parts[0]}`;
+  return parts.join('/');
+}
+
+/** configschema.Block.StaticValidateTraversal. */
+export function staticValidateTraversal(schema: BlockSchema, steps: readonly TraversalStep[], diags: Diagnostic[]): void {
+  if (steps.length === 0) return;
+  const next = steps[0]!;
+  const after = steps.slice(1);
+  if (next.kind === 'index') {
+    if (typeof next.key === 'string' && /^[\p{ID_Start}_][\p{ID_Continue}-]*$/u.test(next.key)) {
+      diags.push(error('Invalid index operation', `Only attribute access is allowed here. Did you mean to access attribute ${JSON.stringify(next.key)} using the dot operator?`, next.range));
+    } else {
+      diags.push(error('Invalid index operation', 'Only attribute access is allowed here, using the dot operator.', next.range));
+    }
+    return;
+  }
+  const name = next.name;
+  const attr = schema.attributes?.[name];
+  if (attr) {
+    if (attr.deprecated) diags.push({ severity: 'warning', summary: 'Deprecated attribute', detail: `The attribute ${JSON.stringify(name)} is deprecated. Refer to the provider documentation for details.`, range: next.range });
+    return;
+  }
+  const block = schema.block_types?.[name];
+  if (block) {
+    if (block.nesting_mode === 'single' || block.nesting_mode === 'group') {
+      staticValidateTraversal(block.block, after, diags);
+      return;
+    }
+    if (after.length === 0) return;
+    const step = after[0]!;
+    if (block.nesting_mode === 'set') {
+      diags.push(error('Cannot index a set value', `Block type ${JSON.stringify(name)} is represented by a set of objects, and set elements do not have addressable keys. To find elements matching specific criteria, use a "for" expression with an "if" clause.`, step.range));
+    } else if (block.nesting_mode === 'list') {
+      if (step.kind === 'index') staticValidateTraversal(block.block, after.slice(1), diags);
+      else diags.push(error('Invalid operation', `Block type ${JSON.stringify(name)} is represented by a list of objects, so it must be indexed using a numeric key, like .${name}[0].`, step.range));
+    } else if (block.nesting_mode === 'map') {
+      staticValidateTraversal(block.block, after.slice(1), diags);
+    }
+    return;
+  }
+  const candidates = [...Object.keys(schema.attributes ?? {}), ...Object.keys(schema.block_types ?? {})].sort();
+  const s = nameSuggestion(name, candidates);
+  diags.push(error('Unsupported attribute', `This object has no argument, nested block, or exported attribute named ${JSON.stringify(name)}.${s ? ` Did you mean ${JSON.stringify(s)}?` : ''}`, next.range));
+}
+
+void formatKey;
