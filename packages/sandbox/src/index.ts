@@ -1,1 +1,6 @@
 export * from './stage';
+export * from './engine';
+export * from './runner';
+export * from './tfjson';
+export * from './verdict';
+export { removeAllLive, liveCount } from './cleanup';

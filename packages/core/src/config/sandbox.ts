@@ -14,6 +14,10 @@ export const SandboxConfig = z.object({
   concurrency: z.number().int().positive().default(2),
   /** host folder with a provider filesystem mirror / plugin cache, mounted read-only */
   pluginDir: z.string().optional(),
+  /** a .tf file with provider configuration, uploaded beside every configuration (for plan) */
+  providerFile: z.string().optional(),
+  /** size of the in-memory work dir (configuration + .terraform) per container */
+  workMb: z.number().int().positive().default(64),
 });
 
 export const sandboxFlags: FlagSpec[] = [
@@ -22,6 +26,9 @@ export const sandboxFlags: FlagSpec[] = [
   { name: 'sandbox-plan', type: 'boolean', path: 'sandbox.plan', help: 'also run terraform plan' },
   { name: 'sandbox-timeout-ms', type: 'number', path: 'sandbox.timeoutMs', help: 'wall-clock limit per container', default: '60000' },
   { name: 'sandbox-memory-mb', type: 'number', path: 'sandbox.memoryMb', help: 'memory limit per container', default: '512' },
+  { name: 'sandbox-cpus', type: 'number', path: 'sandbox.cpus', help: 'CPUs per container', default: '1' },
+  { name: 'sandbox-pids', type: 'number', path: 'sandbox.pids', help: 'process limit per container', default: '256' },
   { name: 'sandbox-concurrency', type: 'number', path: 'sandbox.concurrency', help: 'containers at once', default: '2' },
   { name: 'sandbox-plugin-dir', type: 'string', path: 'sandbox.pluginDir', help: 'provider mirror mounted read-only', arg: 'DIR' },
+  { name: 'sandbox-provider-file', type: 'string', path: 'sandbox.providerFile', help: 'provider configuration (.tf) added for plan', arg: 'FILE' },
 ];
