@@ -39,6 +39,8 @@ export interface LoggedRequest {
   readonly key?: string;
   readonly status: number;
   readonly via?: 'sync' | 'batch';
+  /** when the request arrived (ms since epoch) */
+  readonly at: number;
 }
 
 export interface ServerOptions {
@@ -86,10 +88,20 @@ export interface OpenAITestServer {
   chatRequests(): number;
   /** chat completion request lines received in batch input files */
   batchLines(): number;
+  /** the most chat completion requests that were open at the same time */
+  maxInFlight(): number;
   close(): Promise<void>;
 }
 
 export const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** JSON with sorted keys: a request's identity does not depend on the client's key order. */
+export function sortedJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${sortedJson(v)}`).join(',')}}`;
+}
 
 const MARKER = /\[\[([a-z0-9-]+)(?::(\d+))?\]\]/g;
 
@@ -187,6 +199,8 @@ export async function startOpenAIServer(options: ServerOptions = {}): Promise<Op
   let counter = 0;
   let chat = 0;
   let lines = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
   const nextId = (prefix: string) => `${prefix}-${(++counter).toString(36).padStart(6, '0')}`;
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -211,7 +225,7 @@ export async function startOpenAIServer(options: ServerOptions = {}): Promise<Op
   }
 
   function toCall(body: Record<string, unknown>, via: 'sync' | 'batch'): ChatCall {
-    const key = sha(JSON.stringify(body));
+    const key = sha(sortedJson(body));
     const attempt = via === 'sync' ? (attempts.get(key) ?? 0) : 0;
     if (via === 'sync') attempts.set(key, attempt + 1);
     return { body, model: String(body.model), messages: (body.messages as ChatMessageIn[]) ?? [], key, attempt, via };
@@ -277,11 +291,15 @@ export async function startOpenAIServer(options: ServerOptions = {}): Promise<Op
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname.replace(/^\/v1/, '');
-    const entry = (status: number, extra: Partial<LoggedRequest> = {}) => log.push({ method: req.method ?? '', path, status, ...extra });
+    const at = Date.now();
+    const entry = (status: number, extra: Partial<LoggedRequest> = {}) => log.push({ method: req.method ?? '', path, status, at, ...extra });
     try {
       if (req.method === 'POST' && path === '/chat/completions') {
         const body = JSON.parse((await readBody(req)).toString('utf8')) as Record<string, unknown>;
         chat += 1;
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        res.on('close', () => (inFlight -= 1));
         const call = toCall(body, 'sync');
         const reply = respond(call);
         if (reply.kind === 'hang') {
@@ -386,6 +404,7 @@ export async function startOpenAIServer(options: ServerOptions = {}): Promise<Op
     answered,
     chatRequests: () => chat,
     batchLines: () => lines,
+    maxInFlight: () => maxInFlight,
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);
