@@ -77,12 +77,12 @@ function subdirs(dir: string): string[] {
 
 const sourceCache = new Map<string, ProviderSchemaSource>();
 
-/** Opens one bundled schema (cached per process). */
-export function openBundled(ref: BundledSchemaRef): ProviderSchemaSource {
-  const cached = sourceCache.get(ref.file);
+/** Opens one bundled schema (cached per process unless `cache` is false, for benchmarks). */
+export function openBundled(ref: BundledSchemaRef, cache = true): ProviderSchemaSource {
+  const cached = cache ? sourceCache.get(ref.file) : undefined;
   if (cached) return cached;
   const source = ref.indexFile ? openIndexed(ref, ref.indexFile) : openWhole(ref);
-  sourceCache.set(ref.file, source);
+  if (cache) sourceCache.set(ref.file, source);
   return source;
 }
 

@@ -27,6 +27,11 @@ export interface BlockSchema {
   attributes?: Record<string, AttributeSchema>;
   block_types?: Record<string, BlockTypeSchema>;
   deprecated?: boolean;
+  /**
+   * Extension (not printed by terraform): the block's content is unknown because the source the
+   * schema was derived from elided it (cdktf types very deep blocks as `any`). Accept any content.
+   */
+  opaque?: boolean;
 }
 
 /** One provider's entry under `provider_schemas` (the `version` of each schema is kept if present). */
