@@ -1,0 +1,76 @@
+import type { Revision } from '@tfpairs/core';
+import { checkSyntax } from '@tfpairs/verify/syntax';
+import { extractCode, type NormaliseFinding } from './extract';
+import { formatHcl } from './fmt';
+import { stripComments } from './strip-comments';
+
+export interface NormaliseOptions {
+  /** terraform-fmt the code */
+  readonly format: boolean;
+  /** strip comments (and format afterwards) */
+  readonly stripComments: boolean;
+  /** the text is a model's answer (markdown, prose): extract the code first */
+  readonly isAnswer: boolean;
+  /** file name used in diagnostics */
+  readonly filename?: string;
+}
+
+export interface NormalisedAnswer {
+  /** the normalised code; null when the text holds no code */
+  readonly code: string | null;
+  readonly truncated: boolean;
+  /** the text after each step that changed it: `extract`, `fmt`, `strip-comments` */
+  readonly revisions: Revision[];
+  readonly findings: NormaliseFinding[];
+}
+
+/**
+ * The whole normalise stage on one text: extract (answers only), format, strip comments. Code with
+ * syntax errors is kept as extracted, unformatted, with an `hcl-syntax` warning: a broken draft is
+ * still a useful rejected sample, and formatting it could mangle it.
+ */
+export async function normaliseAnswer(raw: string, opts: NormaliseOptions): Promise<NormalisedAnswer> {
+  const filename = opts.filename ?? 'main.tf';
+  const revisions: Revision[] = [];
+  const findings: NormaliseFinding[] = [];
+  let code: string | null;
+  let truncated = false;
+  if (opts.isAnswer) {
+    const extraction = extractCode(raw);
+    findings.push(...extraction.findings);
+    truncated = extraction.truncated;
+    code = extraction.code;
+    if (code !== null && code !== raw) revisions.push({ stage: 'extract', text: code });
+  } else if (raw.trim() === '') {
+    code = null;
+    findings.push({ code: 'no-code', diagnostic: { severity: 'error', summary: 'No code', detail: 'The text is empty.' } });
+  } else code = raw;
+  if (code === null || (!opts.format && !opts.stripComments)) return { code, truncated, revisions, findings };
+
+  const syntax = await checkSyntax(code, filename);
+  const errors = syntax.filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    findings.push({
+      code: 'hcl-syntax',
+      diagnostic: {
+        ...first,
+        severity: 'warning',
+        detail: `${first.detail}${errors.length > 1 ? ` (${errors.length} syntax errors in all)` : ''} The code was kept as extracted, without formatting.`.trim(),
+      },
+    });
+    return { code, truncated, revisions, findings };
+  }
+  if (opts.format) {
+    const formatted = await formatHcl(code, filename);
+    for (const d of formatted.diagnostics) findings.push({ code: 'fmt-incomplete', diagnostic: d });
+    if (formatted.text !== code) revisions.push({ stage: 'fmt', text: formatted.text });
+    code = formatted.text;
+  }
+  if (opts.stripComments) {
+    const stripped = await stripComments(code, filename, { reformat: opts.format });
+    if (stripped !== code) revisions.push({ stage: 'strip-comments', text: stripped });
+    code = stripped;
+  }
+  return { code, truncated, revisions, findings };
+}
