@@ -83,7 +83,7 @@ export const mutateStage: StageFactory = (ctx) => {
     for (let i = 0; i < settings.mutations; i++) {
       const kind = CHANGE_KINDS[i % CHANGE_KINDS.length]!;
       const sample = `mutation-${i}`;
-      const messages = renderTemplate(template, { code: gold.code.trimEnd(), kind });
+      const messages = renderTemplate(template, { prompt: record.prompt, code: gold.code.trimEnd(), kind });
       countMetric(ctx, 'mutate.requested');
       const result = await client.complete(messages);
       if (!result.ok) {

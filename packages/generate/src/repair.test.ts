@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect, fromArray, pipe, type TaskRecord } from '@tfpairs/core';
+import { goldGateStage, verifyStage } from '@tfpairs/verify';
+import { repairStage } from './repair';
+import { BROKEN_CODE, goodCode, startOpenAIServer, type OpenAITestServer } from './testing/openai-server';
+import { taskRecord, tempDir, testContext } from './testing/fixtures';
+
+const VALID = 'resource "aws_s3_bucket" "ok" {\n  bucket = "ok"\n}\n';
+const DRAFT_BROKEN = 'resource "aws_s3_bucket" "draft" {\n  bucket = "draft"\n';
+
+describe('repairStage (multi-turn self-correction)', () => {
+  let server: OpenAITestServer;
+  beforeAll(async () => {
+    server = await startOpenAIServer();
+  });
+  afterAll(() => server.close());
+
+  const input = () => [
+    taskRecord('A bucket [[broken]] for logs', BROKEN_CODE, [DRAFT_BROKEN], 1),
+    taskRecord('A bucket [[always-broken]] for assets', BROKEN_CODE, [], 2),
+    taskRecord('A bucket that is fine', VALID, [VALID], 3),
+    taskRecord('A bucket [[fail]] for backups', BROKEN_CODE, [], 4),
+  ];
+  async function run(cacheDir: string, extra: Record<string, unknown> = {}) {
+    const ctx = testContext({ model: 'gpt-4o', baseUrl: server.url, cacheDir, maxRetries: 0, repairTurns: 2 }, extra);
+    const before = server.chatRequests();
+    const out = await collect(pipe(fromArray(input()), verifyStage(ctx), repairStage(ctx), goldGateStage(ctx)));
+    return { ctx, out: out as [TaskRecord, TaskRecord, TaskRecord, TaskRecord], sent: server.chatRequests() - before };
+  }
+
+  it('repairs gold and drafts with terraform-rendered diagnostics, keeps every turn, audits what stays broken', async () => {
+    const cacheDir = tempDir();
+    const { ctx, out, sent } = await run(cacheDir);
+    const [fixed, hopeless, fine, failing] = out;
+
+    // gold repaired in one turn: replaced, with provenance
+    expect(fixed.status).toBe('kept');
+    expect(fixed.gold).toMatchObject({ origin: 'repaired', verdict: 'valid', repairedFrom: input()[0]!.gold!.id });
+    expect(fixed.gold!.code).toBe(goodCode('gpt-4o', 'A bucket [[broken]] for logs'));
+    const [turn] = fixed.gold!.trajectory!;
+    expect(fixed.gold!.trajectory).toHaveLength(1);
+    expect(turn!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(turn!.messages[2]!.content).toBe(`\`\`\`hcl\n${BROKEN_CODE.trimEnd()}\n\`\`\``);
+    const feedback = turn!.messages[3]!.content;
+    expect(feedback).toMatch(/^`terraform validate` reported/);
+    expect(feedback).toMatch(/Error: .+\n\n {2}on main\.tf line \d+:\n +\d+: /);
+    expect(turn!.diagnostics).toEqual([]);
+
+    // the draft: a NEW repaired candidate next to the original
+    expect(fixed.candidates.map((c) => c.origin)).toEqual(['recorded', 'repaired']);
+    const [draft, repaired] = fixed.candidates;
+    expect(draft!.verdict).toBe('invalid');
+    expect(repaired).toMatchObject({ repairedFrom: draft!.id, verdict: 'valid' });
+    expect(repaired!.generation).toMatchObject({ model: 'gpt-4o', cached: false });
+    expect(repaired!.trajectory![0]!.messages[2]!.content).toContain('"draft"');
+
+    // two turns without success: the gold keeps its text and diagnostics, gains the trajectory, is dropped by the gate
+    expect(hopeless.gold!.origin).toBe('reference');
+    expect(hopeless.gold!.trajectory).toHaveLength(2);
+    expect(hopeless.gold!.trajectory![1]!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user', 'assistant', 'user']);
+    expect(hopeless.findings.map((f) => `${f.stage}/${f.code}`)).toEqual(expect.arrayContaining(['repair/repair-failed', 'verify/hcl-syntax']));
+    expect(hopeless.status).toBe('dropped');
+
+    expect(fine.candidates).toHaveLength(1);
+    expect(fine.findings).toEqual([]);
+    expect(failing.findings.map((f) => `${f.stage}/${f.code}`)).toEqual(['repair/server-error', 'verify/hcl-syntax']);
+
+    // 1 (gold) + 1 (draft) + 2 (hopeless) + 1 ([[fail]]) requests
+    expect(sent).toBe(5);
+    expect(ctx.metrics.get('repair.gold_fixed')).toBe(1);
+    expect(ctx.metrics.get('repair.candidate_fixed')).toBe(1);
+
+    // offline rerun from the same cache: the same result, no request
+    const again = await run(cacheDir, { offline: true });
+    expect(again.sent).toBe(0);
+    expect(again.out[0].gold!.code).toBe(fixed.gold!.code);
+    expect(again.out[0].candidates[1]!.generation!.cached).toBe(true);
+    expect(again.out[1].gold!.trajectory).toHaveLength(2);
+    expect(again.out[3].findings.map((f) => f.code)).toEqual(['offline-cache-miss', 'hcl-syntax']);
+  });
+
+  it('does nothing with --repair-turns 0 or without a model', async () => {
+    for (const generate of [{ model: 'gpt-4o', repairTurns: 0, baseUrl: server.url, cacheDir: tempDir() }, {}]) {
+      const ctx = testContext(generate);
+      const before = server.chatRequests();
+      const verified = await collect(pipe(fromArray(input()), verifyStage(ctx)));
+      const out = await collect(pipe(fromArray(verified), repairStage(ctx)));
+      expect(out).toEqual(verified);
+      expect(server.chatRequests()).toBe(before);
+    }
+  });
+});
