@@ -20,6 +20,8 @@ export interface ModuleFile {
 export interface ValidateOptions {
   /** provider schemas; by default the bundled ones chosen by the module's required_providers */
   readonly schemas?: SchemaSet;
+  /** extra `terraform providers schema -json` files (used when `schemas` is not given); they win for their providers */
+  readonly schemaFiles?: readonly string[];
   /** the module directory: `file()` paths resolve against it; without it only the module's own files exist */
   readonly baseDir?: string;
   /** false: syntax and core-language checks only */
@@ -49,7 +51,7 @@ export async function validateModule(files: readonly ModuleFile[], opts: Validat
 
   // 3. validate walk
   let schemas: SchemaSet | undefined;
-  if (opts.providerChecks !== false) schemas = opts.schemas ?? loadSchemaSet({ requiredProviders: loaded.module.requiredProviders });
+  if (opts.providerChecks !== false) schemas = opts.schemas ?? loadSchemaSet({ userSchemaFiles: opts.schemaFiles, requiredProviders: loaded.module.requiredProviders });
   const names = new Set(files.map((f) => f.filename));
   const baseDir = opts.baseDir;
   const walker = new Walker(loaded.module, {
@@ -68,12 +70,13 @@ export async function validateModule(files: readonly ModuleFile[], opts: Validat
 export interface VerifyResult {
   readonly diagnostics: Diagnostic[];
   readonly verdict: 'valid' | 'invalid';
+  readonly verifiedBy: 'embedded';
 }
 
 /** One file (`main.tf`) through `validateModule`: the repair loop's and the sandbox's entry point. */
 export async function verifyCode(code: string, opts: ValidateOptions & { filename?: string } = {}): Promise<VerifyResult> {
   const diagnostics = await validateModule([{ filename: opts.filename ?? 'main.tf', text: code }], opts);
-  return { diagnostics, verdict: diagnostics.some((d) => d.severity === 'error') ? 'invalid' : 'valid' };
+  return { diagnostics, verdict: diagnostics.some((d) => d.severity === 'error') ? 'invalid' : 'valid', verifiedBy: 'embedded' };
 }
 
 /** Terraform's ordering (by file and position, diagnostics without a range first) plus snippets. */
