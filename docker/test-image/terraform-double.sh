@@ -68,8 +68,14 @@ run_effects() {
 
   n=$(directive_args spawn)
   if [ -n "$n" ]; then
-    # A non-interactive shell exits when fork fails, so the spawning runs in a subshell; counting
-    # and killing the sleepers afterwards uses builtins only (no fork left when the limit is hit).
+    # Processes newer than every pid seen now are the spawned ones (fresh pid namespace: pids only
+    # grow). A non-interactive shell exits when fork fails, so the spawning runs in a subshell, and
+    # counting/killing afterwards uses builtins only (no fork is left when the limit is hit).
+    maxpid=0
+    for proc in /proc/[0-9]*; do
+      pid=${proc#/proc/}
+      [ "$pid" -gt "$maxpid" ] && maxpid=$pid
+    done
     (
       i=0
       while [ "$i" -lt "$n" ]; do
@@ -79,21 +85,19 @@ run_effects() {
     ) 2>/dev/null
     running=0
     for proc in /proc/[0-9]*; do
-      comm=""
-      read -r comm 2>/dev/null <"$proc/comm"
-      if [ "$comm" = sleep ]; then
+      pid=${proc#/proc/}
+      if [ "$pid" -gt "$maxpid" ]; then
         running=$((running + 1))
-        kill "${proc#/proc/}" 2>/dev/null
+        kill "$pid" 2>/dev/null
       fi
     done
-    # killed sleepers hold their pids until PID 1 reaps them; wait (builtins only) before forking again
+    # killed processes hold their pids until PID 1 (the container's init) reaps them
     tries=0
     while [ "$tries" -lt 5000 ]; do
       left=0
       for proc in /proc/[0-9]*; do
-        comm=""
-        read -r comm 2>/dev/null <"$proc/comm"
-        [ "$comm" = sleep ] && left=$((left + 1))
+        pid=${proc#/proc/}
+        [ "$pid" -gt "$maxpid" ] && left=$((left + 1))
       done
       [ "$left" -eq 0 ] && break
       tries=$((tries + 1))
@@ -122,6 +126,10 @@ run_effects() {
       report rootfs read-only
     fi
     report interfaces "$(ls /sys/class/net | tr '\n' ' ' | sed 's/ $//')"
+    if [ -d /opt/tfpairs/plugins ]; then
+      if touch /opt/tfpairs/plugins/.tfpairs-probe 2>/dev/null; then mode=writable; else mode=read-only; fi
+      report plugin-dir "$mode: $(ls /opt/tfpairs/plugins | tr '\n' ' ' | sed 's/ $//')"
+    fi
   fi
 }
 
