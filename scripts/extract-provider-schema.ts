@@ -138,7 +138,7 @@ async function main(): Promise<void> {
         const argTotal = c.arguments.agree + c.arguments.onlyInReference.length;
         console.log(`arguments (configurable in reference): ${c.arguments.agree}/${argTotal} agree (${pct(c.arguments.agree, argTotal)}); required-ness agrees on ${c.requiredAgree}/${c.arguments.agree} (${pct(c.requiredAgree, c.arguments.agree)})`);
         const blockTotal = c.blocks.agree + c.blocks.onlyInReference.length;
-        console.log(`blocks: ${c.blocks.agree}/${blockTotal} agree (${pct(c.blocks.agree, blockTotal)}); nesting mode ${c.nestingModeAgree}/${c.blocks.agree}; max_items ${c.maxItemsAgree}/${c.blocks.agree}`);
+        console.log(`blocks: ${c.blocks.agree}/${blockTotal} agree (${pct(c.blocks.agree, blockTotal)}); nesting mode ${c.nestingModeAgree}/${c.blocks.agree}; max_items ${c.maxItemsAgree}/${c.blocks.agree}; content unknown (opaque): ${c.opaqueBlocks}`);
         const compTotal = c.computedOnly.agree + c.computedOnly.onlyInReference.length;
         console.log(`computed-only attributes: ${c.computedOnly.agree}/${compTotal} present (${pct(c.computedOnly.agree, compTotal)})`);
         console.log(`block/attribute kind mismatches: ${c.kindMismatch.length}`);
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
           ['kind mismatches', c.kindMismatch],
           ['computed-only missing', c.computedOnly.onlyInReference],
         ] as const) {
-          console.log(`${title} (${list.length}): ${list.slice(0, n).join(', ')}${list.length > n ? ', ...' : ''}`);
+          console.log(`${title} (${list.length})${n > 0 ? `: ${list.slice(0, n).join(', ')}${list.length > n ? ', ...' : ''}` : ''}`);
         }
       }
     }

@@ -33,6 +33,8 @@ export interface SchemaComparison {
   computedOnly: NameComparison;
   /** a name that is a block in one and an attribute in the other */
   kindMismatch: string[];
+  /** agreeing blocks whose content the derived schema does not know (not compared further) */
+  opaqueBlocks: number;
 }
 
 function emptyNames(): NameComparison {
@@ -52,6 +54,7 @@ export function compareSchemas(derived: ProviderSchemaJson, reference: ProviderS
     maxItemsAgree: 0,
     computedOnly: emptyNames(),
     kindMismatch: [],
+    opaqueBlocks: 0,
   };
   const walk = (d: BlockSchema, r: BlockSchema, where: string): void => {
     const dAttrs = d.attributes ?? {};
@@ -77,7 +80,13 @@ export function compareSchemas(derived: ProviderSchemaJson, reference: ProviderS
     }
     for (const [name, rb] of Object.entries(rBlocks)) {
       const db = dBlocks[name];
-      if (db) {
+      if (db?.block.opaque) {
+        // the derived schema does not know this block's content: its name agrees, nothing below is compared
+        out.blocks.agree++;
+        out.opaqueBlocks++;
+        if (db.nesting_mode === rb.nesting_mode) out.nestingModeAgree++;
+        if ((db.max_items ?? 0) === (rb.max_items ?? 0)) out.maxItemsAgree++;
+      } else if (db) {
         out.blocks.agree++;
         if (db.nesting_mode === rb.nesting_mode) out.nestingModeAgree++;
         if ((db.max_items ?? 0) === (rb.max_items ?? 0)) out.maxItemsAgree++;

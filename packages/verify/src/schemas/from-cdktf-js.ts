@@ -13,7 +13,7 @@
  * Parsed with the TypeScript compiler's parser (a real JS parser), not with regular expressions.
  */
 import ts from 'typescript';
-import type { ExtractionIssue, ExtractionResult, JsiiAssembly, JsiiType } from './from-jsii';
+import { anchorName, type ExtractionIssue, type ExtractionResult, type JsiiAssembly, type JsiiType } from './from-jsii';
 import type { AttributeSchema, BlockSchema } from './types';
 
 export interface AttributeFlags {
@@ -339,7 +339,7 @@ export function enrichFromJs(
     for (const p of assembly.types[structFqn]?.properties ?? []) {
       const r = p.type.union ? p.type.union.types.find((x) => x.fqn !== 'cdktf.IResolvable') ?? p.type : p.type;
       const fqn = r.fqn ?? r.collection?.elementtype.fqn;
-      const anchor = /#([^\s}]+) /.exec(`${p.docs?.summary ?? ''} ${p.docs?.remarks ?? ''}`)?.[1];
+      const anchor = anchorName(p);
       if (fqn && anchor) nestedStructs.set(anchor, fqn);
     }
     for (const a of cls?.attributes.values() ?? []) {

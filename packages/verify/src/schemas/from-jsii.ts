@@ -58,7 +58,14 @@ export const META_ARGUMENTS = new Set(['count', 'for_each', 'provider', 'depends
 const PROVIDER_META_ARGUMENTS = new Set(['alias']);
 
 const CLASS_LINK = /^Represents a \{@link (https:\/\/registry\.terraform\.io\/providers\/([^/\s]+)\/([^/\s]+)\/([^/\s]+)\/docs(?:\/(resources|data-sources)\/[^\s}]+)?) ([^\s}]+)\}/;
-const PROPERTY_ANCHOR = /\{@link https:\/\/registry\.terraform\.io\/providers\/[^\s}#]*#([^\s}]+) [^}]*\}/;
+// the link's text repeats the anchor (`{@link https://...#user_name ElasticacheUser#user_name}`), which
+// tells the docs link apart from other registry links in the same description
+const PROPERTY_ANCHOR = /\{@link https:\/\/registry\.terraform\.io\/providers\/[^\s}#]*#([^\s}]+) [A-Za-z0-9_]+#\1\}/;
+
+/** What a naive camelCase -> snake_case conversion would say; only used to count where it is wrong. */
+function naiveSnake(camel: string): string {
+  return camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
 
 export interface ExtractedEntity {
   /** terraform type (`aws_instance`) or the provider's type name for the provider class */
@@ -187,6 +194,7 @@ export function extractFromJsii(assembly: JsiiAssembly): ExtractionResult {
         continue;
       }
       if (exclude.has(name)) continue;
+      if (naiveSnake(p.name) !== name) count('name differs from snake_case(property)');
       const r = unwrap(p.type);
       const element = r.collection ? unwrap(r.collection.elementtype) : undefined;
       const structRef = isStruct(r) ? r : element && isStruct(element) ? element : undefined;
