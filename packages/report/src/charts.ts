@@ -19,6 +19,9 @@ const CONFIG = {
   title: { fontSize: 13, anchor: 'start' as const },
 };
 
+/** counts are whole numbers: no 0.5 ticks */
+const COUNT_AXIS = { tickMinStep: 1, format: 'd' };
+
 /** Verdict colours used everywhere: green passes, red fails, grey was never checked. */
 export const VERDICT_COLORS = { valid: '#2e7d32', invalid: '#c62828', unverified: '#9e9e9e' };
 
@@ -52,7 +55,7 @@ function barsWithLabels(
     data: { values: values as Record<string, unknown>[] },
     encoding: {
       y: { field: y.field, type: 'nominal', title: y.title, sort: y.sort as never },
-      x: { field: x.field, type: 'quantitative', title: x.title, stack: null, scale: { domain: [0, Math.ceil(max * 1.12)], nice: false } },
+      x: { field: x.field, type: 'quantitative', title: x.title, stack: null, axis: COUNT_AXIS, scale: { domain: [0, Math.ceil(max * 1.12)], nice: false } },
     },
     layer: [
       { mark: { type: 'bar' }, encoding: { color: color as never } },
@@ -105,7 +108,7 @@ export function codesByStageChart(title: string, rows: readonly { stage: string;
     mark: { type: 'bar', tooltip: true },
     encoding: {
       y: { field: 'code', type: 'nominal', title: null, sort: { op: 'sum', field: 'n', order: 'descending' } },
-      x: { aggregate: 'sum', field: 'n', type: 'quantitative', title: 'findings' },
+      x: { aggregate: 'sum', field: 'n', type: 'quantitative', title: 'findings', axis: COUNT_AXIS },
       color: { field: 'stage', type: 'nominal', title: 'stage', scale: { scheme: 'tableau10' } },
     },
     config: CONFIG,
@@ -131,7 +134,7 @@ export function verdictsChart(rows: readonly { model: string; verdict: string; n
     mark: { type: 'bar', tooltip: true },
     encoding: {
       y: { field: 'model', type: 'nominal', title: null, sort: null },
-      x: { field: 'n', type: 'quantitative', title: 'artifacts', stack: 'zero' },
+      x: { field: 'n', type: 'quantitative', title: 'artifacts', stack: 'zero', axis: COUNT_AXIS },
       color: {
         field: 'verdict',
         type: 'nominal',

@@ -80,7 +80,12 @@ const SCRIPT = `
     });
     if (shown) shown.textContent = String(n);
   }
-  if (box) box.addEventListener('input', filter);
+  if (box) {
+    box.addEventListener('input', filter);
+    // report.html?q=TEXT opens with the table already filtered (a link one can share)
+    var q = new URLSearchParams(location.search).get('q');
+    if (q) { box.value = q; filter(); }
+  }
   function openTarget() {
     var id = decodeURIComponent(location.hash.slice(1));
     var el = id && document.getElementById(id);
