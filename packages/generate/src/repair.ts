@@ -23,7 +23,7 @@ import {
 import type { ChatClient, CompletionFailure } from './client';
 import { clientFor } from './run';
 import { bundledTemplate, loadGenerateTemplate, renderTemplate, type ChatMessage, type PromptTemplate } from './template';
-import { renderDiagnostics, toolchain } from './toolchain';
+import { normaliseModelAnswer, renderDiagnostics, scrubModelAnswer, verifyModelCode } from './toolchain';
 
 export const REPAIR_VERSION = '1.0.0';
 
@@ -45,23 +45,24 @@ const NO_CODE: Diagnostic = {
   detail: 'The answer must contain the complete configuration in one ```hcl code block.',
 };
 
-export async function processAnswer(ctx: RunContext, answer: string, subject: Subject): Promise<ProcessedAnswer> {
-  const tools = toolchain();
-  const n = await tools.normalise(answer, { format: ctx.config.normalise.format, stripComments: ctx.config.normalise.stripComments, isAnswer: true });
-  const findings: Finding[] = n.findings.map((f) => ({ ...f, subject }));
+export async function processAnswer(ctx: RunContext, raw: string, subject: Subject): Promise<ProcessedAnswer> {
+  const n = await normaliseModelAnswer(ctx, raw);
+  const findings: Finding[] = [...n.findings];
+  let answer = raw;
   if (n.code === null) {
-    return { answer, code: null, revisions: n.revisions, diagnostics: [NO_CODE], verdict: 'invalid', verifiedBy: tools.names.verify, truncated: n.truncated, findings };
+    return { answer, code: null, revisions: n.revisions, diagnostics: [NO_CODE], verdict: 'invalid', verifiedBy: 'embedded', truncated: n.truncated, findings: findings.map((f) => ({ ...f, subject })) };
   }
   let code = n.code;
-  const revisions: Revision[] = [...n.revisions];
+  let revisions: Revision[] = [...n.revisions];
   if (ctx.config.scrub.enabled) {
-    const s = await tools.scrub(code);
-    findings.push(...s.findings.map((f) => ({ ...f, subject })));
-    if (s.code !== code) revisions.push({ stage: 'scrub', text: s.code });
+    const s = await scrubModelAnswer(code, raw, revisions);
+    findings.push(...s.findings);
+    if (s.code !== code) revisions = [...s.revisions, { stage: 'scrub', text: s.code }];
     code = s.code;
+    answer = s.answer;
   }
-  const v = await tools.verify(code);
-  return { answer, code, revisions, diagnostics: v.diagnostics, verdict: v.verdict, verifiedBy: v.verifiedBy, truncated: n.truncated, findings };
+  const v = await verifyModelCode(ctx, code);
+  return { answer, code, revisions, diagnostics: v.diagnostics, verdict: v.verdict, verifiedBy: v.verifiedBy, truncated: n.truncated, findings: findings.map((f) => ({ ...f, subject })) };
 }
 
 const fence = (code: string) => `\`\`\`hcl\n${code.trimEnd()}\n\`\`\``;
@@ -119,7 +120,6 @@ export async function selfCorrect(
     cached &&= result.cached;
     finishReason = result.response.finishReason ?? undefined;
     final = await processAnswer(ctx, result.response.content ?? '', subject);
-    findings.push(...final.findings);
     turns.push({ messages, answer: final.answer, code: final.code, diagnostics: final.diagnostics });
     if (final.verdict === 'valid') break;
     messages = [...messages, { role: 'assistant', content: final.code !== null ? fence(final.code) : final.answer }, ...feedback(final.diagnostics, final.code)];
@@ -128,6 +128,8 @@ export async function selfCorrect(
   const generation: GenerationInfo | undefined = turns.length
     ? { model: client.model, params: { ...client.params, template: repairTemplate.name }, templateHash: repairTemplate.hash, finishReason, cached, usage }
     : undefined;
+  // what normalise/scrub said about the answer that is kept (earlier turns live in the trajectory)
+  if (final) findings.push(...final.findings);
   return { turns, final, generation, failure, findings };
 }
 

@@ -1,14 +1,12 @@
-import { finding, renderDiagnostic, type Diagnostic, type Finding, type Revision, type Verdict } from '@tfpairs/core';
-import * as normalisePkg from '@tfpairs/normalise';
-import * as scrubPkg from '@tfpairs/scrub';
-import * as verifyPkg from '@tfpairs/verify';
-import { checkSyntax } from '@tfpairs/verify/syntax';
+import { diagnostic, finding, renderDiagnostic, type Diagnostic, type Finding, type Revision, type RunContext, type Verdict } from '@tfpairs/core';
+import { normaliseAnswer } from '@tfpairs/normalise';
+import { replaceKnownSecrets, scrubText } from '@tfpairs/scrub';
+import { verifyCode } from '@tfpairs/verify/validate';
 
 /**
  * The repair loop and the mutation stage run each model answer through the same steps as the pipeline
- * (normalise -> scrub -> verify). Those functions live in packages built alongside this one, so they are
- * looked up by name: when a package does not export its function yet, the documented fallback below is
- * used and its name is recorded (`verifiedBy`, `toolchain().names`), never hidden.
+ * (normalise -> scrub -> verify), with the run's settings, because their answers appear after those
+ * stages have run.
  */
 export interface NormaliseResult {
   readonly code: string | null;
@@ -16,15 +14,42 @@ export interface NormaliseResult {
   readonly revisions: readonly Revision[];
   readonly findings: readonly Finding[];
 }
-export type NormaliseAnswer = (raw: string, options: { format: boolean; stripComments: boolean; isAnswer: boolean }) => Promise<NormaliseResult>;
-export type ScrubCode = (code: string) => Promise<{ code: string; findings: readonly Finding[] }>;
-export type VerifyCode = (code: string) => Promise<{ diagnostics: readonly Diagnostic[]; verdict: Verdict; verifiedBy: string }>;
 
-export interface Toolchain {
-  readonly normalise: NormaliseAnswer;
-  readonly scrub: ScrubCode;
-  readonly verify: VerifyCode;
-  readonly names: { readonly normalise: string; readonly scrub: string; readonly verify: string };
+export async function normaliseModelAnswer(ctx: RunContext, raw: string): Promise<NormaliseResult> {
+  const r = await normaliseAnswer(raw, { format: ctx.config.normalise.format, stripComments: ctx.config.normalise.stripComments, isAnswer: true });
+  return { code: r.code, truncated: r.truncated, revisions: r.revisions, findings: r.findings.map((f) => finding('normalise', f.code, f.diagnostic)) };
+}
+
+export interface ScrubbedAnswer {
+  readonly code: string;
+  /** the model's whole answer with the same placeholders (the secret's text is never kept) */
+  readonly answer: string;
+  readonly revisions: readonly Revision[];
+  readonly findings: readonly Finding[];
+}
+
+/** Credentials in the code become placeholders, and the same placeholders replace them in the answer and revisions. */
+export async function scrubModelAnswer(code: string, answer: string, revisions: readonly Revision[]): Promise<ScrubbedAnswer> {
+  const placeholders = new Map<string, string>();
+  const scrubbed = await scrubText(code, { kind: 'hcl', placeholders });
+  const prose = await scrubText(replaceKnownSecrets(answer, placeholders), { kind: 'prose', placeholders });
+  const findings = [...scrubbed.findings, ...prose.findings].map((f) =>
+    finding(
+      'scrub',
+      `secret-${f.rule}`,
+      diagnostic('warning', `Credential replaced by ${f.placeholder}`, `Rule ${f.rule} found a credential in a model answer; it was replaced by the placeholder ${f.placeholder}.`, f.range),
+    ),
+  );
+  return {
+    code: scrubbed.text,
+    answer: prose.text,
+    revisions: revisions.map((r) => ({ stage: r.stage, text: replaceKnownSecrets(r.text, placeholders) })),
+    findings,
+  };
+}
+
+export async function verifyModelCode(ctx: RunContext, code: string): Promise<{ diagnostics: readonly Diagnostic[]; verdict: Verdict; verifiedBy: string }> {
+  return verifyCode(code, { schemaFiles: ctx.config.verify.schemas, providerChecks: ctx.config.verify.providerChecks });
 }
 
 interface Block {
@@ -50,93 +75,6 @@ export function fencedBlocks(raw: string): Block[] {
   }
   if (open) blocks.push({ lang: open.lang, body: open.body.join('\n'), closed: false });
   return blocks;
-}
-
-/**
- * Fallback code extraction (until @tfpairs/normalise exports `normaliseAnswer`): the fenced block
- * tagged hcl/terraform/tf (else the first fenced block); an unclosed fence means the answer was cut off.
- * Hand-written because the only Markdown structure needed is the code fence.
- */
-export async function extractFencedCode(raw: string): Promise<NormaliseResult> {
-  const blocks = fencedBlocks(raw);
-  const chosen = blocks.find((b) => ['hcl', 'terraform', 'tf'].includes(b.lang)) ?? blocks[0];
-  if (chosen) {
-    const code = chosen.body.replace(/\s+$/, '');
-    return { code: code.trim() === '' ? null : `${code}\n`, truncated: !chosen.closed, revisions: [], findings: [] };
-  }
-  // an answer that is nothing but HCL (no fences) is code if HashiCorp's parser accepts it as a block
-  const trimmed = raw.trim();
-  if (/^(resource|data|provider|terraform|variable|output|module|locals)\b/.test(trimmed) && (await checkSyntax(trimmed)).length === 0) {
-    return { code: `${trimmed}\n`, truncated: false, revisions: [], findings: [] };
-  }
-  return {
-    code: null,
-    truncated: false,
-    revisions: [],
-    findings: [finding('normalise', 'no-code', { severity: 'warning', summary: 'No Terraform code in the answer', detail: raw.slice(0, 200) })],
-  };
-}
-
-function asFindings(list: unknown): Finding[] {
-  return Array.isArray(list) ? (list as Finding[]).filter((f) => f && typeof f === 'object' && 'code' in f) : [];
-}
-
-function lookup<T>(pkg: object, name: string): T | undefined {
-  const fn = (pkg as Record<string, unknown>)[name];
-  return typeof fn === 'function' ? (fn as T) : undefined;
-}
-
-let cached: Toolchain | undefined;
-
-export function toolchain(): Toolchain {
-  if (cached) return cached;
-  const normaliseAnswer = lookup<(raw: string, o: object) => Promise<Record<string, unknown>>>(normalisePkg, 'normaliseAnswer');
-  const scrubText = lookup<(text: string, o: object) => unknown>(scrubPkg, 'scrubText');
-  const verifyCode = lookup<(code: string) => Promise<{ diagnostics: Diagnostic[]; verdict: Verdict; verifiedBy?: string }>>(verifyPkg, 'verifyCode');
-
-  const normalise: NormaliseAnswer = normaliseAnswer
-    ? async (raw, options) => {
-        const r = await normaliseAnswer(raw, options);
-        return {
-          code: (r.code as string | null | undefined) ?? null,
-          truncated: Boolean(r.truncated),
-          revisions: (r.revisions as Revision[] | undefined) ?? [],
-          findings: asFindings(r.findings),
-        };
-      }
-    : (raw) => extractFencedCode(raw);
-
-  const scrub: ScrubCode = scrubText
-    ? async (code) => {
-        const r = (await scrubText(code, { kind: 'hcl' })) as unknown;
-        if (typeof r === 'string') return { code: r, findings: [] };
-        const o = (r ?? {}) as Record<string, unknown>;
-        const text = (o.text ?? o.code ?? o.output ?? code) as string;
-        return { code: text, findings: asFindings(o.findings) };
-      }
-    : async (code) => ({ code, findings: [] });
-
-  const verify: VerifyCode = verifyCode
-    ? async (code) => {
-        const r = await verifyCode(code);
-        return { diagnostics: r.diagnostics, verdict: r.verdict, verifiedBy: r.verifiedBy ?? 'embedded' };
-      }
-    : async (code) => {
-        const diagnostics = await checkSyntax(code);
-        return { diagnostics, verdict: diagnostics.some((d) => d.severity === 'error') ? 'invalid' : 'valid', verifiedBy: 'hcl-syntax' };
-      };
-
-  cached = {
-    normalise,
-    scrub,
-    verify,
-    names: {
-      normalise: normaliseAnswer ? 'normaliseAnswer' : 'fallback:fenced-block',
-      scrub: scrubText ? 'scrubText' : 'fallback:none',
-      verify: verifyCode ? 'verifyCode' : 'fallback:hcl-syntax',
-    },
-  };
-  return cached;
 }
 
 /**
