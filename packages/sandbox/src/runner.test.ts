@@ -70,7 +70,7 @@ describe('configArchive', () => {
     const done = new Promise<void>((resolve, reject) => {
       ex.on('entry', (header, stream, next) => {
         const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('data', (c: unknown) => chunks.push(c as Buffer));
         stream.on('end', () => {
           entries.push({ name: header.name, uid: header.uid, type: header.type, body: Buffer.concat(chunks).toString() });
           next();
