@@ -92,12 +92,23 @@ function charClasses(value: string): number {
   return [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;
 }
 
-/** Words that mark a value as a placeholder whatever its shape. */
-const FAKE_ALWAYS = /example|changeme|change_me|change-me|changeit|placeholder|dummy|redacted|replace|insert|your|notreal|not_a_real|fake|sample|xxxx|\*\*\*|\.\.\.|todo|tbd|<|>|\{\{|\$\{|%\{|\$\(/i;
-/** Words that mark a short or low-entropy value as a placeholder (`password123`, `foobarbaz`, `test1234`). */
-const FAKE_WEAK = /password|passwd|passphrase|pass|secret|foo|bar|baz|test|admin|demo|default|qwerty|letmein|welcome|1234|abcd|hunter|token|key|user|root|sample|temp/i;
+/**
+ * A word as people write it in a placeholder: `password`, `Password`, `PASSWORD`; not `pAsSwOrD`, which
+ * is how a word turns up by chance inside a random key.
+ */
+function wordsRegex(words: readonly string[], flags = ''): RegExp {
+  const variants = words.flatMap((w) => [w, w[0]!.toUpperCase() + w.slice(1), w.toUpperCase()]);
+  return new RegExp(variants.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), flags);
+}
 
-const FAKE_WEAK_G = new RegExp(FAKE_WEAK.source, 'gi');
+/** Markers of a placeholder whatever its shape (long enough not to occur in random strings by chance). */
+const FAKE_ALWAYS = wordsRegex(['example', 'changeme', 'change_me', 'change-me', 'changeit', 'placeholder', 'redacted', 'notreal', 'not_a_real', 'xxxx', '***', '...', '<', '>', '{{', '${', '%{', '$(']);
+/** Placeholder words short enough to turn up inside a random key: only for low-entropy values. */
+const FAKE_SHORT = wordsRegex(['dummy', 'replace', 'insert', 'your', 'fake', 'sample', 'todo']);
+/** Words that mark a short or low-entropy value as a placeholder (`password123`, `foobarbaz`, `test1234`). */
+const FAKE_WEAK_WORDS = ['password', 'passwd', 'passphrase', 'pass', 'secret', 'foo', 'bar', 'baz', 'test', 'admin', 'demo', 'default', 'qwerty', 'letmein', 'welcome', '1234', 'abcd', 'hunter', 'token', 'key', 'user', 'root', 'temp'];
+const FAKE_WEAK = wordsRegex(FAKE_WEAK_WORDS);
+const FAKE_WEAK_G = wordsRegex(FAKE_WEAK_WORDS, 'g');
 
 /** Undoes common leetspeak so `P@ssw0rd` reads as `password`. */
 function deLeet(value: string): string {
@@ -110,6 +121,8 @@ export function isObviouslyFake(value: string): boolean {
   if (!v) return true;
   if (FAKE_ALWAYS.test(v)) return true;
   if (/^(.)\1+$/.test(v) || /^[x*#.\-_]+$/i.test(v)) return true;
+  const random = v.length >= 20 && entropy(v) >= 4;
+  if (!random && FAKE_SHORT.test(v)) return true;
   // a demo word plus a little decoration (`password123!`, `foobarbaz`, `Test1234`) is fake; a random
   // string that happens to contain `bar` is not
   for (const candidate of [v, deLeet(v)]) {
@@ -148,8 +161,9 @@ export function looksSecret(value: string, kind: SecretKind): boolean {
   }
   // tokens, keys, secrets: long, not a slug of words, enough randomness
   if (v.length < 16 || bits < 3.0) return false;
-  if (/^[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*$/.test(v) && !/[0-9]{4}/.test(v) && bits < 4) return false;
-  if (lettersOnly) return v.length >= 20 && bits >= 4 && classes >= 2;
+  // a slug of words and numbers (`my-product-2024`, `prod_db_v2`) names something, it is not a key
+  if (/^[a-z0-9]+(?:[-_.][a-z0-9]+)*$/.test(v) && v.split(/[-_.]/).every((seg) => /^(?:[a-z]+|[0-9]+|[a-z]{1,2}[0-9]{1,2})$/.test(seg))) return false;
+  if (lettersOnly) return v.length >= 20 && bits >= 3.5 && classes >= 2;
   return classes >= 2;
 }
 
