@@ -21,8 +21,8 @@ export const AUDIT_HELP = `Usage: tfpairs audit OUT_DIR [flags]
 
 Why records were dropped or flagged: findings of a build output by stage and code, with counts, share
 and one example each. Reads only what \`tfpairs build\` wrote; its counts agree with manifest.json, and it
-says so when they do not. Exit status: 0, or 1 on bad arguments, an unreadable output, an unknown --show
-id, or counts that disagree with manifest.json.
+says so when they do not. Exit status: 0, or 1 on bad arguments, an unreadable output or line, an unknown
+--show id, or counts that disagree with manifest.json.
 
 Flags:
 ${renderFlagHelp(AUDIT_FLAGS)}
@@ -147,7 +147,8 @@ export const auditCommand: Command = async (argv, io) => {
     io.stderr.write(`tfpairs audit: the files of ${output.dir} disagree with its manifest.json:\n${renderMismatches(summary.mismatches)}`);
     return 1;
   }
-  return 0;
+  // unreadable lines were reported above: the table may be missing findings
+  return output.problems.length ? 1 : 0;
 };
 
 export const reportCommand: Command = async (argv, io) => {
