@@ -326,9 +326,9 @@ export function enrichFromJs(
       if (bt) {
         if (arg.type === 'set') bt.nesting_mode = 'set';
         else if (arg.type === 'struct') {
+          // single nesting implies at most one; a required one keeps min_items 1, as terraform prints it
           bt.nesting_mode = 'single';
           delete bt.max_items;
-          delete bt.min_items;
         } else if (arg.type === 'map') bt.nesting_mode = 'map';
       } else if (at && arg.type === 'set' && Array.isArray(at.type) && at.type[0] === 'list') {
         at.type = ['set', at.type[1]];
