@@ -34,6 +34,11 @@ export interface FormatResult {
 export async function formatHcl(text: string, filename = 'main.tf'): Promise<FormatResult> {
   const syntax = await checkSyntax(text, filename);
   if (syntax.some((d) => d.severity === 'error')) return { text, diagnostics: syntax };
+  return formatValidHcl(text, filename);
+}
+
+/** formatHcl for text HashiCorp's parser has already accepted (saves a second parse). */
+export async function formatValidHcl(text: string, filename = 'main.tf'): Promise<FormatResult> {
   const { edits, treeErrors } = await withHclTree(text, (root) => ({ edits: fmtEdits(root, text), treeErrors: root.hasError }));
   const diagnostics: Diagnostic[] = [];
   if (treeErrors) {

@@ -1,8 +1,8 @@
 import type { Revision } from '@tfpairs/core';
 import { checkSyntax } from '@tfpairs/verify/syntax';
 import { extractCode, type NormaliseFinding } from './extract';
-import { formatHcl } from './fmt';
-import { stripComments } from './strip-comments';
+import { formatValidHcl } from './fmt';
+import { stripValidComments } from './strip-comments';
 
 export interface NormaliseOptions {
   /** terraform-fmt the code */
@@ -62,13 +62,13 @@ export async function normaliseAnswer(raw: string, opts: NormaliseOptions): Prom
     return { code, truncated, revisions, findings };
   }
   if (opts.format) {
-    const formatted = await formatHcl(code, filename);
+    const formatted = await formatValidHcl(code, filename);
     for (const d of formatted.diagnostics) findings.push({ code: 'fmt-incomplete', diagnostic: d });
     if (formatted.text !== code) revisions.push({ stage: 'fmt', text: formatted.text });
     code = formatted.text;
   }
   if (opts.stripComments) {
-    const stripped = await stripComments(code, filename, { reformat: opts.format });
+    const stripped = await stripValidComments(code, filename, { reformat: opts.format });
     if (stripped !== code) revisions.push({ stage: 'strip-comments', text: stripped });
     code = stripped;
   }

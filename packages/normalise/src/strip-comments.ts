@@ -1,6 +1,6 @@
 import { checkSyntax } from '@tfpairs/verify/syntax';
 import type { Node } from 'web-tree-sitter';
-import { formatHcl } from './fmt';
+import { formatValidHcl } from './fmt';
 import { withHclTree } from './tree';
 
 /**
@@ -14,10 +14,21 @@ import { withHclTree } from './tree';
 export async function stripComments(text: string, filename = 'main.tf', opts: { reformat?: boolean } = {}): Promise<string> {
   const reformat = opts.reformat ?? true;
   if ((await checkSyntax(text, filename)).some((d) => d.severity === 'error')) return text;
+  const stripped = await stripValidComments(text, filename, { reformat });
+  // stripValidComments only re-formats what it changed; this entry point always re-formats
+  return reformat && stripped === text ? (await formatValidHcl(text, filename)).text : stripped;
+}
+
+/**
+ * stripComments for text HashiCorp's parser has already accepted; re-formats only when a comment was
+ * removed (formatting formatted text changes nothing).
+ */
+export async function stripValidComments(text: string, filename = 'main.tf', opts: { reformat?: boolean } = {}): Promise<string> {
   const stripped = await withHclTree(text, (root) => (root.hasError ? text : removeComments(text, root)));
+  if (stripped === text) return text;
   // cannot happen for the cases above, but never hand back something broken
-  const result = stripped !== text && (await checkSyntax(stripped, filename)).some((d) => d.severity === 'error') ? text : stripped;
-  return reformat ? (await formatHcl(result, filename)).text : result;
+  if ((await checkSyntax(stripped, filename)).some((d) => d.severity === 'error')) return text;
+  return (opts.reformat ?? true) ? (await formatValidHcl(stripped, filename)).text : stripped;
 }
 
 function insideTemplate(node: Node): boolean {
