@@ -161,7 +161,7 @@ export function renderStory(match: RecordMatch): string {
   if (stages.length) out.push(`stages:  ${stages.map(([s, v]) => `${s} ${v}`).join(' → ')}`);
   const meta = Object.entries(record.meta ?? {});
   if (meta.length) out.push(`meta:    ${meta.map(([k, v]) => `${k}=${String(v).replace(/\s+/g, ' ').slice(0, 80)}`).join(', ')}`);
-  out.push('', '── prompt ──', indent(record.prompt.trim(), '    '));
+  out.push('', '── prompt ──', record.prompt.trim() ? indent(record.prompt.trim(), '    ') : '    (empty)');
   if (record.provenance.promptRaw !== undefined && record.provenance.promptRaw !== record.prompt)
     out.push('  prompt as ingested (changed since):', patch(record.provenance.promptRaw, record.prompt, 'prompt'));
 
