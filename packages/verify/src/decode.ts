@@ -147,11 +147,14 @@ function decodeDynamic(b: Block, schema: BlockSchema, out: DecodeOutput, bound: 
   for (const a of b.body.attributes) {
     if (a.name === 'for_each' || a.name === 'labels') out.exprs.push({ expr: a.expr, bound, attr: a });
   }
-  if (!bs) {
+  const inner = new Set(bound);
+  inner.add(iterator);
+  // blocktoattr also applies to dynamic blocks: a list/set-of-objects attribute may be generated
+  const elementAttrs = bs ? undefined : objectElementAttributes(schema.attributes?.[type]?.type);
+  const contentSchema: BlockSchema | undefined = bs ? bs.block : elementAttrs ? { attributes: Object.fromEntries(Object.entries(elementAttrs).map(([k, t]) => [k, { type: t, optional: true }])) } : undefined;
+  if (!contentSchema) {
     out.diags.push(error('Unsupported block type', `Blocks of type ${JSON.stringify(type)} are not expected here.`, b.labelRanges[0]));
     return;
   }
-  const inner = new Set(bound);
-  inner.add(iterator);
-  for (const content of b.body.blocks.filter((x) => x.type === 'content')) decodeBody(content.body, bs.block, out, {}, inner);
+  for (const content of b.body.blocks.filter((x) => x.type === 'content')) decodeBody(content.body, contentSchema, out, {}, inner);
 }

@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Range } from '@tfpairs/core';
-import { Language, Parser, type Node } from 'web-tree-sitter';
+import { Language, Parser, type Tree } from 'web-tree-sitter';
 import { SourceFile, rangeBetween } from './source';
 
 export type LiteralValue = string | number | boolean | null;
@@ -83,14 +83,70 @@ export async function parseFile(filename: string, text: string): Promise<ParsedF
   const tree = parser.parse(text);
   const source = new SourceFile(filename, text);
   if (!tree) return { source, body: { attributes: [], blocks: [], range: source.range(0, text.length) }, hasErrors: true };
+  let root: Node;
+  let hasErrors: boolean;
   try {
-    const conv = new Converter(source);
-    const root = tree.rootNode;
-    const bodyNode = root.namedChildren.find((c) => c?.type === 'body');
-    const body = bodyNode ? conv.body(bodyNode, source.range(0, text.length)) : { attributes: [], blocks: [], range: source.range(0, text.length) };
-    return { source, body, hasErrors: root.hasError };
+    root = snapshot(tree, text);
+    hasErrors = tree.rootNode.hasError;
   } finally {
     tree.delete();
+  }
+  const conv = new Converter(source);
+  const bodyNode = root.namedChildren.find((c) => c?.type === 'body');
+  const body = bodyNode ? conv.body(bodyNode, source.range(0, text.length)) : { attributes: [], blocks: [], range: source.range(0, text.length) };
+  return { source, body, hasErrors };
+}
+
+/**
+ * The syntax tree copied into plain objects in one cursor walk: reading web-tree-sitter nodes one
+ * property at a time crosses into WASM for every access and was the verifier's main cost.
+ */
+class Node {
+  readonly children: Node[] = [];
+  readonly namedChildren: Node[] = [];
+  private fields?: Map<string, Node>;
+  constructor(
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly isMissing: boolean,
+    readonly startIndex: number,
+    readonly endIndex: number,
+    private readonly source: string,
+  ) {}
+  get text(): string {
+    return this.source.slice(this.startIndex, this.endIndex);
+  }
+  add(child: Node, field: string | null): void {
+    this.children.push(child);
+    if (child.isNamed) this.namedChildren.push(child);
+    if (field) (this.fields ??= new Map()).set(field, child);
+  }
+  childForFieldName(name: string): Node | null {
+    return this.fields?.get(name) ?? null;
+  }
+}
+
+function snapshot(tree: Tree, text: string): Node {
+  const cursor = tree.walk();
+  try {
+    const make = () => new Node(cursor.nodeType, cursor.nodeIsNamed, cursor.nodeIsMissing, cursor.startIndex, cursor.endIndex, text);
+    const root = make();
+    const stack: Node[] = [root];
+    if (!cursor.gotoFirstChild()) return root;
+    for (;;) {
+      const node = make();
+      stack[stack.length - 1]!.add(node, cursor.currentFieldName);
+      if (cursor.gotoFirstChild()) {
+        stack.push(node);
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent() || stack.length <= 1) return root;
+        stack.pop();
+      }
+    }
+  } finally {
+    cursor.delete();
   }
 }
 

@@ -1,0 +1,33 @@
+/** Shared by this package's tests: the repository root, the shared data folder, a fixed schema set. */
+import { fileURLToPath } from 'node:url';
+import type { Diagnostic } from '@tfpairs/core';
+import { loadSchemaSet, type SchemaSet } from './schemas';
+import { validateModule } from './validate';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const SHARED_DATA = fileURLToPath(new URL('../shared/data/', `file://${REPO_ROOT}`));
+export const AWS_4_36_1 = `${SHARED_DATA}provider-schemas/aws-4.36.1.schema.json.gz`;
+
+let aws: SchemaSet | undefined;
+/** The real `terraform providers schema -json` of AWS 4.36.1 (stable texts for exact assertions). */
+export function aws4361(): SchemaSet {
+  aws ??= loadSchemaSet({ userSchemaFiles: [AWS_4_36_1] });
+  return aws;
+}
+
+export async function validate(text: string, opts: { filename?: string; baseDir?: string; schemas?: SchemaSet | null } = {}): Promise<Diagnostic[]> {
+  return validateModule([{ filename: opts.filename ?? 'main.tf', text }], {
+    schemas: opts.schemas === null ? undefined : (opts.schemas ?? aws4361()),
+    providerChecks: opts.schemas !== null,
+    baseDir: opts.baseDir,
+    snippets: false,
+  });
+}
+
+/** `summary | detail | line:col-line:col` per diagnostic: compact and exact. */
+export function brief(diags: readonly Diagnostic[]): string[] {
+  return diags.map((d) => {
+    const r = d.range ? ` @ ${d.range.start.line}:${d.range.start.column}-${d.range.end.line}:${d.range.end.column}` : '';
+    return `${d.severity === 'warning' ? 'W ' : ''}${d.summary} | ${d.detail}${r}`;
+  });
+}

@@ -1,0 +1,330 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { aws4361, brief, validate } from './test-helpers';
+import { validateModule, verifyCode } from './validate';
+
+describe('syntax (HashiCorp parser)', () => {
+  it('reports HCL errors with terraform summaries and byte offsets', async () => {
+    const diags = await validate('resource "aws_s3_bucket" "b" {\n  bucket = "x"\n');
+    expect(diags).toHaveLength(1);
+    expect(diags[0]!.summary).toBe('Unclosed configuration block');
+    expect(diags[0]!.detail).toBe('There is no closing brace for this block before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.');
+    expect(diags[0]!.range).toEqual({ filename: 'main.tf', start: { line: 1, column: 30, byte: 29 }, end: { line: 1, column: 31, byte: 30 } });
+  });
+
+  it('stops before any other check', async () => {
+    const diags = await validate('resource "aws_nope" "x" {\n  a = \n}\n');
+    expect(diags.map((d) => d.summary)).toEqual(['Invalid expression']);
+  });
+});
+
+describe('configuration loading (core language)', () => {
+  it('unsupported top-level blocks and arguments, with suggestions', async () => {
+    expect(brief(await validate('resourse "aws_s3_bucket" "b" {}\nschedule "cron" "x" {}\nlocals = {}\n'))).toEqual([
+      'Unsupported block type | Blocks of type "resourse" are not expected here. Did you mean "resource"? @ 1:1-1:9',
+      'Unsupported block type | Blocks of type "schedule" are not expected here. @ 2:1-2:9',
+      'Unsupported argument | An argument named "locals" is not expected here. Did you mean to define a block of type "locals"? @ 3:1-3:7',
+    ]);
+  });
+
+  it('missing and extraneous labels', async () => {
+    expect(brief(await validate('resource "aws_s3_bucket" {}\nvariable "a" "b" {}\n'))).toEqual([
+      'Missing name for resource | All resource blocks must have 2 labels (type, name). @ 1:26-1:27',
+      'Extraneous label for variable | Only 1 labels (name) are expected for variable blocks. @ 2:14-2:17',
+    ]);
+  });
+
+  it('duplicates of every kind, pointing at the first declaration', async () => {
+    const text = [
+      'resource "aws_s3_bucket" "b" {}',
+      'resource "aws_s3_bucket" "b" {}',
+      'data "aws_iam_policy_document" "p" {}',
+      'data "aws_iam_policy_document" "p" {}',
+      'variable "v" {}',
+      'variable "v" {}',
+      'output "o" { value = 1 }',
+      'output "o" { value = 1 }',
+      'module "m" { source = "./m" }',
+      'module "m" { source = "./m" }',
+      'provider "aws" {}',
+      'provider "aws" {}',
+      'locals { a = 1 }',
+      'locals { a = 2 }',
+    ].join('\n');
+    expect(brief(await validate(text))).toEqual([
+      'Duplicate resource "aws_s3_bucket" configuration | A aws_s3_bucket resource named "b" was already declared at main.tf:1,1-29. Resource names must be unique per type in each module. @ 2:1-2:29',
+      'Duplicate data "aws_iam_policy_document" configuration | A aws_iam_policy_document data resource named "p" was already declared at main.tf:3,1-35. Resource names must be unique per type in each module. @ 4:1-4:35',
+      'Duplicate variable declaration | A variable named "v" was already declared at main.tf:5,1-13. Variable names must be unique within a module. @ 6:1-6:13',
+      'Duplicate output definition | An output named "o" was already defined at main.tf:7,1-11. Output names must be unique within a module. @ 8:1-8:11',
+      'Duplicate module call | A module call named "m" was already defined at main.tf:9,1-11. Module calls must have unique names within a module. @ 10:1-10:11',
+      'Duplicate provider configuration | A default (non-aliased) provider configuration for "aws" was already given at main.tf:11,1-15. If multiple configurations are required, set the "alias" argument for alternative configurations. @ 12:1-12:15',
+      'Duplicate local value definition | A local value named "a" was already defined at main.tf:13,10-15. Local value names must be unique within a module. @ 14:10-14:15',
+    ]);
+  });
+
+  it('invalid names, count with for_each, output without value, module without source', async () => {
+    const text = [
+      'resource "aws_s3_bucket" "1b" {',
+      '  count    = 1',
+      '  for_each = {}',
+      '}',
+      'output "o" {',
+      '  description = "x"',
+      '}',
+      'module "m" {',
+      '}',
+    ].join('\n');
+    expect(brief(await validate(text))).toEqual([
+      'Invalid resource name | A name must start with a letter or underscore and may contain only letters, digits, underscores, and dashes. @ 1:26-1:30',
+      'Invalid combination of "count" and "for_each" | The "count" and "for_each" meta-arguments are mutually-exclusive, only one should be used to be explicit about the number of resources to be created. @ 3:3-3:11',
+      'Missing required argument | The argument "value" is required, but no definition was found. @ 5:12-5:12',
+      'Missing required argument | The argument "source" is required, but no definition was found. @ 8:12-8:12',
+    ]);
+  });
+
+  it('variables and function calls are not allowed in variable defaults', async () => {
+    expect(brief(await validate('variable "a" {\n  default = var.b\n}\nvariable "c" {\n  default = upper("x")\n}\n'))).toEqual([
+      'Variables not allowed | Variables may not be used here. @ 2:13-2:18',
+      'Function calls not allowed | Functions may not be called here. @ 5:13-5:23',
+    ]);
+  });
+
+  it('depends_on must hold static references', async () => {
+    expect(brief(await validate('resource "aws_s3_bucket" "a" {}\nresource "aws_s3_bucket" "b" {\n  depends_on = [upper("x")]\n}\n'))).toEqual([
+      'Invalid expression | A single static variable reference is required: only attribute access and indexing with constant keys. No calculations, function calls, template expressions, etc are allowed here. @ 3:17-3:27',
+    ]);
+  });
+});
+
+describe('validate walk: references, functions', () => {
+  it('undeclared resources, data sources, variables, locals and modules', async () => {
+    const text = [
+      'locals { name = "x" }',
+      'data "aws_caller_identity" "me" {}',
+      'resource "aws_s3_bucket" "b" {',
+      '  bucket = local.nam',
+      '  tags = { a = var.missing }',
+      '}',
+      'output "r" { value = aws_iam_role.r.arn }',
+      'output "d" { value = data.aws_region.cur.name }',
+      'output "m" { value = module.net.vpc_id }',
+      'output "c" { value = aws_caller_identity.me.account_id }',
+    ].join('\n');
+    expect(brief(await validate(text))).toEqual([
+      'Reference to undeclared local value | A local value with the name "nam" has not been declared. Did you mean "name"? @ 4:12-4:21',
+      'Reference to undeclared input variable | An input variable with the name "missing" has not been declared. This variable can be declared with a variable "missing" {} block. @ 5:16-5:27',
+      'Reference to undeclared resource | A managed resource "aws_iam_role" "r" has not been declared in the root module. @ 7:22-7:36',
+      'Reference to undeclared resource | A data resource "aws_region" "cur" has not been declared in the root module. @ 8:22-8:41',
+      'Reference to undeclared module | No module call named "net" is declared in the root module. @ 9:22-9:39',
+      'Reference to undeclared resource | A managed resource "aws_caller_identity" "me" has not been declared in the root module.\n\nDid you mean the data resource data.aws_caller_identity.me? @ 10:22-10:44',
+    ]);
+  });
+
+  it('a bare name is an invalid reference', async () => {
+    expect(brief(await validate('resource "aws_s3_bucket" "b" {\n  bucket = test\n}\n'))).toEqual([
+      'Invalid reference | A reference to a resource type must be followed by at least one attribute access, specifying the resource name. @ 2:12-2:16',
+    ]);
+  });
+
+  it('reference errors stop the block before its arguments are decoded', async () => {
+    const diags = await validate('resource "aws_s3_bucket" "b" {\n  bucket = aws_s3_bucket.nope.id\n  not_an_argument = 1\n}\n');
+    expect(diags.map((d) => d.summary)).toEqual(['Reference to undeclared resource']);
+  });
+
+  it('attributes of referenced resources are checked against their schema', async () => {
+    expect(brief(await validate('resource "aws_s3_bucket" "b" {}\noutput "o" { value = aws_s3_bucket.b.arnn }\n'))).toEqual([
+      'Unsupported attribute | This object has no argument, nested block, or exported attribute named "arnn". Did you mean "arn"? @ 2:37-2:42',
+    ]);
+  });
+
+  it('instance keys must match count / for_each', async () => {
+    const text = 'resource "aws_s3_bucket" "a" {\n  count = 2\n}\nresource "aws_s3_bucket" "b" {}\noutput "x" { value = aws_s3_bucket.a.id }\noutput "y" { value = aws_s3_bucket.b[0].id }\n';
+    expect(brief(await validate(text))).toEqual([
+      'Missing resource instance key | Because aws_s3_bucket.a has "count" set, its attributes must be accessed on specific instances.\n\nFor example, to correlate with indices of a referring resource, use:\n    aws_s3_bucket.a[count.index] @ 5:22-5:37',
+      'Unexpected resource instance key | Because aws_s3_bucket.b does not have "count" or "for_each" set, references to it must not include an index key. Remove the bracketed index to refer to the single instance of this resource. @ 6:22-6:40',
+    ]);
+  });
+
+  it('count.index and each.* only where count / for_each is set', async () => {
+    expect(brief(await validate('resource "aws_s3_bucket" "b" {\n  bucket = "x-${count.index}-${each.key}"\n}\n'))).toEqual([
+      'Reference to "count" in non-counted context | The "count" object can only be used in "module", "resource", and "data" blocks, and only when the "count" argument is set. @ 2:17-2:28',
+      'Reference to "each" in context without for_each | The "each" object can be used only in "module" or "resource" blocks, and only when the "for_each" argument is set. @ 2:32-2:40',
+    ]);
+  });
+
+  it('file() of a missing file is an invalid function argument; an existing one is fine', async () => {
+    const text = 'resource "aws_iam_policy" "p" {\n  policy = file("${path.module}/policy.json")\n}\n';
+    expect(brief(await validate(text))).toEqual([
+      'Invalid function argument | Invalid value for "path" parameter: no file exists at "./policy.json"; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource. @ 2:17-2:45',
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'tfpairs-verify-'));
+    writeFileSync(join(dir, 'policy.json'), '{}');
+    expect(await validate(text, { baseDir: dir })).toEqual([]);
+  });
+
+  it('unknown functions, with a suggestion', async () => {
+    expect(brief(await validate('locals {\n  a = jsonencod({})\n}\n'))).toEqual(['Call to unknown function | There is no function named "jsonencod". Did you mean "jsonencode"? @ 2:7-2:16']);
+  });
+
+  it('names bound by for expressions and dynamic iterators are not references', async () => {
+    const text = [
+      'variable "rules" { default = [] }',
+      'resource "aws_security_group" "s" {',
+      '  tags = { for k, v in { a = 1 } : k => v }',
+      '  dynamic "ingress" {',
+      '    for_each = var.rules',
+      '    content {',
+      '      from_port   = ingress.value.from',
+      '      to_port     = ingress.value.to',
+      '      protocol    = "tcp"',
+      '    }',
+      '  }',
+      '}',
+    ].join('\n');
+    expect(await validate(text)).toEqual([]);
+  });
+
+  it('a node whose dependency failed is skipped, as the graph walk does', async () => {
+    const text = 'resource "aws_s3_bucket" "a" {\n  bogus = 1\n}\nresource "aws_s3_bucket_policy" "p" {\n  bucket = aws_s3_bucket.a.id\n}\n';
+    // aws_s3_bucket_policy misses "policy", but it depends on a failed resource: only one error
+    expect((await validate(text)).map((d) => d.summary)).toEqual(['Unsupported argument']);
+  });
+});
+
+describe('provider schema checks', () => {
+  it('invalid resource type and data source, with suggestions', async () => {
+    expect(brief(await validate('resource "aws_instnce" "a" {}\ndata "aws_amii" "b" {}\nresource "aws_ami_ids" "c" {}\n'))).toEqual([
+      'Invalid resource type | The provider hashicorp/aws does not support resource type "aws_instnce". Did you mean "aws_instance"? @ 1:10-1:23',
+      'Invalid data source | The provider hashicorp/aws does not support data source "aws_amii". Did you mean "aws_ami"? @ 2:6-2:16',
+      'Invalid resource type | The provider hashicorp/aws does not support resource type "aws_ami_ids".\n\nDid you intend to use the data source "aws_ami_ids"? If so, declare this using a "data" block instead of a "resource" block. @ 3:10-3:23',
+    ]);
+  });
+
+  it('unsupported and missing arguments, unsupported blocks, block counts', async () => {
+    const text = [
+      'resource "aws_elasticache_user" "u" {',
+      '  username      = "x"',
+      '  engine        = "REDIS"',
+      '  access_string = "on ~* +@all"',
+      '  user_id       = "u1"',
+      '  password {}',
+      '}',
+      'resource "aws_sagemaker_code_repository" "r" {',
+      '  code_repository_name = "r"',
+      '}',
+      'resource "aws_s3_bucket" "b" {',
+      '  versioning {}',
+      '  versioning {}',
+      '}',
+    ].join('\n');
+    expect(brief(await validate(text))).toEqual([
+      'Missing required argument | The argument "user_name" is required, but no definition was found. @ 1:37-1:37',
+      'Unsupported argument | An argument named "username" is not expected here. Did you mean "user_name"? @ 2:3-2:11',
+      // block suggestions come from block types only ("passwords" is an argument)
+      'Unsupported block type | Blocks of type "password" are not expected here. @ 6:3-6:11',
+      'Insufficient git_config blocks | At least 1 "git_config" blocks are required. @ 8:46-8:46',
+      'Too many versioning blocks | No more than 1 "versioning" blocks are allowed @ 13:3-13:13',
+    ]);
+  });
+
+  it('an argument written as a block, and a block written as an argument', async () => {
+    expect(brief(await validate('resource "aws_s3_bucket" "b" {\n  bucket {}\n  versioning = {}\n}\n'))).toEqual([
+      'Unsupported block type | Blocks of type "bucket" are not expected here. Did you mean to define argument "bucket"? If so, use the equals sign to assign it a value. @ 2:3-2:9',
+      'Unsupported argument | An argument named "versioning" is not expected here. Did you mean to define a block of type "versioning"? @ 3:3-3:13',
+    ]);
+  });
+
+  it('literal values of the wrong type', async () => {
+    const text = 'resource "aws_instance" "i" {\n  ami = "ami-1"\n  instance_type = "t2.micro"\n  monitoring = "sometimes"\n  cpu_core_count = true\n  security_groups = "sg-1"\n  tags = "x"\n}\n';
+    expect(brief(await validate(text))).toEqual([
+      'Incorrect attribute value type | Inappropriate value for attribute "monitoring": a bool is required. @ 4:16-4:27',
+      'Incorrect attribute value type | Inappropriate value for attribute "cpu_core_count": number required. @ 5:20-5:24',
+      'Incorrect attribute value type | Inappropriate value for attribute "security_groups": set of string required. @ 6:21-6:27',
+      'Incorrect attribute value type | Inappropriate value for attribute "tags": map of string required. @ 7:10-7:13',
+    ]);
+  });
+
+  it('deprecated arguments warn once the configuration has no errors', async () => {
+    const text = 'resource "aws_db_instance" "d" {\n  instance_class = "db.t3.micro"\n  name = "x"\n}\n';
+    const diags = await validate(text);
+    expect(brief(diags)).toEqual(['W Argument is deprecated | The argument "name" is deprecated. Refer to the provider documentation for details. @ 3:10-3:13']);
+    expect((await verifyCode(text, { schemas: aws4361() })).verdict).toBe('valid');
+  });
+
+  it('provider blocks are checked against the provider schema', async () => {
+    expect(brief(await validate('provider "aws" {\n  regin = "us-east-1"\n}\n'))).toEqual(['Unsupported argument | An argument named "regin" is not expected here. Did you mean "region"? @ 2:3-2:8']);
+  });
+
+  it('providers without a schema are not guessed at', async () => {
+    expect(await validate('resource "random_password" "p" {\n  length = 16\n  anything = true\n}\n')).toEqual([]);
+  });
+});
+
+describe('modules of several files, snippets, robustness', () => {
+  it('references and duplicates across files', async () => {
+    const diags = await validateModule(
+      [
+        { filename: 'main.tf', text: 'resource "aws_s3_bucket" "b" {\n  bucket = var.name\n}\n' },
+        { filename: 'variables.tf', text: 'variable "name" {\n  type = string\n}\n' },
+        { filename: 'outputs.tf', text: 'output "arn" {\n  value = aws_s3_bucket.b.arn\n}\nresource "aws_s3_bucket" "b" {}\n' },
+      ],
+      { schemas: aws4361(), snippets: false },
+    );
+    expect(brief(diags)).toEqual([
+      'Duplicate resource "aws_s3_bucket" configuration | A aws_s3_bucket resource named "b" was already declared at main.tf:1,1-29. Resource names must be unique per type in each module. @ 4:1-4:29',
+    ]);
+    expect(diags[0]!.range!.filename).toBe('outputs.tf');
+    const ok = await validateModule(
+      [
+        { filename: 'main.tf', text: 'resource "aws_s3_bucket" "b" {\n  bucket = var.name\n}\n' },
+        { filename: 'variables.tf', text: 'variable "name" {\n  type = string\n}\n' },
+      ],
+      { schemas: aws4361() },
+    );
+    expect(ok).toEqual([]);
+  });
+
+  it('snippets carry the enclosing block and the highlighted bytes (unicode-safe)', async () => {
+    const diags = await validateModule([{ filename: 'main.tf', text: 'resource "aws_s3_bucket" "b" {\n  tags = { n = "é" }\n  bogus = 1\n}\n' }], { schemas: aws4361() });
+    expect(diags).toHaveLength(1);
+    expect(diags[0]!.range).toEqual({ filename: 'main.tf', start: { line: 3, column: 3, byte: 55 }, end: { line: 3, column: 8, byte: 60 } });
+    expect(diags[0]!.snippet).toEqual({ context: 'resource "aws_s3_bucket" "b"', code: '  bogus = 1', start_line: 3, highlight_start_offset: 2, highlight_end_offset: 7, values: [] });
+  });
+
+  it('column counts characters while byte counts UTF-8 bytes', async () => {
+    const diags = await validate('locals {\n  a = "ééé"\n  b = local.x\n}\n');
+    expect(diags[0]!.range!.start).toEqual({ line: 3, column: 7, byte: 30 });
+  });
+
+  it('broken input of every kind never throws', async () => {
+    const samples = [
+      '',
+      '\u0000\u0001binary',
+      '{',
+      '}}}}',
+      'resource',
+      'resource "a" "b" { x = [1, 2',
+      'resource "aws_s3_bucket" "b" { bucket = "${" }',
+      '"just a string"',
+      '<<EOF\nx\n',
+      'a = b = c',
+      'resource "aws_s3_bucket" "b" {\n  dynamic {}\n  dynamic "nope" { content {} }\n}\n',
+      'output "x" { value = data }\noutput "y" { value = module }\noutput "z" { value = self.id }\n',
+      'locals { a = [for x in : x] }',
+      'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = ">= 99" }\n  }\n}\n',
+      '🙂 = 1',
+      'resource "aws_s3_bucket" "b" { provider = "aws" }',
+    ];
+    const base = 'resource "aws_instance" "i" {\n  ami = "x"\n  instance_type = "t2.micro"\n  tags = { Name = "é" }\n}\n';
+    for (let i = 0; i <= base.length; i += 7) samples.push(base.slice(0, i));
+    for (const s of samples) {
+      const diags = await validate(s);
+      for (const d of diags) {
+        expect(typeof d.summary).toBe('string');
+        expect(d.severity === 'error' || d.severity === 'warning').toBe(true);
+      }
+    }
+  });
+});
