@@ -56,7 +56,7 @@ function fetchTarball(spec: string, dir: string): string {
 
 interface PackageContents {
   jsii: JsiiAssembly;
-  packageJson: { name: string; version: string };
+  packageJson: { name: string; version: string; cdktf?: { provider?: { name?: string; version?: string } } };
   readme: string;
   modules: Map<string, GeneratedModule>;
 }
@@ -103,8 +103,13 @@ async function main(): Promise<void> {
     const result = extractFromJsii(pkg.jsii);
     const readmeVersion = /provider version (\d+\.\d+\.\d+)/.exec(pkg.readme)?.[1];
     log(`${pkg.packageJson.name}@${pkg.packageJson.version}: ${result.address} ${result.version} (README says ${readmeVersion ?? '?'})`);
-    if (readmeVersion && readmeVersion !== result.version) {
-      throw new Error(`docs links say ${result.version} but the README says ${readmeVersion}`);
+    const declared = pkg.packageJson.cdktf?.provider;
+    log(`package.json declares ${declared?.name ?? '?'} ${declared?.version ?? '?'}`);
+    for (const [what, v] of [['README', readmeVersion], ['package.json', declared?.version]] as const) {
+      if (v && v !== result.version) throw new Error(`docs links say ${result.version} but the ${what} says ${v}`);
+    }
+    if (declared?.name && declared.name.toLowerCase() !== result.address) {
+      throw new Error(`docs links say ${result.address} but package.json says ${declared.name}`);
     }
     const enrichment = args['no-js'] ? undefined : enrichFromJs(pkg.jsii, result, pkg.modules);
 

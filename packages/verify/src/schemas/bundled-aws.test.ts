@@ -140,6 +140,36 @@ describe('bundled AWS schema', () => {
   });
 });
 
+describe('bundled AWS versions', () => {
+  const pick = (version?: string) => loadSchemaSet({ requiredProviders: version ? { aws: { source: 'hashicorp/aws', version } } : {} });
+
+  it('bundles 5.100.0 and 6.25.0', () => {
+    expect(bundledCatalog().get(AWS)?.map((r) => r.version)).toEqual(['6.25.0', '5.100.0']);
+  });
+
+  it('choose by the required_providers constraint', () => {
+    expect(pick().label).toBe(`${AWS} 6.25.0`);
+    expect(pick('~> 5.0').label).toBe(`${AWS} 5.100.0`);
+    expect(pick('>= 4.0, < 6.0').label).toBe(`${AWS} 5.100.0`);
+    expect(pick('~> 6.0').label).toBe(`${AWS} 6.25.0`);
+    expect(pick('~> 4.16').label).toBe(`${AWS} 5.100.0 (no bundled version satisfies "~> 4.16")`);
+  });
+
+  it('differ where the provider changed between majors', () => {
+    // aws_instance.cpu_core_count was removed in 6.0; aws_eip.vpc too
+    expect(pick('~> 5.0').resource('aws_instance')?.attributes?.cpu_core_count?.optional).toBe(true);
+    expect(pick('~> 6.0').resource('aws_instance')?.attributes?.cpu_core_count).toBeUndefined();
+    expect(pick('~> 5.0').resource('aws_eip')?.attributes?.vpc).toBeDefined();
+    expect(pick('~> 6.0').resource('aws_eip')?.attributes?.vpc).toBeUndefined();
+    // per-resource region arrived in 6.0
+    expect(pick('~> 5.0').resource('aws_s3_bucket')?.attributes?.region).toBeUndefined();
+    expect(pick('~> 6.0').resource('aws_s3_bucket')?.attributes?.region).toEqual({ type: 'string', optional: true });
+    // deprecated-but-valid in 4.36.1, no longer an argument in 5.x (only a computed attribute)
+    expect(pick('~> 5.0').resource('aws_elasticache_replication_group')?.attributes?.replication_group_description).toEqual({ type: 'string', computed: true });
+    expect(pick('~> 6.0').resource('aws_elasticache_replication_group')?.attributes?.replication_group_description).toBeUndefined();
+  });
+});
+
 describe('terraform block shapes survive the round trip', () => {
   it('every bundled block is a valid BlockSchema (the reader accepted the whole document)', () => {
     const doc = whole();

@@ -131,9 +131,13 @@ describe('bundled schemas', () => {
     expect(Object.keys(s.resource('aws_instance')?.attributes ?? {})).toEqual(['marker_5_100_0']);
   });
 
-  it('fall back to the newest, and say so, when no bundled version satisfies', () => {
+  it('fall back to the nearest major, and say so, when no bundled version satisfies', () => {
     const s = loadSchemaSet({ bundledDir: dir, requiredProviders: { aws: { version: '~> 3.0' } } });
-    expect(s.label).toBe('registry.terraform.io/hashicorp/aws 6.25.0 (no bundled version satisfies "~> 3.0")');
+    expect(s.label).toBe('registry.terraform.io/hashicorp/aws 4.67.0 (no bundled version satisfies "~> 3.0")');
+    const newer = loadSchemaSet({ bundledDir: dir, requiredProviders: { aws: { version: '>= 7.0' } } });
+    expect(newer.label).toBe('registry.terraform.io/hashicorp/aws 6.25.0 (no bundled version satisfies ">= 7.0")');
+    const between = loadSchemaSet({ bundledDir: dir, requiredProviders: { aws: { version: '> 5.100.0, < 6.0' } } });
+    expect(between.label).toBe('registry.terraform.io/hashicorp/aws 5.100.0 (no bundled version satisfies "> 5.100.0, < 6.0")');
     const bad = loadSchemaSet({ bundledDir: dir, requiredProviders: { aws: { version: 'latest' } } });
     expect(bad.label).toMatch(/6\.25\.0 \(Invalid version constraint "latest"/);
     expect(bad.resource('aws_instance')).toBeDefined();

@@ -5,7 +5,7 @@
 import { bundledCatalog, openBundled, type BundledSchemaRef } from './bundled';
 import { normaliseProviderAddress, readSchemaFile } from './schema-file';
 import type { BlockSchema, ProviderSchemaSource } from './types';
-import { newestSatisfying, VersionConstraintError } from './version-constraint';
+import { newestSatisfying, parseConstraint, parseVersion, VersionConstraintError } from './version-constraint';
 
 export type { AttributeSchema, BlockSchema, BlockTypeSchema, ProviderSchemaSource } from './types';
 export { SchemaFileError, isSchemaFileError } from './schema-file';
@@ -62,16 +62,26 @@ export function loadSchemaSet(opts: LoadSchemaSetOptions = {}): SchemaSet {
   const pickBundled = (localName: string, refs: readonly BundledSchemaRef[]): BundledSchemaRef | undefined => {
     const constraint = Object.hasOwn(required, localName) ? required[localName]?.version : undefined;
     if (constraint === undefined) return refs[0];
+    let conditions: ReturnType<typeof parseConstraint>;
     try {
-      const version = newestSatisfying(refs.map((r) => r.version), constraint);
-      if (version !== undefined) return refs.find((r) => r.version === version);
-      notes.set(localName, `no bundled version satisfies "${constraint}"`);
+      conditions = parseConstraint(constraint);
     } catch (e) {
       if (!(e instanceof VersionConstraintError)) throw e;
       notes.set(localName, e.message);
+      return refs[0];
     }
-    // terraform init would fail here; the newest schema still catches most mistakes
-    return refs[0];
+    const version = newestSatisfying(refs.map((r) => r.version), constraint);
+    if (version !== undefined) return refs.find((r) => r.version === version);
+    // terraform would install a version we do not bundle: the nearest major (newer on a tie) is the
+    // best stand-in, e.g. 5.x for "~> 4.0", since arguments disappear in major releases
+    const wanted = conditions[0]!.version.major;
+    const nearest = [...refs].sort((a, b) => {
+      const da = Math.abs((parseVersion(a.version)?.major ?? 0) - wanted);
+      const db = Math.abs((parseVersion(b.version)?.major ?? 0) - wanted);
+      return da - db;
+    })[0];
+    notes.set(localName, `no bundled version satisfies "${constraint}"`);
+    return nearest;
   };
 
   const resolved = new Map<string, ProviderSchemaSource | undefined>();
