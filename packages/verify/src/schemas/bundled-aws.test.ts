@@ -164,9 +164,9 @@ describe('bundled AWS versions', () => {
     // per-resource region arrived in 6.0 (in 5.x the bucket's region was only exported)
     expect(pick('~> 5.0').resource('aws_s3_bucket')?.attributes?.region).toEqual({ type: 'string', computed: true });
     expect(pick('~> 6.0').resource('aws_s3_bucket')?.attributes?.region).toEqual({ type: 'string', optional: true });
-    // deprecated-but-valid in 4.36.1, no longer an argument in 5.x (only a computed attribute)
-    expect(pick('~> 5.0').resource('aws_elasticache_replication_group')?.attributes?.replication_group_description).toEqual({ type: 'string', computed: true });
-    expect(pick('~> 6.0').resource('aws_elasticache_replication_group')?.attributes?.replication_group_description).toBeUndefined();
+    // deprecated-but-valid in 4.36.1, removed in 5.0
+    expect(pick('~> 5.0').resource('aws_elasticache_replication_group')?.attributes?.replication_group_description).toBeUndefined();
+    expect(pick('~> 5.0').resource('aws_elasticache_replication_group')?.attributes?.description?.required).toBe(true);
   });
 });
 
