@@ -4,3 +4,4 @@ export * from './runner';
 export * from './tfjson';
 export * from './verdict';
 export { removeAllLive, liveCount } from './cleanup';
+export * from './fidelity';
