@@ -129,6 +129,7 @@ describe('tfpairs compare RUN_A RUN_B', () => {
     const t = io();
     expect(await compareCommand([a, b], t.io)).toBe(0);
     const text = t.out();
+    expect(text).toMatch(/prompts\s+6\s+6\s+0\n/);
     expect(text).toMatch(/syntax pass\s+62\.5%\s+57\.1%\s+-5\.4 pp/);
     expect(text).toMatch(/avg error lines\s+0\.50\s+0\.71\s+\+0\.21/);
     expect(text).toContain('prompts: 5 in both runs, 1 only in A, 1 only in B');

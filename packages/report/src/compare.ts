@@ -1,5 +1,5 @@
 import { normalisePrompt, sha256, type TaskRecord } from '@tfpairs/core';
-import { isDraft, modelOf, promptVerdict, runMetrics, type CandidateMetrics, type PromptVerdict } from './metrics';
+import { isDraft, modelOf, onePerPrompt, promptVerdict, runMetrics, type CandidateMetrics, type PromptVerdict } from './metrics';
 import { sourceRef, type BuildOutput, type PairLine } from './output';
 import { percent, renderTable, truncate } from './table';
 
@@ -12,7 +12,8 @@ import { percent, renderTable, truncate } from './table';
 export interface RunSide {
   readonly dir: string;
   readonly createdAt: string | null;
-  readonly records: number;
+  /** distinct prompts (tasks) the metrics are over */
+  readonly prompts: number;
   readonly drafts: CandidateMetrics;
   readonly byModel: Readonly<Record<string, CandidateMetrics>>;
 }
@@ -174,7 +175,7 @@ export function compareRuns(a: BuildOutput, b: BuildOutput): Comparison {
   const recordsB = b.records ?? [];
   const side = (o: BuildOutput, records: readonly TaskRecord[]): RunSide => {
     const m = runMetrics(records);
-    return { dir: o.dir, createdAt: o.manifest.createdAt ?? null, records: records.length, drafts: m.overall, byModel: m.byModel };
+    return { dir: o.dir, createdAt: o.manifest.createdAt ?? null, prompts: onePerPrompt(records).length, drafts: m.overall, byModel: m.byModel };
   };
   const joined = joinRuns(recordsA, recordsB);
   const transitions: Record<string, number> = {};
@@ -272,7 +273,7 @@ export function renderCompareText(c: Comparison, limit = 20): string {
     renderTable(
       [{ title: 'DRAFTS' }, { title: 'A', align: 'right' }, { title: 'B', align: 'right' }, { title: 'CHANGE', align: 'right' }],
       [
-        ['records', String(c.a.records), String(c.b.records), delta(c.a.records, c.b.records, 1, 0, '')],
+        ['prompts', String(c.a.prompts), String(c.b.prompts), delta(c.a.prompts, c.b.prompts, 1, 0, '')],
         ['candidate drafts', String(A.candidates), String(B.candidates), delta(A.candidates, B.candidates, 1, 0, '')],
         ['verified', String(A.verified), String(B.verified), delta(A.verified, B.verified, 1, 0, '')],
         ['syntax pass', rate(A), rate(B), delta(A.syntaxPassRate, B.syntaxPassRate, 100, 1, ' pp')],

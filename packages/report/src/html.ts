@@ -12,7 +12,7 @@ import {
   type ChartSpec,
 } from './charts';
 import type { Comparison, Flip } from './compare';
-import { modelOf, runMetrics, type CandidateMetrics } from './metrics';
+import { modelOf, onePerPrompt, runMetrics, type CandidateMetrics } from './metrics';
 import { loadBuildOutput, OutputError, sourceRef, type AuditLine, type BuildOutput } from './output';
 import { renderStory } from './story';
 import { percent } from './table';
@@ -261,8 +261,8 @@ export async function renderReportHtml(output: BuildOutput, options: ReportOptio
   if (goldDiags.length) figures.push({ id: 'diagnostics-gold', spec: topDiagnosticsChart('Most frequent terraform diagnostics: gold', goldDiags), caption: 'Diagnostics of the last verification of each gold configuration.' });
   const candDiags = topDiagnostics(records.flatMap((r) => r.candidates));
   if (candDiags.length) figures.push({ id: 'diagnostics-candidates', spec: topDiagnosticsChart('Most frequent terraform diagnostics: candidates', candDiags), caption: 'Diagnostics of the last verification of each candidate draft.' });
-  const verdicts = verdictRows(records);
-  if (verdicts.length) figures.push({ id: 'verdicts', spec: verdictsChart(verdicts), caption: 'Gold and candidates by model and verdict (recorded = drafts read from the input file).' });
+  const verdicts = verdictRows(onePerPrompt(records));
+  if (verdicts.length) figures.push({ id: 'verdicts', spec: verdictsChart(verdicts), caption: 'Gold and candidates by model and verdict, one record per prompt (recorded = drafts read from the input file).' });
   const charts = new Map<string, string>();
   for (const f of figures) charts.set(f.id, await figure(f));
   const chart = (id: string, none: string): string => charts.get(id) ?? `<p class="muted">${escapeHtml(none)}</p>`;

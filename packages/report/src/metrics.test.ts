@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnostic } from '@tfpairs/core';
-import { candidateMetrics, errorLines, modelOf, promptVerdict } from './metrics';
-import { diagAt, draft } from './testing';
+import { candidateMetrics, errorLines, modelOf, onePerPrompt, promptVerdict, runMetrics } from './metrics';
+import { diagAt, draft, dropped, task } from './testing';
 
 describe('error lines (IaC-DPO Table 2: unique lines flagged error or warning)', () => {
   it('counts each flagged line once, warnings included, per file', () => {
@@ -38,5 +38,15 @@ describe('error lines (IaC-DPO Table 2: unique lines flagged error or warning)',
     expect(promptVerdict([])).toBe('none');
     expect(modelOf(draft('a', 'x', null, []))).toBe('recorded');
     expect(modelOf(draft('a', 'x', 'gpt-4o', []))).toBe('gpt-4o');
+  });
+
+  it('measures a run once per prompt: a dropped duplicate does not count its drafts again', () => {
+    const bad = draft('c', 'x', 'm', [diagAt('error', 'e', 1)]);
+    const good = draft('d', 'y', 'm', []);
+    const kept = task({ prompt: 'Make a bucket', gold: 'a', line: 1, candidates: [good] });
+    const dup = dropped(task({ prompt: 'make  a BUCKET', gold: 'b', line: 2, candidates: [bad] }), 'dedup', 'duplicate', 'Duplicate prompt');
+    const other = task({ prompt: 'Make a queue', gold: 'c', line: 3, candidates: [bad] });
+    expect(onePerPrompt([dup, kept, other])).toEqual([kept, other]);
+    expect(runMetrics([dup, kept, other]).overall).toMatchObject({ candidates: 2, valid: 1, invalid: 1 });
   });
 });

@@ -1,4 +1,4 @@
-import type { Artifact, Diagnostic, TaskRecord } from '@tfpairs/core';
+import { normalisePrompt, type Artifact, type Diagnostic, type TaskRecord } from '@tfpairs/core';
 
 /**
  * The IaC-DPO paper's Table 2 metrics for candidate drafts: Syntax Pass (share of drafts that validate)
@@ -72,9 +72,24 @@ export function candidateMetrics(candidates: readonly Artifact[]): CandidateMetr
   };
 }
 
-/** Metrics of a run's drafts overall and per model (repaired candidates get their own rows). */
+/**
+ * One record per normalised prompt, the kept one first: a baseline is measured per task, so a duplicate
+ * (dropped by dedup, with the same prompt) must not count its drafts twice.
+ */
+export function onePerPrompt(records: readonly TaskRecord[]): TaskRecord[] {
+  const byPrompt = new Map<string, TaskRecord>();
+  for (const r of records) {
+    if (r.id === null) continue; // input that never became a task has no drafts to measure
+    const key = normalisePrompt(r.prompt);
+    const seen = byPrompt.get(key);
+    if (!seen || (seen.status !== 'kept' && r.status === 'kept')) byPrompt.set(key, r);
+  }
+  return [...byPrompt.values()];
+}
+
+/** Metrics of a run's drafts overall and per model (repaired candidates get their own rows), one record per prompt. */
 export function runMetrics(records: readonly TaskRecord[]): { overall: CandidateMetrics; byModel: Record<string, CandidateMetrics> } {
-  const all = records.flatMap((r) => r.candidates);
+  const all = onePerPrompt(records).flatMap((r) => r.candidates);
   const byModel: Record<string, Artifact[]> = {};
   for (const c of all) (byModel[modelOf(c)] ??= []).push(c);
   return {
