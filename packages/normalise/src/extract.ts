@@ -6,6 +6,15 @@ export interface NormaliseFinding {
   readonly diagnostic: Diagnostic;
 }
 
+/**
+ * Builds a NormaliseFinding that is at the same time a core `Finding` of stage `normalise` (the
+ * diagnostic's fields spread at the top, subject `record`), so a caller that treats these as record
+ * findings and only sets its own `subject` (generate's repair loop does) still writes a complete one.
+ */
+export function normaliseFindingOf(code: string, diagnostic: Diagnostic): NormaliseFinding {
+  return { ...diagnostic, stage: 'normalise', subject: 'record', dropped: false, code, diagnostic } as NormaliseFinding;
+}
+
 export interface Extraction {
   /** the Terraform found in the answer, or null when there is none */
   readonly code: string | null;
@@ -77,7 +86,7 @@ function looksLikeHcl(body: string): boolean {
 }
 
 function finding(code: string, severity: Diagnostic['severity'], summary: string, detail: string): NormaliseFinding {
-  return { code, diagnostic: { severity, summary, detail } };
+  return normaliseFindingOf(code, { severity, summary, detail });
 }
 
 /** Reasoning sections some models print before their answer (`<think>...</think>`). */

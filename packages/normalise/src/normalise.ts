@@ -1,6 +1,6 @@
 import type { Revision } from '@tfpairs/core';
 import { checkSyntax } from '@tfpairs/verify/syntax';
-import { extractCode, type NormaliseFinding } from './extract';
+import { extractCode, normaliseFindingOf, type NormaliseFinding } from './extract';
 import { formatValidHcl } from './fmt';
 import { stripValidComments } from './strip-comments';
 
@@ -43,7 +43,7 @@ export async function normaliseAnswer(raw: string, opts: NormaliseOptions): Prom
     if (code !== null && code !== raw) revisions.push({ stage: 'extract', text: code });
   } else if (raw.trim() === '') {
     code = null;
-    findings.push({ code: 'no-code', diagnostic: { severity: 'error', summary: 'No code', detail: 'The text is empty.' } });
+    findings.push(normaliseFindingOf('no-code', { severity: 'error', summary: 'No code', detail: 'The text is empty.' }));
   } else code = raw;
   if (code === null || (!opts.format && !opts.stripComments)) return { code, truncated, revisions, findings };
 
@@ -51,19 +51,18 @@ export async function normaliseAnswer(raw: string, opts: NormaliseOptions): Prom
   const errors = syntax.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
     const first = errors[0]!;
-    findings.push({
-      code: 'hcl-syntax',
-      diagnostic: {
+    findings.push(
+      normaliseFindingOf('hcl-syntax', {
         ...first,
         severity: 'warning',
         detail: `${first.detail}${errors.length > 1 ? ` (${errors.length} syntax errors in all)` : ''} The code was kept as extracted, without formatting.`.trim(),
-      },
-    });
+      }),
+    );
     return { code, truncated, revisions, findings };
   }
   if (opts.format) {
     const formatted = await formatValidHcl(code, filename);
-    for (const d of formatted.diagnostics) findings.push({ code: 'fmt-incomplete', diagnostic: d });
+    for (const d of formatted.diagnostics) findings.push(normaliseFindingOf('fmt-incomplete', d));
     if (formatted.text !== code) revisions.push({ stage: 'fmt', text: formatted.text });
     code = formatted.text;
   }

@@ -46,6 +46,11 @@ describe('normaliseAnswer', () => {
     expect(r.findings[0]!.diagnostic).toMatchObject({ severity: 'warning', range: { start: { line: 2, column: 7 } } });
   });
 
+  it('returns findings that are also complete core Findings once a subject is set', async () => {
+    const r = await normaliseAnswer('no code here', { format: true, stripComments: true, isAnswer: true });
+    expect({ ...r.findings[0], subject: 'candidate:x' }).toMatchObject({ stage: 'normalise', code: 'no-code', severity: 'error', summary: 'The answer holds no code', subject: 'candidate:x', dropped: false });
+  });
+
   it('respects format=false and stripComments=false', async () => {
     expect((await normaliseAnswer(GOLD, { format: false, stripComments: false, isAnswer: false })).code).toBe(GOLD);
     const onlyStrip = await normaliseAnswer(GOLD, { format: false, stripComments: true, isAnswer: false });
