@@ -1,0 +1,66 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { PassThrough } from 'node:stream';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { CliIO } from '@tfpairs/core';
+import { buildCommand } from '@tfpairs/cli/build';
+import { SANDBOX_LABEL } from '@tfpairs/sandbox';
+import { engineGate, REPO_ROOT, TEST_IMAGE, testEngine } from './engine';
+
+/** `tfpairs build --sandbox docker` end to end on the bundled sample. */
+const out = mkdtempSync(`${tmpdir()}/tfpairs-build-sandbox-`);
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function io(): CliIO & { err: () => string } {
+  let err = '';
+  return { stdin: new PassThrough(), stdout: { write: () => true }, stderr: { write: (c: string) => (err += c) }, cwd: REPO_ROOT, env: process.env, err: () => err };
+}
+
+const ARGS = ['--offline', '--no-report', '--input', 'data/sample/tasks.jsonl', '--sandbox', 'docker', '--sandbox-image', TEST_IMAGE];
+
+interface Manifest {
+  warnings: { summary: string; detail: string }[];
+  metrics: Record<string, Record<string, number>>;
+}
+
+describe('tfpairs build --sandbox docker without an engine', () => {
+  const saved = process.env.DOCKER_HOST;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = saved;
+  });
+
+  it('completes and says in the manifest and on stderr why the stage was skipped', async () => {
+    process.env.DOCKER_HOST = 'unix:///tmp/tfpairs-no-such-docker.sock';
+    const cli = io();
+    expect(await buildCommand([...ARGS, '--out', `${out}/no-engine`], cli)).toBe(0);
+    const manifest = JSON.parse(readFileSync(`${out}/no-engine/manifest.json`, 'utf8')) as Manifest;
+    const skipped = manifest.warnings.filter((w) => w.summary.startsWith('Sandbox stage skipped'));
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]!.summary).toBe('Sandbox stage skipped: no Docker engine reachable');
+    expect(cli.err()).toContain('warning: Sandbox stage skipped: no Docker engine reachable');
+    const records = readFileSync(`${out}/no-engine/records.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(records.some((r) => r.gold?.verifiedBy === 'sandbox')).toBe(false);
+  });
+});
+
+const engine = await testEngine();
+const suffix = engineGate(engine);
+
+(engine.docker ? describe : describe.skip)(`tfpairs build --sandbox docker on the real engine${suffix}`, () => {
+  it('verifies every artifact in a container and leaves none behind', async () => {
+    const cli = io();
+    expect(await buildCommand([...ARGS, '--sandbox-concurrency', '2', '--out', `${out}/engine`], cli)).toBe(0);
+    const manifest = JSON.parse(readFileSync(`${out}/engine/manifest.json`, 'utf8')) as Manifest;
+    expect(manifest.warnings.filter((w) => w.summary.startsWith('Sandbox'))).toEqual([]);
+    const records = readFileSync(`${out}/engine/records.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const judged = records.filter((r) => r.provenance.stages.sandbox);
+    expect(judged.length).toBeGreaterThan(0);
+    const artifacts = judged.flatMap((r) => [r.gold, ...r.candidates]).filter((a) => a && a.code !== null);
+    expect(manifest.metrics.sandbox?.runs).toBe(artifacts.length);
+    // the double answers "valid" to configurations without directives: terraform's word is final
+    for (const a of artifacts) expect([a.verdict, a.verifiedBy]).toEqual(['valid', 'sandbox']);
+    const left = await engine.docker!.listContainers({ all: true, filters: JSON.stringify({ label: [SANDBOX_LABEL] }) });
+    expect(left).toEqual([]);
+  });
+});
