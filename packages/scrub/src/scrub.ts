@@ -74,11 +74,18 @@ export async function scrubText(text: string, opts: ScrubOptions): Promise<Scrub
   let candidates: Hit[];
   let spans: LiteralSpan[] | null = null;
   if (opts.kind === 'hcl') {
-    spans = (await literalSpans(text)).filter((s) => s.end > s.start);
+    const tree = await literalSpans(text);
+    spans = tree.spans.filter((s) => s.end > s.start);
     candidates = [...argumentHits(spans), ...spans.flatMap((s) => assignmentHits(s.text, s.start))];
+    // text that is not valid HCL (a model answer with prose around the code) has no validity to keep:
+    // scan it as prose as well, so nothing hides in what the tree could not place
+    if (tree.hasError) {
+      candidates.push(...assignmentHits(text, 0, 0));
+      spans = null;
+    }
     for (const hit of scanned) {
       // a pattern may run past the closing quote (secretlint's connection strings do): keep it inside its literal
-      const span = spans.find((s) => hit.start >= s.start && hit.start < s.end);
+      const span = tree.spans.find((s) => hit.start >= s.start && hit.start < s.end);
       candidates.push(span ? { ...hit, end: Math.min(hit.end, span.end) } : hit);
     }
   } else {

@@ -32,9 +32,9 @@ async function parses(text: string): Promise<boolean> {
 }
 
 /**
- * Scrubs one record. The secret -> placeholder map is shared by the whole record (prompt, gold,
- * candidates, their raw text and revisions), so a DPO pair never differs only by placeholder numbering.
- * The map lives only for this call; nothing stores a secret.
+ * Scrubs one record. The secret -> placeholder map is shared by the whole record (gold, candidates,
+ * prompt, their raw text and revisions): within a record one placeholder always stands for one secret,
+ * so a DPO pair never differs only by placeholder numbering. The map lives only for this call.
  */
 class RecordScrubber {
   readonly placeholders = new Map<string, string>();
@@ -112,10 +112,11 @@ class RecordScrubber {
 async function scrubRecord(record: TaskRecord, ctx: RunContext): Promise<TaskRecord> {
   const scrubber = new RecordScrubber(ctx);
   try {
-    const prompt = await scrubber.scrub(record.prompt, { kind: 'prose', filename: 'prompt' }, 'prompt', 'prompt');
+    // gold first: it gets the lowest placeholder numbers (`<PASSWORD>` rather than `<PASSWORD_2>`)
     const gold = record.gold ? await scrubber.artifact(record.gold, 'gold') : null;
     const candidates: Artifact[] = [];
     for (const c of record.candidates) candidates.push(await scrubber.artifact(c, `candidate:${c.id}`));
+    const prompt = await scrubber.scrub(record.prompt, { kind: 'prose', filename: 'prompt' }, 'prompt', 'prompt');
     const provenance =
       typeof record.provenance.promptRaw === 'string'
         ? { ...record.provenance, promptRaw: await scrubber.trail(record.provenance.promptRaw, 'prose', 'prompt', 'prompt', 'ingested prompt') }

@@ -111,11 +111,14 @@ function keyOf(node: Node): { key: string | null; declaredSensitive: boolean } {
   return { key: null, declaredSensitive: false };
 }
 
-/** Every literal text span of an HCL file with the name it is assigned to. */
-export async function literalSpans(text: string): Promise<LiteralSpan[]> {
+/**
+ * Every literal text span of an HCL file with the name it is assigned to, and whether the tree has
+ * syntax errors (then the spans are a best guess).
+ */
+export async function literalSpans(text: string): Promise<{ spans: LiteralSpan[]; hasError: boolean }> {
   const parser = await hclParser();
   const tree = parser.parse(text);
-  if (!tree) return [];
+  if (!tree) return { spans: [], hasError: true };
   try {
     const out: LiteralSpan[] = [];
     const visit = (node: Node): void => {
@@ -136,7 +139,7 @@ export async function literalSpans(text: string): Promise<LiteralSpan[]> {
       for (const child of node.children) if (child) visit(child);
     };
     visit(tree.rootNode);
-    return out;
+    return { spans: out, hasError: tree.rootNode.hasError };
   } finally {
     tree.delete();
   }
