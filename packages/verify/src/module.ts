@@ -289,6 +289,8 @@ function decodeTerraformBlock(b: Block, module: ModuleConfig, diags: Diagnostic[
     },
     diags,
   );
+  // backend settings are read before anything is evaluated: constants only
+  for (const backend of blocks.filter((x) => x.type === 'backend')) for (const a of backend.body.attributes) checkConstant(a.expr, diags);
   for (const rp of blocks.filter((x) => x.type === 'required_providers')) {
     for (const block of rp.body.blocks) diags.push(error(`Unexpected "${block.type}" block`, 'Blocks are not allowed here.', block.typeRange));
     for (const a of rp.body.attributes) {

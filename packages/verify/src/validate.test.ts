@@ -328,3 +328,33 @@ describe('modules of several files, snippets, robustness', () => {
     }
   });
 });
+
+describe('traversal into attribute values', () => {
+  it('attribute access on a list, indexing a set, unknown object attributes', async () => {
+    const text = [
+      'resource "aws_eks_cluster" "c" {',
+      '  name     = "c"',
+      '  role_arn = "arn"',
+      '  vpc_config {',
+      '    subnet_ids = ["s"]',
+      '  }',
+      '}',
+      'output "a" { value = aws_eks_cluster.c.certificate_authority.data }',
+      'output "b" { value = aws_eks_cluster.c.certificate_authority[0].data }',
+      'output "c" { value = aws_eks_cluster.c.certificate_authority[0].nope }',
+      'resource "aws_security_group" "s" {}',
+      'output "d" { value = aws_security_group.s.ingress[0] }',
+      'output "e" { value = aws_eks_cluster.c.arn[0] }',
+    ].join('\n');
+    expect(brief(await validate(text))).toEqual([
+      'Unsupported attribute | This value does not have any attributes. @ 8:61-8:66',
+      'Unsupported attribute | This object does not have an attribute named "nope". @ 10:64-10:69',
+      "Invalid index | Elements of a set are identified only by their value and don't have any separate index or key to select with, so it's only possible to perform operations across all elements of the set. @ 12:50-12:53",
+      'Invalid index | This value does not have any indices. @ 13:43-13:46',
+    ]);
+  });
+
+  it('backend settings must be constants', async () => {
+    expect(brief(await validate('terraform {\n  backend "s3" {\n    bucket = var.b\n  }\n}\n'))).toEqual(['Variables not allowed | Variables may not be used here. @ 3:14-3:19']);
+  });
+});

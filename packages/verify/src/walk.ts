@@ -479,6 +479,7 @@ export function staticValidateTraversal(schema: BlockSchema, steps: readonly Tra
   const attr = schema.attributes?.[name];
   if (attr) {
     if (attr.deprecated) diags.push({ severity: 'warning', summary: 'Deprecated attribute', detail: `The attribute ${JSON.stringify(name)} is deprecated. Refer to the provider documentation for details.`, range: next.range });
+    if (attr.type !== undefined) traverseType(attr.type, after, diags);
     return;
   }
   const block = schema.block_types?.[name];
@@ -505,3 +506,41 @@ export function staticValidateTraversal(schema: BlockSchema, steps: readonly Tra
 }
 
 void formatKey;
+
+/**
+ * hcl's traversal of an unknown value of a known type (`after.TraverseRel(cty.UnknownVal(type))`):
+ * attribute access on something that has no attributes, or indexing a set or a primitive, fails.
+ */
+function traverseType(type: unknown, steps: readonly TraversalStep[], diags: Diagnostic[]): void {
+  let ty = type;
+  for (const step of steps) {
+    if (ty === 'dynamic' || ty === undefined) return;
+    const kind = Array.isArray(ty) ? (ty[0] as string) : (ty as string);
+    const inner = Array.isArray(ty) ? ty[1] : undefined;
+    if (step.kind === 'attr') {
+      if (kind === 'object') {
+        const attrs = (inner ?? {}) as Record<string, unknown>;
+        if (!Object.hasOwn(attrs, step.name)) {
+          diags.push(error('Unsupported attribute', `This object does not have an attribute named ${JSON.stringify(step.name)}.`, step.range));
+          return;
+        }
+        ty = attrs[step.name];
+      } else if (kind === 'map') ty = inner;
+      else {
+        diags.push(error('Unsupported attribute', 'This value does not have any attributes.', step.range));
+        return;
+      }
+    } else {
+      if (kind === 'list' || kind === 'map') ty = inner;
+      else if (kind === 'tuple') ty = typeof step.key === 'number' && Array.isArray(inner) ? inner[step.key] : undefined;
+      else if (kind === 'object') ty = typeof step.key === 'string' ? ((inner ?? {}) as Record<string, unknown>)[step.key] : undefined;
+      else if (kind === 'set') {
+        diags.push(error('Invalid index', "Elements of a set are identified only by their value and don't have any separate index or key to select with, so it's only possible to perform operations across all elements of the set.", step.range));
+        return;
+      } else {
+        diags.push(error('Invalid index', 'This value does not have any indices.', step.range));
+        return;
+      }
+    }
+  }
+}
