@@ -28,6 +28,7 @@ export const sandboxFlags: FlagSpec[] = [
   { name: 'sandbox-memory-mb', type: 'number', path: 'sandbox.memoryMb', help: 'memory limit per container', default: '512' },
   { name: 'sandbox-cpus', type: 'number', path: 'sandbox.cpus', help: 'CPUs per container', default: '1' },
   { name: 'sandbox-pids', type: 'number', path: 'sandbox.pids', help: 'process limit per container', default: '256' },
+  { name: 'sandbox-work-mb', type: 'number', path: 'sandbox.workMb', help: 'in-memory work dir per container', default: '64' },
   { name: 'sandbox-concurrency', type: 'number', path: 'sandbox.concurrency', help: 'containers at once', default: '2' },
   { name: 'sandbox-plugin-dir', type: 'string', path: 'sandbox.pluginDir', help: 'provider mirror mounted read-only', arg: 'DIR' },
   { name: 'sandbox-provider-file', type: 'string', path: 'sandbox.providerFile', help: 'provider configuration (.tf) added for plan', arg: 'FILE' },
