@@ -157,6 +157,16 @@ describe('bundled schemas', () => {
     expect(s.resource('aws_only_in_mini')).toBeUndefined();
   });
 
+  it('give way to the later of two user files covering the same provider', () => {
+    const first = join(scratch, 'first.json');
+    const second = join(scratch, 'second.json');
+    writeFileSync(first, JSON.stringify({ format_version: '1.0', provider_schemas: { 'registry.terraform.io/hashicorp/aws': miniSchema('from_first') } }));
+    writeFileSync(second, JSON.stringify({ format_version: '1.0', provider_schemas: { 'registry.terraform.io/hashicorp/aws': miniSchema('from_second') } }));
+    const s = loadSchemaSet({ bundledDir: dir, userSchemaFiles: [first, second] });
+    expect(s.label).toBe('registry.terraform.io/hashicorp/aws (from second.json)');
+    expect(Object.keys(s.resource('aws_instance')?.attributes ?? {})).toEqual(['from_second']);
+  });
+
   it('still cover providers a user file does not', () => {
     const googleOnly = join(scratch, 'google.json');
     writeFileSync(googleOnly, JSON.stringify({
@@ -206,6 +216,11 @@ describe('malformed schema files', () => {
     );
     const wrongRequired = { format_version: '1.0', provider_schemas: { aws: { provider: { block: { attributes: { region: { required: 'yes' } } } } } } };
     expect(failure(write('shape3.json', JSON.stringify(wrongRequired))).message).toMatch(/provider\.block\.attributes\.region\.required/);
+  });
+
+  it('a truncated gzip file', () => {
+    const gz = gzipSync(JSON.stringify({ format_version: '1.0', provider_schemas: {} }));
+    expect(failure(write('cut.json.gz', gz.subarray(0, gz.length - 8))).message).toMatch(/cut\.json\.gz: unexpected end of file/);
   });
 
   it('an unknown format_version', () => {
