@@ -10,11 +10,13 @@ import {
   resolveConfig,
   type CliIO,
   type Command,
+  type Stage,
 } from '@tfpairs/core';
 import { generateStage, mutateStage, repairStage } from '@tfpairs/generate';
 import { dedupStage, ingestInputs } from '@tfpairs/ingest';
 import { normaliseStage } from '@tfpairs/normalise';
 import { writeReport } from '@tfpairs/report';
+import { progressStage } from '@tfpairs/report/progress';
 import { sandboxStage } from '@tfpairs/sandbox';
 import { scrubStage } from '@tfpairs/scrub';
 import { splitStage } from '@tfpairs/split';
@@ -57,18 +59,23 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     { ...config, out: outDir },
     (message) => io.stderr.write(`${message}\n`),
   );
+  // every stage is followed by a progress tap labelled with it (a bar on a terminal, log lines otherwise)
+  const stages: [string, Stage][] = [
+    ['dedup', dedupStage(ctx)],
+    ['generate', generateStage(ctx)],
+    ['normalise', normaliseStage(ctx)],
+    ['scrub', scrubStage(ctx)],
+    ['verify', verifyStage(ctx)],
+    ['sandbox', sandboxStage(ctx)],
+    ['repair', repairStage(ctx)],
+    ['gate', goldGateStage(ctx)],
+    ['mutate', mutateStage(ctx)],
+    ['split', splitStage(ctx)],
+  ];
   const stream = pipe(
     ingestInputs(ctx, io.cwd),
-    dedupStage(ctx),
-    generateStage(ctx),
-    normaliseStage(ctx),
-    scrubStage(ctx),
-    verifyStage(ctx),
-    sandboxStage(ctx),
-    repairStage(ctx),
-    goldGateStage(ctx),
-    mutateStage(ctx),
-    splitStage(ctx),
+    progressStage(ctx, io, 'ingest'),
+    ...stages.flatMap(([label, stage]) => [stage, progressStage(ctx, io, label)]),
   );
   const manifest = await writeOutputs(stream, ctx, outDir);
   const c = manifest.counts;
