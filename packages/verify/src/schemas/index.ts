@@ -46,6 +46,19 @@ export function impliedProviderName(type: string): string {
  * file is missing or malformed; everything else is resolved lazily and cached per process.
  */
 export function loadSchemaSet(opts: LoadSchemaSetOptions = {}): SchemaSet {
+  // modules mostly repeat the same required_providers: reuse the (immutable) set
+  const key = JSON.stringify([opts.userSchemaFiles ?? [], opts.requiredProviders ?? {}, opts.bundledDir ?? '']);
+  const cached = setCache.get(key);
+  if (cached) return cached;
+  const set = buildSchemaSet(opts);
+  if (setCache.size >= 256) setCache.clear();
+  setCache.set(key, set);
+  return set;
+}
+
+const setCache = new Map<string, SchemaSet>();
+
+function buildSchemaSet(opts: LoadSchemaSetOptions): SchemaSet {
   const required = opts.requiredProviders ?? {};
   const userSources = new Map<string, ProviderSchemaSource>();
   for (const file of opts.userSchemaFiles ?? []) {
