@@ -162,7 +162,8 @@ function auditTableHtml(rows: readonly AuditRow[]): string {
     ['stage', 'code', 'dropped', 'findings', 'errors', 'warnings', 'records', 'share', 'example'],
     rows.map((r) => [
       r.stage,
-      r.code,
+      // drops link to the drop table filtered on their code
+      r.dropped ? { html: `<a href="?q=${encodeURIComponent(r.code)}#dropped">${escapeHtml(r.code)}</a>` } : r.code,
       { n: r.dropped },
       { n: r.findings },
       { n: r.errors },
