@@ -6,7 +6,7 @@
  */
 import type { Diagnostic, Range } from '@tfpairs/core';
 import { nameSuggestion } from './didyoumean';
-import type { Attribute, Block, Body, Expr } from './hcl';
+import { literalOf, type Attribute, type Block, type Body, type Expr } from './hcl';
 import type { AttributeSchema, BlockSchema } from './schemas';
 import { rangeString, startOf } from './source';
 import { literalTypeError, objectElementAttributes } from './types';
@@ -30,6 +30,8 @@ export interface DecodeOutput {
   readonly exprs: EvaluatedExpr[];
   /** deprecated arguments that were set (reported only when the config has no errors, as the provider does) */
   readonly deprecated: Attribute[];
+  /** computed-only arguments that were set: the provider rejects them once core decoding succeeded */
+  readonly unconfigurable: Attribute[];
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
@@ -66,6 +68,7 @@ export function decodeBody(body: Body, schema: BlockSchema, out: DecodeOutput, o
         out.diags.push(error('Incorrect attribute value type', `Inappropriate value for attribute ${JSON.stringify(a.name)}: ${typeErr}.`, a.expr.range));
       }
       if (s.deprecated) out.deprecated.push(a);
+      if (s.computed && !s.optional && !s.required && literalOf(a.expr) !== null) out.unconfigurable.push(a);
       continue;
     }
     // a list/set-of-objects attribute may also be written as blocks (blocktoattr), but not the reverse

@@ -78,10 +78,10 @@ export function hclParser(): Promise<Parser> {
   return parserPromise;
 }
 
-export async function parseFile(filename: string, text: string): Promise<ParsedFile> {
+export async function parseFile(filename: string, text: string, known?: SourceFile): Promise<ParsedFile> {
   const parser = await hclParser();
   const tree = parser.parse(text);
-  const source = new SourceFile(filename, text);
+  const source = known ?? new SourceFile(filename, text);
   if (!tree) return { source, body: { attributes: [], blocks: [], range: source.range(0, text.length) }, hasErrors: true };
   let root: Node;
   let hasErrors: boolean;

@@ -358,3 +358,12 @@ describe('traversal into attribute values', () => {
     expect(brief(await validate('terraform {\n  backend "s3" {\n    bucket = var.b\n  }\n}\n'))).toEqual(['Variables not allowed | Variables may not be used here. @ 3:14-3:19']);
   });
 });
+
+describe('provider-side checks the schema implies', () => {
+  it('computed-only arguments cannot be configured (reported once core decoding succeeded)', async () => {
+    expect(brief(await validate('resource "aws_s3_bucket" "b" {\n  bucket_domain_name = "x.s3"\n  hosted_zone_id = null\n}\n'))).toEqual([
+      'Value for unconfigurable attribute | Can\'t configure a value for "bucket_domain_name": its value will be decided automatically based on the result of applying this configuration. @ 2:24-2:30',
+    ]);
+    expect((await validate('resource "aws_s3_bucket" "b" {\n  bucket_domain_name = "x"\n  bogus = 1\n}\n')).map((d) => d.summary)).toEqual(['Unsupported argument']);
+  });
+});

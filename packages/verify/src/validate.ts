@@ -45,7 +45,7 @@ export async function validateModule(files: readonly ModuleFile[], opts: Validat
   if (syntaxDiags.some((d) => d.severity === 'error')) return finish(syntaxDiags);
 
   // 2. configuration loading
-  parsed = await Promise.all(files.map((f) => parseFile(f.filename, f.text)));
+  parsed = await Promise.all(files.map((f) => parseFile(f.filename, f.text, sources.get(f.filename))));
   const loaded = loadModule(parsed);
   if (loaded.diags.some((d) => d.severity === 'error')) return finish(loaded.diags);
 

@@ -266,7 +266,7 @@ export class Walker {
 
   /** Decodes a body against a provider schema with reference checks first (lang.Scope.EvalBlock). */
   private evaluateBlock(body: Parameters<typeof decodeBody>[0], schema: BlockSchema, ctx: RefContext, hidden?: { attrs: ReadonlySet<string>; blocks: ReadonlySet<string> }): { diags: Diagnostic[]; deps: Set<string>; decoded: DecodeOutput } {
-    const decoded: DecodeOutput = { diags: [], exprs: [], deprecated: [] };
+    const decoded: DecodeOutput = { diags: [], exprs: [], deprecated: [], unconfigurable: [] };
     decodeBody(body, schema, decoded, hidden ? { hiddenAttributes: hidden.attrs, hiddenBlocks: hidden.blocks } : {});
     const refs = this.references(decoded.exprs, ctx);
     if (refs.staticDiags.some((d) => d.severity === 'error')) return { diags: refs.staticDiags, deps: refs.deps, decoded };
@@ -424,6 +424,10 @@ export class Walker {
     evaluated.deps.forEach((d) => deps.add(d));
     diags.push(...evaluated.diags);
     if (!diags.some((d) => d.severity === 'error')) {
+      // what the provider's own ValidateResourceConfig says, as far as the schema tells
+      for (const a of evaluated.decoded.unconfigurable) {
+        diags.push(error('Value for unconfigurable attribute', `Can't configure a value for ${JSON.stringify(a.name)}: its value will be decided automatically based on the result of applying this configuration.`, a.expr.range));
+      }
       for (const a of evaluated.decoded.deprecated) {
         diags.push({ severity: 'warning', summary: 'Argument is deprecated', detail: `The argument ${JSON.stringify(a.name)} is deprecated. Refer to the provider documentation for details.`, range: a.expr.range });
       }
