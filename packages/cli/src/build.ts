@@ -12,16 +12,6 @@ import {
   type Command,
   type Stage,
 } from '@tfpairs/core';
-import { generateStage, mutateStage, repairStage } from '@tfpairs/generate';
-import { dedupStage, ingestInputs } from '@tfpairs/ingest';
-import { normaliseStage } from '@tfpairs/normalise';
-import { writeReport } from '@tfpairs/report';
-import { progressStage } from '@tfpairs/report/progress';
-import { sandboxStage } from '@tfpairs/sandbox';
-import { scrubStage } from '@tfpairs/scrub';
-import { splitStage } from '@tfpairs/split';
-import { goldGateStage, verifyStage } from '@tfpairs/verify';
-import { writeOutputs } from '@tfpairs/write';
 
 export const BUILD_HELP = `Usage: tfpairs build --input PATH [--input PATH]... --out DIR [flags]
 
@@ -59,6 +49,20 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     { ...config, out: outDir },
     (message) => io.stderr.write(`${message}\n`),
   );
+  // stage packages load only once the arguments are known to be usable (a bad flag answers at once)
+  const [{ generateStage, mutateStage, repairStage }, { dedupStage, ingestInputs }, { normaliseStage }, { writeReport }, { progressStage }, { sandboxStage }, { scrubStage }, { splitStage }, { goldGateStage, verifyStage }, { writeOutputs }] =
+    await Promise.all([
+      import('@tfpairs/generate'),
+      import('@tfpairs/ingest'),
+      import('@tfpairs/normalise'),
+      import('@tfpairs/report'),
+      import('@tfpairs/report/progress'),
+      import('@tfpairs/sandbox'),
+      import('@tfpairs/scrub'),
+      import('@tfpairs/split'),
+      import('@tfpairs/verify'),
+      import('@tfpairs/write'),
+    ]);
   // every stage is followed by a progress tap labelled with it (a bar on a terminal, log lines otherwise)
   const stages: [string, Stage][] = [
     ['dedup', dedupStage(ctx)],

@@ -1,20 +1,15 @@
 import { processIO, TFPAIRS_VERSION, type CliIO, type Command } from '@tfpairs/core';
-import { fmtCommand } from '@tfpairs/normalise/cli';
-import { auditCommand, compareCommand, reportCommand } from '@tfpairs/report/cli';
-import { fidelityCommand } from '@tfpairs/sandbox/cli';
-import { scrubCommand } from '@tfpairs/scrub/cli';
-import { validateCommand } from '@tfpairs/verify/cli';
-import { buildCommand } from './build';
 
-const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  build: { run: buildCommand, summary: 'ingest, normalise, scrub, verify, split and write DPO / TF-Gen / TF-Mutn corpora' },
-  fmt: { run: fmtCommand, summary: 'format Terraform exactly as `terraform fmt` (same flags and exit codes)' },
-  validate: { run: validateCommand, summary: 'embedded `terraform validate` (same flags, JSON shape and exit codes)' },
-  scrub: { run: scrubCommand, summary: 'replace credentials in Terraform by placeholders' },
-  audit: { run: auditCommand, summary: 'why records were dropped or flagged, from a build output folder' },
-  report: { run: reportCommand, summary: 'write a self-contained HTML report of a build output folder' },
-  compare: { run: compareCommand, summary: 'compare two build outputs (baselines of two models)' },
-  fidelity: { run: fidelityCommand, summary: 'embedded verifier vs real terraform in a Docker sandbox' },
+/** Commands load their package only when run: `tfpairs fmt` must not pay for vega or the OpenAI SDK. */
+const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
+  build: { load: async () => (await import('./build')).buildCommand, summary: 'ingest, normalise, scrub, verify, split and write DPO / TF-Gen / TF-Mutn corpora' },
+  fmt: { load: async () => (await import('@tfpairs/normalise/cli')).fmtCommand, summary: 'format Terraform exactly as `terraform fmt` (same flags and exit codes)' },
+  validate: { load: async () => (await import('@tfpairs/verify/cli')).validateCommand, summary: 'embedded `terraform validate` (same flags, JSON shape and exit codes)' },
+  scrub: { load: async () => (await import('@tfpairs/scrub/cli')).scrubCommand, summary: 'replace credentials in Terraform by placeholders' },
+  audit: { load: async () => (await import('@tfpairs/report/cli')).auditCommand, summary: 'why records were dropped or flagged, from a build output folder' },
+  report: { load: async () => (await import('@tfpairs/report/cli')).reportCommand, summary: 'write a self-contained HTML report of a build output folder' },
+  compare: { load: async () => (await import('@tfpairs/report/cli')).compareCommand, summary: 'compare two build outputs (baselines of two models)' },
+  fidelity: { load: async () => (await import('@tfpairs/sandbox/cli')).fidelityCommand, summary: 'embedded verifier vs real terraform in a Docker sandbox' },
 };
 
 export function usage(): string {
@@ -45,5 +40,5 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     io.stderr.write(`tfpairs: unknown command "${name}"\n\n${usage()}`);
     return 1;
   }
-  return command.run(rest, io);
+  return (await command.load())(rest, io);
 }
