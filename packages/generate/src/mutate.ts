@@ -100,25 +100,28 @@ export const mutateStage: StageFactory = (ctx) => {
         continue;
       }
       let processed: ProcessedAnswer = await processAnswer(ctx, parsed.codeAnswer, `mutation:${provisional}`);
-      findings.push(...processed.findings);
+      // findings about the answer that is finally judged (normalise/scrub), plus a stopped repair
+      let answerFindings: readonly Finding[] = processed.findings;
+      const repairFindings: Finding[] = [];
+      const reject = (why: Finding) => findings.push(...answerFindings, ...repairFindings, why);
       let trajectory;
       let origin: 'generated' | 'repaired' = 'generated';
       if (processed.verdict === 'invalid' && processed.code !== null && settings.repairTurns > 0) {
         const outcome = await selfCorrect(ctx, client, messages, { code: processed.code, answer, diagnostics: processed.diagnostics }, settings.repairTurns, `mutation:${provisional}`);
-        findings.push(...outcome.findings);
-        if (outcome.failure) findings.push({ ...failureFinding('mutate', outcome.failure), subject: `mutation:${provisional}` });
+        if (outcome.failure) repairFindings.push({ ...failureFinding('mutate', outcome.failure), subject: `mutation:${provisional}` });
         if (outcome.final) {
+          answerFindings = outcome.findings;
           processed = outcome.final;
           trajectory = outcome.turns;
           origin = 'repaired';
         }
       }
       if (processed.code === null) {
-        findings.push(finding('mutate', 'mutation-unparseable', { severity: 'warning', summary: 'Change-request answer has no configuration', detail: answer.slice(0, 300) }, `mutation:${provisional}`));
+        reject(finding('mutate', 'mutation-unparseable', { severity: 'warning', summary: 'Change-request answer has no configuration', detail: answer.slice(0, 300) }, `mutation:${provisional}`));
         continue;
       }
       if (processed.verdict !== 'valid') {
-        findings.push(
+        reject(
           finding(
             'mutate',
             'mutation-invalid',
@@ -129,7 +132,7 @@ export const mutateStage: StageFactory = (ctx) => {
         continue;
       }
       if (processed.code.trim() === gold.code.trim()) {
-        findings.push(finding('mutate', 'mutation-unchanged', { severity: 'warning', summary: 'Changed configuration equals the initial one', detail: parsed.utterance }, `mutation:${provisional}`));
+        reject(finding('mutate', 'mutation-unchanged', { severity: 'warning', summary: 'Changed configuration equals the initial one', detail: parsed.utterance }, `mutation:${provisional}`));
         continue;
       }
       const id = sha256(`${record.id}\u0000${gold.code}\u0000${parsed.utterance}\u0000${processed.code}`).slice(0, 16);
@@ -152,6 +155,7 @@ export const mutateStage: StageFactory = (ctx) => {
         ...(trajectory ? { trajectory } : {}),
       });
       mutations.push({ id, utterance: parsed.utterance, initial: gold.code, expected });
+      findings.push(...[...answerFindings, ...repairFindings].map((f) => ({ ...f, subject: `mutation:${id}` as const })));
       countMetric(ctx, 'mutate.kept');
     }
     if (mutations.length === record.mutations.length && findings.length === 0) return record;
@@ -160,6 +164,7 @@ export const mutateStage: StageFactory = (ctx) => {
 
   const inner = mapKeptConcurrent('mutate', MUTATE_VERSION, Math.max(2, settings.concurrency * 2), mutateRecord);
   return async function* (input) {
+    if (client.progress) client.progress.label = 'mutate';
     yield* inner(input);
     client.progress?.finish();
   };

@@ -22,9 +22,11 @@ export class Progress {
   total: number | undefined;
   private lastDraw = 0;
   private drawn = false;
+  private lastFinished = '';
 
   constructor(
-    readonly label: string,
+    /** the stage making requests now (counts are for the whole run) */
+    public label: string,
     private readonly sink: ProgressSink,
     private readonly logEvery = 100,
   ) {}
@@ -55,6 +57,9 @@ export class Progress {
 
   /** Final line: on a terminal the bar is completed and a newline ends it; otherwise one summary line. */
   finish(): void {
+    const snapshot = JSON.stringify(this.counts);
+    if (snapshot === this.lastFinished) return;
+    this.lastFinished = snapshot;
     if (this.sink.tty) {
       this.draw(true);
       if (this.drawn) this.sink.write('\n');

@@ -200,10 +200,11 @@ export const repairStage: StageFactory = (ctx) => {
       countMetric(ctx, 'repair.candidate_attempted');
       const subject: Subject = `candidate:${draft.id}`;
       const outcome = await selfCorrect(ctx, client, base, { code: draft.code, answer: draft.raw, diagnostics: draft.diagnostics }, turns, subject);
-      findings.push(...outcome.findings);
       if (outcome.final) {
         const repaired = repairedArtifact(draft, outcome);
         candidates.push(repaired);
+        // what normalise/scrub said about the repaired answer is about the new candidate
+        findings.push(...outcome.findings.map((f) => ({ ...f, subject: `candidate:${repaired.id}` as Subject })));
         if (repaired.verdict === 'valid') countMetric(ctx, 'repair.candidate_fixed');
       }
       if (outcome.final?.verdict !== 'valid') findings.push(...unresolved(outcome, subject, 'Draft'));
@@ -214,6 +215,7 @@ export const repairStage: StageFactory = (ctx) => {
 
   const inner = mapKeptConcurrent('repair', REPAIR_VERSION, Math.max(2, settings.concurrency * 2), repairRecord);
   return async function* (input) {
+    if (client.progress) client.progress.label = 'repair';
     yield* inner(input);
     client.progress?.finish();
   };

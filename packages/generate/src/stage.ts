@@ -76,7 +76,7 @@ function syncGenerate(ctx: RunContext, template: PromptTemplate): Stage {
     return applyGeneration(record, result, client, template);
   });
   return async function* (input) {
-    client.progress && (client.progress.total = undefined);
+    if (client.progress) client.progress.label = 'generate';
     yield* inner(input);
     client.progress?.finish();
   };
@@ -89,7 +89,7 @@ function batchGenerate(ctx: RunContext, template: PromptTemplate): Stage {
     const records: TaskRecord[] = [];
     for await (const record of input) records.push(record);
     const kept = records.filter((r) => r.status === 'kept');
-    if (client.progress) client.progress.total = kept.length;
+    if (client.progress) Object.assign(client.progress, { label: 'generate', total: kept.length });
     const runner = new BatchRunner(client);
     await runner.run(kept.map((r) => client.request(draftMessages(template, r))));
     for (const record of records) {

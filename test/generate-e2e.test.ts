@@ -1,0 +1,160 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readNdjson } from '@tfpairs/core';
+import { ResponseCache } from '@tfpairs/generate/cache';
+import { startOpenAIServer, type OpenAITestServer } from '@tfpairs/generate/testing/openai-server';
+import { CLI_BIN, REPO } from './paths';
+
+const run = promisify(execFile);
+const GOLD = (name: string) => `resource "aws_s3_bucket" "${name}" {\n  bucket = "${name}-bucket"\n}\n`;
+const BROKEN_DRAFT = 'resource "aws_s3_bucket" "draft" {\n  bucket = "draft"\n';
+
+function writeTasks(dir: string, tasks: { prompt: string; gold: string; drafts?: string[] }[]): string {
+  const path = join(dir, 'tasks.jsonl');
+  writeFileSync(path, tasks.map((t) => JSON.stringify(t)).join('\n') + '\n');
+  return path;
+}
+
+async function build(args: string[], env: Record<string, string> = {}) {
+  const { stderr } = await run(process.execPath, [CLI_BIN, 'build', '--no-report', '--retry-base-ms', '5', ...args], {
+    cwd: REPO,
+    maxBuffer: 64 << 20,
+    env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', ...env },
+  });
+  return stderr;
+}
+
+const manifest = (out: string) => JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+type Rec = { id: string; prompt: string; status: string; candidates: { origin: string; generation?: { model: string | null; cached?: boolean } }[] };
+
+describe('tfpairs build --model (real CLI against a local OpenAI-compatible server)', () => {
+  let server: OpenAITestServer;
+  let dir: string;
+  let input: string;
+  const prompts = [
+    'Create an S3 bucket for build logs.',
+    'Create an S3 bucket [[429:2]] for static assets.',
+    'Create an S3 bucket [[503:1]] for database backups.',
+    'Create an S3 bucket [[broken]] for media uploads.',
+    'Create an S3 bucket [[fail]] for nothing.',
+    'Create an S3 bucket [[truncate]] for reports.',
+  ];
+  beforeAll(async () => {
+    server = await startOpenAIServer({ batchPolls: 2 });
+    dir = mkdtempSync(join(tmpdir(), 'tfpairs-gen-e2e-'));
+    input = writeTasks(
+      dir,
+      prompts.map((prompt, i) => ({ prompt, gold: GOLD(`g${i}`), ...(prompt.includes('[[broken]]') ? { drafts: [BROKEN_DRAFT] } : {}) })),
+    );
+  });
+  afterAll(() => server.close());
+
+  it('drafts a baseline per prompt through rate limits and failures; an identical rerun sends nothing; a new model regenerates all', async () => {
+    const out = join(dir, 'out');
+    const common = ['--input', input, '--out', out, '--base-url', server.url, '--max-retries', '3', '--mutations', '1'];
+    const before = server.chatRequests();
+    const stderr = await build([...common, '--model', 'gpt-4o']);
+    expect(stderr).toMatch(/generate: 6 done, \d+ requests, 0 cached, \d+ retried, 1 failed/);
+    const first = server.chatRequests() - before;
+    const m = manifest(out);
+    // [[fail]] fails twice: its draft and its mutation request
+    expect(m.metrics.generate).toMatchObject({ failed: 2 });
+    expect(m.metrics.generate.requests).toBe(first);
+    expect(m.metrics.generate.retries).toBeGreaterThanOrEqual(2 + 1 + 3);
+    expect(m.metrics.generate.prompt_tokens).toBeGreaterThan(0);
+    expect(m.metrics.generate.cost_usd_micros).toBeGreaterThan(0);
+
+    const records = await readNdjson<Rec>(join(out, 'records.jsonl'));
+    const drafted = records.filter((r) => r.candidates.some((c) => c.origin === 'generated' && c.generation?.model === 'gpt-4o'));
+    expect(drafted.map((r) => r.prompt).sort()).toEqual(prompts.filter((p) => !p.includes('[[fail]]')).sort());
+    const audit = await readNdjson<{ stage: string; code: string; dropped: boolean }>(join(out, 'audit.jsonl'));
+    expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ stage: 'generate', code: 'server-error', dropped: false })]));
+    expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ stage: 'generate', code: 'truncated' })]));
+    // the broken recorded draft was repaired: a post-edit DPO pair; each verified gold got a mutation
+    const postedit = (await Promise.all(['train', 'val', 'test'].map((s) => readNdjson<{ rejected: string; chosen: string }>(join(out, 'dpo-postedit', `${s}.jsonl`))))).flat();
+    expect(postedit.some((p) => p.rejected.includes('"draft"'))).toBe(true);
+    const mutn = (await Promise.all(['train', 'val', 'test'].map((s) => readNdjson<{ utterance: string }>(join(out, 'tf-mutn', `${s}.jsonl`))))).flat();
+    expect(mutn.length).toBe(prompts.length - 1); // [[fail]] cannot mutate either
+
+    const tfGen = () => ['train', 'val', 'test'].map((s) => readFileSync(join(out, 'dpo', `${s}.jsonl`), 'utf8')).join('');
+    const firstDpo = tfGen();
+    // identical rerun: every answer (drafts, repairs, mutations) comes from OUT/cache; only the two
+    // requests that failed ([[fail]]'s draft and its mutation) are tried again
+    const before2 = server.chatRequests();
+    await build([...common, '--model', 'gpt-4o', '--max-retries', '0']);
+    expect(server.chatRequests() - before2).toBe(2);
+    expect(manifest(out).metrics.generate.cached).toBeGreaterThanOrEqual(prompts.length - 1);
+    expect(tfGen()).toBe(firstDpo);
+
+    // --offline: nothing at all is sent, the pipeline still completes from the cache
+    const before3 = server.chatRequests();
+    await build([...common, '--model', 'gpt-4o', '--offline']);
+    expect(server.chatRequests()).toBe(before3);
+    expect(tfGen()).toBe(firstDpo);
+
+    // a new model: every baseline is drafted again
+    const before4 = server.chatRequests();
+    await build([...common, '--model', 'gpt-4o-mini']);
+    expect(server.chatRequests() - before4).toBeGreaterThanOrEqual(prompts.length);
+    const again = await readNdjson<Rec>(join(out, 'records.jsonl'));
+    expect(again.filter((r) => r.candidates.some((c) => c.origin === 'generated' && c.generation?.model === 'gpt-4o-mini' && c.generation.cached === false))).toHaveLength(prompts.length - 1);
+  }, 300_000);
+
+  it('--batch drafts the same baselines through Files + Batches', async () => {
+    const out = join(dir, 'out-batch');
+    const lines = server.batchLines();
+    const chat = server.chatRequests();
+    await build(['--input', input, '--out', out, '--base-url', server.url, '--model', 'gpt-4o-batch', '--batch', '--batch-poll-ms', '10', '--repair-turns', '0']);
+    expect(server.batchLines() - lines).toBe(prompts.length);
+    expect(server.chatRequests()).toBe(chat);
+    const records = await readNdjson<Rec>(join(out, 'records.jsonl'));
+    // [[fail]] lands in the error file; every other prompt has its draft
+    expect(records.filter((r) => r.candidates.some((c) => c.generation?.model === 'gpt-4o-batch'))).toHaveLength(prompts.length - 1);
+    expect(manifest(out).metrics.generate).toMatchObject({ batches: 1, batch_requests: prompts.length, failed: 1 });
+    // rerun: resubmits only the failed line
+    await build(['--input', input, '--out', out, '--base-url', server.url, '--model', 'gpt-4o-batch', '--batch', '--batch-poll-ms', '10', '--repair-turns', '0']);
+    expect(server.batchLines() - lines).toBe(prompts.length + 1);
+  }, 180_000);
+
+  it('a killed run resumes without sending again what it had already received', async () => {
+    const resumeDir = mkdtempSync(join(tmpdir(), 'tfpairs-gen-kill-'));
+    const many = Array.from({ length: 24 }, (_, i) => ({ prompt: `Create S3 bucket number ${i} for team ${i} [[slow:60]]`, gold: GOLD(`k${i}`) }));
+    const tasks = writeTasks(resumeDir, many);
+    const out = join(resumeDir, 'out');
+    const args = [CLI_BIN, 'build', '--no-report', '--input', tasks, '--out', out, '--base-url', server.url, '--model', 'gpt-4o-kill', '--concurrency', '2', '--repair-turns', '0'];
+    const answeredBefore = new Set(server.answered.keys());
+    const child = spawn(process.execPath, args, { cwd: REPO, stdio: 'ignore', env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? null : code)));
+    const answeredNow = () => [...server.answered.keys()].filter((k) => !answeredBefore.has(k)).length;
+    while (answeredNow() < 6) {
+      if (child.exitCode !== null) throw new Error('the build finished before it could be killed');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBeNull();
+
+    const cache = new ResponseCache(join(out, 'cache'));
+    const cachedAfterKill = new Set(cache.keys());
+    // 6 answers were sent; at most 2 (the concurrency) were still on their way into the cache
+    expect(cachedAfterKill.size).toBeGreaterThanOrEqual(4);
+    expect(cachedAfterKill.size).toBeLessThan(many.length);
+    // every entry that exists is complete (atomic writes)
+    for (const key of cachedAfterKill) expect(cache.get(key)).toBeDefined();
+
+    const logFrom = server.log.length;
+    await build(['--input', tasks, '--out', out, '--base-url', server.url, '--model', 'gpt-4o-kill', '--concurrency', '2', '--repair-turns', '0']);
+    const resent = server.log.slice(logFrom).filter((l) => l.path === '/chat/completions').map((l) => l.key!);
+    expect(resent.filter((k) => cachedAfterKill.has(k))).toEqual([]);
+    expect(new Set(resent).size).toBe(resent.length);
+    expect(resent.length).toBe(many.length - cachedAfterKill.size);
+    const records = await readNdjson<Rec>(join(out, 'records.jsonl'));
+    expect(records.filter((r) => r.candidates.some((c) => c.origin === 'generated'))).toHaveLength(many.length);
+    // each prompt was answered at most once more than the requests in flight at the kill (2)
+    const answeredTwice = many.length - [...server.answered.entries()].filter(([k, n]) => !answeredBefore.has(k) && n === 1).length;
+    expect(answeredTwice).toBeLessThanOrEqual(2);
+  }, 180_000);
+});
