@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, fromArray, pipe, type TaskRecord } from '@tfpairs/core';
 import { goldGateStage, verifyStage } from '@tfpairs/verify';
 import { repairStage } from './repair';
-import { BROKEN_CODE, goodCode, startOpenAIServer, type OpenAITestServer } from './testing/openai-server';
+import { BROKEN_CODE, goodCode, scriptedResponder, startOpenAIServer, type OpenAITestServer } from './testing/openai-server';
 import { taskRecord, tempDir, testContext } from './testing/fixtures';
 
 const VALID = 'resource "aws_s3_bucket" "ok" {\n  bucket = "ok"\n}\n';
@@ -87,6 +87,36 @@ describe('repairStage (multi-turn self-correction)', () => {
       const out = await collect(pipe(fromArray(verified), repairStage(ctx)));
       expect(out).toEqual(verified);
       expect(server.chatRequests()).toBe(before);
+    }
+  });
+
+  it('scrubs credentials a repaired answer brings in, in the code, the raw answer and the trajectory', async () => {
+    const KEY = 'AKIA4Q7ZB2XK9M3PLW8N';
+    const SECRET = 'q8Vz3XkP0aLr7TbN2mYc5HdWf9GsJ4uEo1iR6tQx';
+    const leaky = await startOpenAIServer({
+      respond: (call) =>
+        call.messages.some((m) => m.content.includes('terraform validate'))
+          ? {
+              kind: 'answer',
+              content: `Fixed:\n\n\`\`\`hcl\nprovider "aws" {\n  region     = "us-east-1"\n  access_key = "${KEY}"\n  secret_key = "${SECRET}"\n}\n\nresource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n\`\`\`\nUse key ${KEY} to deploy.\n`,
+            }
+          : scriptedResponder(call),
+    });
+    try {
+      const ctx = testContext({ model: 'gpt-4o', baseUrl: leaky.url, cacheDir: tempDir(), repairTurns: 1 });
+      const [r] = await collect(pipe(fromArray([taskRecord('A bucket', BROKEN_CODE, [], 1)]), verifyStage(ctx), repairStage(ctx)));
+      const gold = r!.gold!;
+      expect(gold.origin).toBe('repaired');
+      expect(gold.verdict).toBe('valid');
+      const everything = JSON.stringify(gold);
+      expect(everything).not.toContain(KEY);
+      expect(everything).not.toContain(SECRET);
+      expect(gold.code).toMatch(/access_key = "[^"]+"/);
+      expect(gold.trajectory![0]!.answer).not.toContain(KEY);
+      expect(r!.findings.filter((f) => f.stage === 'scrub').length).toBeGreaterThanOrEqual(2);
+      expect(r!.findings.every((f) => !JSON.stringify(f).includes(SECRET))).toBe(true);
+    } finally {
+      await leaky.close();
     }
   });
 });
