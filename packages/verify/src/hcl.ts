@@ -321,7 +321,24 @@ class Converter {
             else if (c.type === 'template_interpolation') {
               const e = c.namedChildren.find((x) => x?.type === 'expression');
               if (e) parts.push(this.expression(e));
-            } else if (c.type === 'template_directive' || c.type === 'template_for' || c.type === 'template_if' || /^template_(for|if|else)/.test(c.type)) {
+            } else if (c.type === 'template_directive') {
+              collect(c);
+            } else if (c.type === 'template_for') {
+              // %{ for k, v in coll } ... %{ endfor }: k and v are local to the body
+              const start = c.namedChildren.find((x) => x.type === 'template_for_start');
+              const vars = start ? start.namedChildren.filter((x) => x.type === 'identifier').map((x) => x.text) : [];
+              const collNode = start?.namedChildren.find((x) => x.type === 'expression');
+              const before = parts.length;
+              collect(c);
+              const body = parts.splice(before);
+              parts.push({
+                kind: 'for',
+                vars,
+                collection: collNode ? this.expression(collNode) : { kind: 'other', what: 'empty', children: [], range: this.range(c) },
+                body,
+                range: this.range(c),
+              });
+            } else if (c.type === 'template_if' || /^template_(if|else)/.test(c.type)) {
               const dirExprs: Expr[] = [];
               const walk = (d: Node) => {
                 for (const x of d.namedChildren) {

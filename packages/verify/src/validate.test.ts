@@ -367,3 +367,12 @@ describe('provider-side checks the schema implies', () => {
     expect((await validate('resource "aws_s3_bucket" "b" {\n  bucket_domain_name = "x"\n  bogus = 1\n}\n')).map((d) => d.summary)).toEqual(['Unsupported argument']);
   });
 });
+
+describe('template directives', () => {
+  it('for-directive variables are local to the directive body', async () => {
+    const text = 'variable "names" { default = ["a"] }\nlocals {\n  s = <<EOT\n%{ for n in var.names }${n} ${nope}\n%{ endfor }\n%{ if length(var.names) > 0 }yes%{ endif }\nEOT\n}\n';
+    expect(brief(await validate(text))).toEqual([
+      'Invalid reference | A reference to a resource type must be followed by at least one attribute access, specifying the resource name. @ 4:31-4:35',
+    ]);
+  });
+});
