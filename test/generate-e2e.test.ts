@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -156,5 +156,40 @@ describe('tfpairs build --model (real CLI against a local OpenAI-compatible serv
     // each prompt was answered at most once more than the requests in flight at the kill (2)
     const answeredTwice = many.length - [...server.answered.entries()].filter(([k, n]) => !answeredBefore.has(k) && n === 1).length;
     expect(answeredTwice).toBeLessThanOrEqual(2);
+  }, 180_000);
+
+  it('--batch: a run killed while polling resumes the same batch instead of submitting again', async () => {
+    // a batch that needs many polls, so the child is surely still polling when it is killed
+    const slow = await startOpenAIServer({ batchPolls: 40 });
+    try {
+      const killDir = mkdtempSync(join(tmpdir(), 'tfpairs-gen-batchkill-'));
+      const tasks = writeTasks(killDir, Array.from({ length: 5 }, (_, i) => ({ prompt: `Bucket ${i} for batch`, gold: GOLD(`bk${i}`) })));
+      const out = join(killDir, 'out');
+      const args = ['--input', tasks, '--out', out, '--base-url', slow.url, '--model', 'gpt-4o', '--batch', '--batch-poll-ms', '50', '--repair-turns', '0'];
+      const child = spawn(process.execPath, [CLI_BIN, 'build', '--no-report', ...args], { cwd: REPO, stdio: 'ignore', env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? null : code)));
+      const jobs = join(out, 'cache', 'batches');
+      const submitted = () =>
+        existsSync(jobs) && readdirSync(jobs).some((n) => n.endsWith('.json') && JSON.parse(readFileSync(join(jobs, n), 'utf8')).status === 'submitted');
+      while (!submitted() || slow.log.filter((l) => l.path.startsWith('/batches/')).length < 3) {
+        if (child.exitCode !== null) throw new Error('the build finished before it could be killed');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      child.kill('SIGKILL');
+      expect(await exited).toBeNull();
+      const [batch] = [...slow.batches.values()];
+      expect(slow.batches.size).toBe(1);
+      expect(batch!.status).not.toBe('completed');
+
+      await build(args);
+      expect(slow.batches.size).toBe(1);
+      expect([...slow.files.values()].filter((f) => f.purpose === 'batch')).toHaveLength(1);
+      expect(slow.batchLines()).toBe(5);
+      expect(slow.chatRequests()).toBe(0);
+      const records = await readNdjson<Rec>(join(out, 'records.jsonl'));
+      expect(records.filter((r) => r.candidates.some((c) => c.origin === 'generated'))).toHaveLength(5);
+    } finally {
+      await slow.close();
+    }
   }, 180_000);
 });
