@@ -9,7 +9,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { loadSchemaSet } from '../packages/verify/src/schemas';
-import { measureFidelity, readDraftCases } from '../packages/verify/src/fidelity';
+import { measureFidelity, missReason, readDraftCases } from '../packages/verify/src/fidelity';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const csv = `${root}../shared/data/iac-eval/deepseek-coder-v2-16b-drafts-140.csv`;
@@ -35,7 +35,7 @@ if (json) {
   for (const c of report.cases) {
     if (c.agree && !c.missed.length && !c.extra.length) continue;
     console.log(`\nrow ${c.row}: terraform ${c.plannable ? 'plannable' : 'failed'}, embedded ${c.ours}`);
-    for (const k of c.missed) console.log(`  missed: ${k.summary} (line ${k.line ?? '-'})`);
+    for (const k of c.missed) console.log(`  missed: ${k.summary} (line ${k.line ?? '-'}): ${missReason(k)}`);
     for (const k of c.extra) {
       const d = c.diagnostics.find((x) => x.summary === k.summary && (x.range?.start.line ?? null) === k.line);
       console.log(`  extra:  ${k.summary} (line ${k.line ?? '-'})${d ? `: ${d.detail.split('\n')[0]}` : ''}`);

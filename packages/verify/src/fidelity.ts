@@ -68,6 +68,16 @@ export interface CaseResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/**
+ * Why a terraform error was not reproduced, as far as its text tells: messages that terraform core
+ * never produces come from the provider plugin's own validators, which no schema describes.
+ */
+export function missReason(k: ErrorKey): string {
+  if (/^[a-z]/.test(k.summary) || /^Invalid format of /.test(k.summary)) return "provider-side validator (the provider plugin's ValidateResourceConfig; no schema carries it)";
+  if (k.summary === 'Output refers to sensitive values') return 'needs the `sensitive` flags of resource attributes, which the schema in use does not carry';
+  return 'not reproduced by the embedded checks (schema version or unimplemented check)';
+}
+
 export interface FidelityReport {
   readonly cases: readonly CaseResult[];
   readonly total: number;
