@@ -54,7 +54,7 @@ function kebab(id: string): string {
 }
 
 /** `scheme://user:password@host`: the password part (group 3). */
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]{1,30}):\/\/([^\s:/?#@"'<>\\]+):([^\s/?@"'<>\\]+)@[^\s/@"'<>]/gi;
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]{1,30}):\/\/([^\s:/?#@"'<>\\]*):([^\s/?@"'<>\\]+)@[^\s/@"'<>]/gi;
 
 function urlPasswordHits(text: string, offset: number, rule: string, priority: number): Hit[] {
   const out: Hit[] = [];
@@ -128,7 +128,13 @@ const VENDOR_PATTERNS: readonly { rule: string; kind: SecretKind; re: RegExp }[]
 const PRIVATE_KEY = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----[\s\S]*?-----END \1PRIVATE KEY\2-----/g;
 
 /** `Authorization: Bearer <token>` in headers, curl lines, provider `headers` maps. */
-const BEARER = /\b(?:Bearer|Token)[ \t]+([A-Za-z0-9._~+/-]{16,}=*)/g;
+const BEARER = /\b(?:Bearer|Basic|Token)[ \t]+([A-Za-z0-9._~+/-]{16,}=*)/g;
+
+/** A 40-character AWS secret key after its name with any separator (`aws configure set aws_secret_access_key KEY`). */
+const AWS_SECRET_AFTER_NAME = /secret_?(?:access_?)?key["']?[ \t]*[:=]?[ \t]*\\?["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi;
+
+/** The signature of an Azure SAS URL or token (`...&sig=...`). */
+const SAS_SIGNATURE = /[?&]sig=([A-Za-z0-9%+/=]{20,})/g;
 
 export function patternHits(text: string): Hit[] {
   const out: Hit[] = [];
@@ -148,6 +154,14 @@ export function patternHits(text: string): Hit[] {
     if (!looksSecret(token, 'TOKEN')) continue;
     const start = m.index! + m[0].length - token.length;
     out.push({ start, end: start + token.length, rule: 'bearer-token', kind: 'TOKEN', priority: 2 });
+  }
+  for (const [re, rule, kind] of [[AWS_SECRET_AFTER_NAME, 'aws-secret-access-key', 'AWS_SECRET_ACCESS_KEY'], [SAS_SIGNATURE, 'sas-signature', 'TOKEN']] as const) {
+    for (const m of text.matchAll(re)) {
+      const value = m[1]!;
+      if (/EXAMPLEKEY$/.test(value) || !looksSecret(value, kind)) continue;
+      const start = m.index! + m[0].length - value.length;
+      out.push({ start, end: start + value.length, rule, kind, priority: 2 });
+    }
   }
   out.push(...urlPasswordHits(text, 0, 'url-userinfo', 2));
   return out;

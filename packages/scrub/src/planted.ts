@@ -191,6 +191,28 @@ export function plantedCorpus(seed = 20261122): PlantedCase[] {
     add('bearer token in a header map', [jwt], `data "http" "status" {\n  url = "https://api.example.com/status"\n  request_headers = {\n    Accept        = "application/json"\n    Authorization = "Bearer ${jwt}"\n  }\n}\n`);
   }
   {
+    const id = `ASIA${f.pick('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`;
+    const secret = f.awsSecret();
+    const session = `IQoJb3JpZ2luX2Vj${f.base64(180)}`;
+    add('aws session credentials and a CLI heredoc', [id, secret, session], `provider "aws" {\n  access_key = "${id}"\n  secret_key = "${secret}"\n  token      = "${session}"\n}\n\nresource "null_resource" "configure" {\n  provisioner "local-exec" {\n    command = <<-CMD\n      aws configure set aws_access_key_id ${id}\n      aws configure set aws_secret_access_key ${secret}\n    CMD\n  }\n}\n`);
+  }
+  {
+    const clientKey = f.base64(120);
+    const basic = f.base64(28);
+    add('kubernetes client key and a Basic auth header', [clientKey, basic], `provider "kubernetes" {\n  host                   = "https://k8s.internal:6443"\n  client_certificate     = base64decode(var.client_cert)\n  client_key             = base64decode("${clientKey}")\n  cluster_ca_certificate = base64decode(var.ca)\n}\n\ndata "http" "x" {\n  url             = "https://registry.internal/v2/"\n  request_headers = { Authorization = "Basic ${basic}" }\n}\n`);
+  }
+  {
+    const sig = `${f.alnum(30)}%2B${f.alnum(10)}%3D`;
+    const redis = f.password();
+    const short = `${f.pick('ABCDEFGHJKMNPQRSTUVWXYZ', 1)}${f.pick('abcdefghjkmnpqrstuvwxyz', 3)}${f.pick('23456789', 1)}${f.pick('#%^*', 1)}${f.pick('abcdefghjkmnpqrstuvwxyz', 1)}`;
+    add('SAS URL, redis URL without user, short password', [sig, redis, short], `resource "azurerm_function_app" "fn" {\n  app_settings = {\n    WEBSITE_RUN_FROM_PACKAGE = "https://acct.blob.core.windows.net/pkg/app.zip?sv=2021-06-08&ss=b&srt=o&sp=r&se=2030-01-01T00:00:00Z&sig=${sig}"\n    REDIS_URL                = "redis://:${redis}@cache.internal:6379/0"\n  }\n}\n\nresource "aws_db_instance" "small" {\n  password = "${short}"\n}\n`);
+  }
+  {
+    const pw = f.password();
+    const key = f.alnum(32);
+    add('conditional, for expression and quoted header keys', [pw, key], `locals {\n  db_password = var.env == "prod" ? "${pw}" : var.dev_password\n  headers     = { for k, v in var.extra : k => v }\n  api_headers = {\n    "X-API-Key"    = "${key}"\n    "Content-Type" = "application/json"\n  }\n}\n`);
+  }
+  {
     const pw = f.password();
     add('same secret twice plus an existing placeholder', [pw], `resource "aws_db_instance" "a" {\n  password = "${pw}"\n}\n\nresource "aws_db_instance" "b" {\n  password = "${pw}"\n}\n\nresource "aws_db_instance" "c" {\n  password = "<PASSWORD>"\n}\n`);
   }

@@ -142,7 +142,7 @@ const AWS_KEY_ID = /^(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z
  */
 export function looksSecret(value: string, kind: SecretKind): boolean {
   const v = value;
-  if (v.length < 8 || v.length > 8192) return false;
+  if (v.length < (kind === 'PASSWORD' ? 6 : 8) || v.length > 8192) return false;
   if (/\s/.test(v)) return false;
   if (kind === 'AWS_ACCESS_KEY_ID' || kind === 'ACCESS_KEY') {
     if (AWS_KEY_ID.test(v)) return !/EXAMPLE$/.test(v);
@@ -156,6 +156,7 @@ export function looksSecret(value: string, kind: SecretKind): boolean {
   const bits = entropy(v);
   const lettersOnly = /^[A-Za-z]+(?:[-_.][A-Za-z]+)*$/.test(v);
   if (kind === 'PASSWORD') {
+    if (v.length < 8) return classes >= 3 && bits >= 2.5;
     if (lettersOnly) return v.length >= 16 && bits >= 3.8 && classes >= 2;
     return classes >= 3 || (classes >= 2 && bits >= 3.0 && v.length >= 10);
   }

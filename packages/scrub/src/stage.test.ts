@@ -111,7 +111,8 @@ describe('scrubStage', () => {
     expect(bySubject('gold')).toEqual(['<AWS_ACCESS_KEY_ID>', '<AWS_SECRET_ACCESS_KEY>', '<PASSWORD>']);
     expect(bySubject('candidate:c-1')).toEqual(['<PASSWORD>', '<TOKEN>']);
     expect(r.findings.find((x) => x.summary.endsWith('<TOKEN>'))!.range!.filename).toBe('raw');
-    expect(ctx.metrics.get('scrub.rule.sensitive-argument')).toBe(3);
+    expect(ctx.metrics.get('scrub.rule.sensitive-argument')).toBe(2);
+    expect(ctx.metrics.get('scrub.rule.aws-secret-access-key')).toBe(1);
     expect(ctx.metrics.get('scrub.rule.secretlint-aws-access-key-id')).toBe(1);
     expect(ctx.metrics.get('scrub.records-changed')).toBe(1);
   });
