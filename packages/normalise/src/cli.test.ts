@@ -78,6 +78,19 @@ describe('tfpairs fmt (in-process)', () => {
     expect(rewrites.out.stdout).toBe('resource "foo" "bar" {\n  x = var.y\n}\nvariable "v" { type = list(any) }\n');
   });
 
+  it('- ends STDOUT with a newline even when the input has none (terraform writes through cli.UiWriter)', async () => {
+    const a = io(tmpdir(), 'a=1');
+    expect(await fmtCommand(['-'], a.cli)).toBe(0);
+    expect(a.out.stdout).toBe('a = 1\n');
+    const empty = io(tmpdir(), '');
+    expect(await fmtCommand(['-'], empty.cli)).toBe(0);
+    expect(empty.out.stdout).toBe('\n');
+    // a file keeps what hclwrite printed: no newline is added
+    const dir = fixtureDir({ 'main.tf': 'a=1' });
+    expect(await fmtCommand([], io(dir).cli)).toBe(0);
+    expect(readFileSync(join(dir, 'main.tf'), 'utf8')).toBe('a = 1');
+  });
+
   it('exits 2 on a syntax error with the HCL diagnostic (TestFmt_syntaxError)', async () => {
     const dir = fixtureDir({ 'invalid.tf': '\na = 1 +\n', 'main.tf': INPUT });
     const { cli, out } = io(dir);

@@ -57,6 +57,14 @@ class Formatter {
   readonly diagnostics: Diagnostic[] = [];
   output = '';
 
+  /**
+   * terraform writes through cli.UiWriter, which prints each chunk with exactly one trailing newline:
+   * a formatted STDIN without a final newline (or an empty one) gets one on STDOUT, a file does not.
+   */
+  private write(chunk: string): void {
+    this.output += chunk.endsWith('\n') ? chunk : `${chunk}\n`;
+  }
+
   constructor(
     private readonly io: CliIO,
     private readonly opts: FmtOptions,
@@ -76,7 +84,7 @@ class Formatter {
       return;
     }
     if (src !== result.text) {
-      if (this.opts.list) this.output += `${displayPath}\n`;
+      if (this.opts.list) this.write(`${displayPath}\n`);
       if (this.opts.write && writePath) {
         try {
           writeFileSync(writePath, result.text);
@@ -85,9 +93,9 @@ class Formatter {
           return;
         }
       }
-      if (this.opts.diff) this.output += unifiedDiff(src, result.text, displayPath);
+      if (this.opts.diff) this.write(unifiedDiff(src, result.text, displayPath));
     }
-    if (!this.opts.list && !this.opts.write && !this.opts.diff) this.output += result.text;
+    if (!this.opts.list && !this.opts.write && !this.opts.diff) this.write(result.text);
   }
 
   async processDir(dir: string): Promise<void> {

@@ -78,7 +78,7 @@ function visitBody(body: Node, inBlocks: readonly string[], text: string, edits:
         if (part.type === 'identifier' || part.type === 'string_lit') labels.push(part);
         else if (part.type === 'block_start') break;
       }
-      const labelEdit = labelsEdit(labels, text);
+      const labelEdit = parts[0] ? labelsEdit(parts[0], labels, text) : null;
       if (labelEdit) edits.push(labelEdit);
       const inner = parts.find((n) => n.type === 'body');
       if (inner) visitBody(inner, [...inBlocks, typeName], text, edits);
@@ -88,21 +88,52 @@ function visitBody(body: Node, inBlocks: readonly string[], text: string, edits:
 
 // ---- labels ---------------------------------------------------------------------------------------
 
-function labelsEdit(labels: readonly Node[], text: string): Edit | null {
+function labelsEdit(typeName: Node, labels: readonly Node[], text: string): Edit | null {
   if (labels.length === 0) return null;
   const values: string[] = [];
   for (const label of labels) {
     if (label.type === 'identifier') values.push(label.text);
     else {
-      const decoded = decodeQuotedLiteral(text.slice(label.startIndex + 1, label.endIndex - 1));
+      const raw = text.slice(label.startIndex + 1, label.endIndex - 1);
+      // hclwrite's Labels() keeps a quoted label only when it lexes as one literal token (or none),
+      // so terraform fmt silently drops labels such as "50%" or "a$b"; so do we, to print the same
+      if (quotedLiteralTokenCount(raw) > 1) continue;
+      const decoded = decodeQuotedLiteral(raw);
       // hclwrite drops a label it cannot decode; HCL would have refused such a file already
       if (decoded !== null) values.push(decoded);
     }
   }
-  const start = labels[0]!.startIndex;
+  // hclwrite's parser keeps nothing between the block type and the first label either: comments
+  // there vanish too (terraform 1.11: `resource /* a */ x y {}` -> `resource "x" "y" {}`)
+  const start = typeName.endIndex;
   const end = labels[labels.length - 1]!.endIndex;
-  const replacement = values.map((v) => `"${escapeQuotedLiteral(v)}"`).join(' ');
+  const replacement = ` ${values.map((v) => `"${escapeQuotedLiteral(v)}"`).join(' ')}`;
   return replacement === text.slice(start, end) ? null : { start, end, text: replacement };
+}
+
+/**
+ * How many TokenQuotedLit tokens HCL's scanner makes of a quoted string's content: a run of plain
+ * characters and `\x` escapes is one token, every `$` or `%` starts a token of its own (`$${` and
+ * `%%{` are one token of three characters).
+ */
+export function quotedLiteralTokenCount(raw: string): number {
+  let count = 0;
+  let inRun = false;
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i]!;
+    if (ch === '$' || ch === '%') {
+      count += 1;
+      inRun = false;
+      if (raw[i + 1] === ch && raw[i + 2] === '{') i += 2;
+      continue;
+    }
+    if (!inRun) {
+      count += 1;
+      inRun = true;
+    }
+    if (ch === '\\') i += 1;
+  }
+  return count;
 }
 
 /** HCL's quoted string literal escapes (hclsyntax.ParseStringLiteralToken); null when invalid. */

@@ -2,7 +2,7 @@ resource aws_s3_bucket logs {
   bucket = "logs"
 }
 
-resource /* kept */ "aws_s3_bucket" /* dropped */ "b" /* kept too */ {
+resource /* dropped */ "aws_s3_bucket" /* dropped */ "b" /* kept */ {
 }
 
 module "a\u0042c" {

@@ -2,7 +2,7 @@ resource "aws_s3_bucket" "logs" {
   bucket = "logs"
 }
 
-resource /* kept */ "aws_s3_bucket" "b" /* kept too */ {
+resource "aws_s3_bucket" "b" /* kept */ {
 }
 
 module "aBc" {
