@@ -51,6 +51,16 @@ describe('planted-secret corpus', () => {
     });
   }
 
+  it('no planted credential survives under other seeds (other random values, same shapes)', async () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      for (const c of plantedCorpus(seed)) {
+        const { text } = await scrubText(c.hcl, { kind: 'hcl' });
+        for (const s of c.secrets) expect(text.includes(s), `seed ${seed}, ${c.name}: secret survived in\n${text}`).toBe(false);
+        expect(await parses(text), `seed ${seed}, ${c.name}`).toBe(true);
+      }
+    }
+  });
+
   it('gives the same secret the same placeholder and numbers different ones of a kind', async () => {
     const c = corpus.find((x) => x.name.startsWith('same secret twice'))!;
     const { text, findings } = await scrubText(c.hcl, { kind: 'hcl' });
@@ -77,6 +87,21 @@ describe('planted-secret corpus', () => {
     expect(findings).toHaveLength(1);
     expect(sliceByRange(text, findings[0]!.range)).toEqual(['<PASSWORD>', '<PASSWORD>']);
     expect(findings[0]!.range.start).toMatchObject({ line: 4, column: 17 });
+  });
+});
+
+describe('text that is not valid HCL', () => {
+  it('still loses its secrets (a model answer with prose, a truncated file)', async () => {
+    const f = new SecretFactory(5);
+    const pw = f.password();
+    const key = f.awsSecret();
+    const answer = `Sure! Here is the code:\n\n\`\`\`hcl\nresource "aws_db_instance" "db" {\n  password = "${pw}"\n}\n\`\`\`\nSet AWS_SECRET_ACCESS_KEY=${key} before running.`;
+    const truncated = `provider "aws" {\n  secret_key = "${key}"\n  region = "us-east-1"\nresource "aws_db_instance" "db" {\n  password = "${pw}`;
+    for (const text of [answer, truncated]) {
+      expect(await parses(text)).toBe(false);
+      const out = await scrubText(text, { kind: 'hcl' });
+      expect(out.text.includes(pw) || out.text.includes(key), out.text).toBe(false);
+    }
   });
 });
 
