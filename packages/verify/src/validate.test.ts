@@ -376,3 +376,12 @@ describe('template directives', () => {
     ]);
   });
 });
+
+describe('lifecycle', () => {
+  it('ignore_changes must name arguments of the resource', async () => {
+    const text = 'resource "aws_instance" "i" {\n  ami           = "ami-1"\n  instance_type = "t2.micro"\n  lifecycle {\n    ignore_changes = [tags, amii]\n  }\n}\n';
+    expect(brief(await validate(text))).toEqual([
+      'Unsupported attribute | This object has no argument, nested block, or exported attribute named "amii". Did you mean "ami"? @ 5:29-5:33',
+    ]);
+  });
+});

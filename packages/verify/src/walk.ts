@@ -423,6 +423,17 @@ export class Walker {
     const evaluated = this.evaluateBlock(r.block.body, schema, ctx, { attrs: RESOURCE_META_ATTRIBUTES, blocks: RESOURCE_META_BLOCKS });
     evaluated.deps.forEach((d) => deps.add(d));
     diags.push(...evaluated.diags);
+    if (!diags.some((d) => d.severity === 'error') && r.mode === 'managed') {
+      // lifecycle.ignore_changes names the resource's own arguments (relative traversals)
+      for (const lc of r.lifecycle) {
+        const ic = lc.body.attributes.find((a) => a.name === 'ignore_changes');
+        if (ic?.expr.kind !== 'tuple') continue;
+        for (const item of ic.expr.items) {
+          if (item.kind !== 'traversal') continue;
+          staticValidateTraversal(schema, [{ kind: 'attr', name: item.root, range: item.rootRange }, ...item.steps], diags);
+        }
+      }
+    }
     if (!diags.some((d) => d.severity === 'error')) {
       // what the provider's own ValidateResourceConfig says, as far as the schema tells
       for (const a of evaluated.decoded.unconfigurable) {
