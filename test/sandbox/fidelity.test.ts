@@ -65,7 +65,7 @@ const suffix = engineGate(engine);
     const disagree = configuration('disagree', 'valid', 'replay missing-provider');
     const slow = configuration('slow', 'valid', 'sleep 120');
     const io = captureIO(work);
-    const code = await fidelityCommand(['--sandbox-image', TEST_IMAGE, '-json', '--sandbox-timeout-ms=3000', agree, disagree, slow], io);
+    const code = await fidelityCommand(['--sandbox-image', TEST_IMAGE, '-json', '--sandbox-timeout-ms=8000', agree, disagree, slow], io);
     expect(io.err()).toBe('');
     expect(code).toBe(0);
     const report = JSON.parse(io.out());

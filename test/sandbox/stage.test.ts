@@ -95,7 +95,8 @@ const suffix = engineGate(engine);
   });
 
   it('terraform\'s verdict overrides the embedded one; disagreements, timeouts and crashes are audited', async () => {
-    const ctx = context({ timeoutMs: 4_000, memoryMb: 64, concurrency: 2 });
+    // generous for the quick configurations on a loaded CI machine; only c-slow reaches it
+    const ctx = context({ timeoutMs: 8_000, memoryMb: 64, concurrency: 2 });
     const gold = verified('gold', doubleConfig(source('valid'), 'replay valid'), 'valid');
     const missed = verified('c-missed', doubleConfig(source('unsupported-argument'), 'replay unsupported-argument'), 'valid');
     const slow = verified('c-slow', doubleConfig(source('valid'), 'sleep 120'), 'valid');

@@ -19,6 +19,7 @@ let cleaning: Promise<void> | null = null;
 function onSignal(signal: NodeJS.Signals): void {
   cleaning ??= removeAllLive();
   void cleaning.finally(() => {
+    cleaning = null;
     uninstall();
     // only re-raise when nobody else handles the signal; otherwise leave the decision to them
     if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
