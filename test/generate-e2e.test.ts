@@ -104,20 +104,29 @@ describe('tfpairs build --model (real CLI against a local OpenAI-compatible serv
     expect(again.filter((r) => r.candidates.some((c) => c.origin === 'generated' && c.generation?.model === 'gpt-4o-mini' && c.generation.cached === false))).toHaveLength(prompts.length - 1);
   }, 300_000);
 
-  it('--batch drafts the same baselines through Files + Batches', async () => {
+  it('--batch drafts the same baselines, repairs and mutations through Files + Batches only', async () => {
     const out = join(dir, 'out-batch');
     const lines = server.batchLines();
     const chat = server.chatRequests();
-    await build(['--input', input, '--out', out, '--base-url', server.url, '--model', 'gpt-4o-batch', '--batch', '--batch-poll-ms', '10', '--repair-turns', '0']);
-    expect(server.batchLines() - lines).toBe(prompts.length);
+    const args = ['--input', input, '--out', out, '--base-url', server.url, '--model', 'gpt-4o-batch', '--batch', '--batch-poll-ms', '10', '--mutations', '1'];
+    const stderr = await build(args);
     expect(server.chatRequests()).toBe(chat);
     const records = await readNdjson<Rec>(join(out, 'records.jsonl'));
     // [[fail]] lands in the error file; every other prompt has its draft
-    expect(records.filter((r) => r.candidates.some((c) => c.generation?.model === 'gpt-4o-batch'))).toHaveLength(prompts.length - 1);
-    expect(manifest(out).metrics.generate).toMatchObject({ batches: 1, batch_requests: prompts.length, failed: 1 });
-    // rerun: resubmits only the failed line
-    await build(['--input', input, '--out', out, '--base-url', server.url, '--model', 'gpt-4o-batch', '--batch', '--batch-poll-ms', '10', '--repair-turns', '0']);
-    expect(server.batchLines() - lines).toBe(prompts.length + 1);
+    expect(records.filter((r) => r.candidates.some((c) => c.origin === 'generated' && c.generation?.model === 'gpt-4o-batch'))).toHaveLength(prompts.length - 1);
+    expect(records.some((r) => r.candidates.some((c) => c.origin === 'repaired' && c.generation?.model === 'gpt-4o-batch'))).toBe(true);
+    const m = manifest(out).metrics.generate;
+    expect(m.batch_requests).toBe(server.batchLines() - lines);
+    expect(m.batch_requests).toBeGreaterThan(prompts.length);
+    expect(stderr).toMatch(/repair: \d+ batch round\(s\)/);
+    expect(stderr).toMatch(/mutate: \d+ batch round\(s\)/);
+    const mutn = (await Promise.all(['train', 'val', 'test'].map((s) => readNdjson<{ utterance: string }>(join(out, 'tf-mutn', `${s}.jsonl`))))).flat();
+    expect(mutn.length).toBe(prompts.length - 1);
+    // rerun: only the failed lines go out again ([[fail]]'s draft and its mutation)
+    const linesBefore = server.batchLines();
+    await build(args);
+    expect(server.batchLines() - linesBefore).toBe(2);
+    expect(server.chatRequests()).toBe(chat);
   }, 180_000);
 
   it('a killed run resumes without sending again what it had already received', async () => {

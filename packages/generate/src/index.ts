@@ -9,3 +9,4 @@ export * from './repair';
 export * from './mutate';
 export * from './run';
 export * from './progress';
+export * from './rounds';

@@ -14,6 +14,7 @@ import {
 } from '@tfpairs/core';
 import { failureFinding } from './findings';
 import { processAnswer, selfCorrect, type ProcessedAnswer } from './repair';
+import { batchRoundsStage, type Complete } from './rounds';
 import { clientFor } from './run';
 import { bundledTemplate, renderTemplate } from './template';
 import { fencedBlocks, renderDiagnostics } from './toolchain';
@@ -75,7 +76,7 @@ export const mutateStage: StageFactory = (ctx) => {
   const client = clientFor(ctx);
   const template = bundledTemplate('mutate');
 
-  async function mutateRecord(record: TaskRecord): Promise<TaskRecord> {
+  async function mutateRecord(record: TaskRecord, complete: Complete): Promise<TaskRecord> {
     const gold = record.gold;
     if (!gold || gold.verdict !== 'valid' || gold.code === null) return record;
     const findings: Finding[] = [];
@@ -85,7 +86,7 @@ export const mutateStage: StageFactory = (ctx) => {
       const sample = `mutation-${i}`;
       const messages = renderTemplate(template, { prompt: record.prompt, code: gold.code.trimEnd(), kind });
       countMetric(ctx, 'mutate.requested');
-      const result = await client.complete(messages);
+      const result = await complete(messages);
       if (!result.ok) {
         findings.push({ ...failureFinding('mutate', result), subject: `mutation:${sample}` });
         continue;
@@ -107,7 +108,7 @@ export const mutateStage: StageFactory = (ctx) => {
       let trajectory;
       let origin: 'generated' | 'repaired' = 'generated';
       if (processed.verdict === 'invalid' && processed.code !== null && settings.repairTurns > 0) {
-        const outcome = await selfCorrect(ctx, client, messages, { code: processed.code, answer, diagnostics: processed.diagnostics }, settings.repairTurns, `mutation:${provisional}`);
+        const outcome = await selfCorrect(ctx, client, messages, { code: processed.code, answer, diagnostics: processed.diagnostics }, settings.repairTurns, `mutation:${provisional}`, complete);
         if (outcome.failure) repairFindings.push({ ...failureFinding('mutate', outcome.failure), subject: `mutation:${provisional}` });
         if (outcome.final) {
           answerFindings = outcome.findings;
@@ -162,7 +163,10 @@ export const mutateStage: StageFactory = (ctx) => {
     return addFindings(updateRecord(record, { mutations }), findings);
   }
 
-  const inner = mapKeptConcurrent('mutate', MUTATE_VERSION, Math.max(2, settings.concurrency * 2), mutateRecord);
+  const inner =
+    settings.batch && !ctx.config.offline
+      ? batchRoundsStage(ctx, client, 'mutate', MUTATE_VERSION, mutateRecord)
+      : mapKeptConcurrent('mutate', MUTATE_VERSION, Math.max(2, settings.concurrency * 2), (r) => mutateRecord(r, (m) => client.complete(m)));
   return async function* (input) {
     if (client.progress) client.progress.label = 'mutate';
     yield* inner(input);

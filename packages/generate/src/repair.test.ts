@@ -119,4 +119,28 @@ describe('repairStage (multi-turn self-correction)', () => {
       await leaky.close();
     }
   });
+
+  it('--batch: the same repairs through batch rounds (one batch per turn for all records), no synchronous request', async () => {
+    const batchServer = await startOpenAIServer({ batchPolls: 1 });
+    try {
+      const project = (rs: TaskRecord[]) =>
+        rs.map((r) => ({
+          status: r.status,
+          gold: [r.gold!.origin, r.gold!.verdict, r.gold!.code, r.gold!.trajectory?.length ?? 0],
+          candidates: r.candidates.map((c) => [c.origin, c.verdict, c.code, c.trajectory?.map((t) => t.messages.length)]),
+          findings: r.findings.map((f) => `${f.stage}/${f.code === 'batch-error' ? 'server-error' : f.code}`),
+        }));
+      const sync = await run(tempDir());
+      const ctx = testContext({ model: 'gpt-4o', baseUrl: batchServer.url, cacheDir: tempDir(), maxRetries: 0, repairTurns: 2, batch: true });
+      const out = await collect(pipe(fromArray(input()), verifyStage(ctx), repairStage(ctx), goldGateStage(ctx)));
+      expect(batchServer.chatRequests()).toBe(0);
+      // turn 1: both [[broken]] artifacts, [[always-broken]] and [[fail]]; turn 2: [[always-broken]] only
+      expect(batchServer.batches.size).toBe(2);
+      expect(batchServer.batchLines()).toBe(5);
+      expect(project(out)).toEqual(project(sync.out));
+      expect(ctx.lines).toContain('repair: 2 batch round(s)');
+    } finally {
+      await batchServer.close();
+    }
+  });
 });

@@ -21,6 +21,7 @@ import {
   type Verdict,
 } from '@tfpairs/core';
 import type { ChatClient, CompletionFailure } from './client';
+import { batchRoundsStage, type Complete } from './rounds';
 import { clientFor } from './run';
 import { bundledTemplate, loadGenerateTemplate, renderTemplate, type ChatMessage, type PromptTemplate } from './template';
 import { normaliseModelAnswer, renderDiagnostics, scrubModelAnswer, verifyModelCode } from './toolchain';
@@ -95,6 +96,7 @@ export async function selfCorrect(
   start: { readonly code: string | null; readonly answer?: string; readonly diagnostics: readonly Diagnostic[] },
   maxTurns: number,
   subject: Subject,
+  complete: Complete = (m) => client.complete(m),
 ): Promise<CorrectionOutcome> {
   const turns: RepairTurn[] = [];
   const findings: Finding[] = [];
@@ -109,7 +111,7 @@ export async function selfCorrect(
   let cached = true;
   let finishReason: string | undefined;
   for (let turn = 0; turn < maxTurns; turn++) {
-    const result = await client.complete(messages);
+    const result = await complete(messages);
     if (!result.ok) {
       failure = result;
       break;
@@ -178,13 +180,13 @@ export const repairStage: StageFactory = (ctx) => {
   const template = loadGenerateTemplate(settings.templateFile);
   const turns = settings.repairTurns;
 
-  async function repairRecord(record: TaskRecord): Promise<TaskRecord> {
+  async function repairRecord(record: TaskRecord, complete: Complete): Promise<TaskRecord> {
     const findings: Finding[] = [];
     const base = renderTemplate(template, { prompt: record.prompt });
     let gold = record.gold;
     if (gold && needsRepair(gold) && !gold.trajectory) {
       countMetric(ctx, 'repair.gold_attempted');
-      const outcome = await selfCorrect(ctx, client, base, { code: gold.code, answer: gold.raw, diagnostics: gold.diagnostics }, turns, 'gold');
+      const outcome = await selfCorrect(ctx, client, base, { code: gold.code, answer: gold.raw, diagnostics: gold.diagnostics }, turns, 'gold', complete);
       findings.push(...outcome.findings);
       if (outcome.final?.verdict === 'valid') {
         countMetric(ctx, 'repair.gold_fixed');
@@ -199,7 +201,7 @@ export const repairStage: StageFactory = (ctx) => {
       if (!needsRepair(draft) || draft.origin === 'repaired' || record.candidates.some((c) => c.repairedFrom === draft.id)) continue;
       countMetric(ctx, 'repair.candidate_attempted');
       const subject: Subject = `candidate:${draft.id}`;
-      const outcome = await selfCorrect(ctx, client, base, { code: draft.code, answer: draft.raw, diagnostics: draft.diagnostics }, turns, subject);
+      const outcome = await selfCorrect(ctx, client, base, { code: draft.code, answer: draft.raw, diagnostics: draft.diagnostics }, turns, subject, complete);
       if (outcome.final) {
         const repaired = repairedArtifact(draft, outcome);
         candidates.push(repaired);
@@ -213,7 +215,10 @@ export const repairStage: StageFactory = (ctx) => {
     return addFindings(updateRecord(record, { gold, candidates }), findings);
   }
 
-  const inner = mapKeptConcurrent('repair', REPAIR_VERSION, Math.max(2, settings.concurrency * 2), repairRecord);
+  const inner =
+    settings.batch && !ctx.config.offline
+      ? batchRoundsStage(ctx, client, 'repair', REPAIR_VERSION, repairRecord)
+      : mapKeptConcurrent('repair', REPAIR_VERSION, Math.max(2, settings.concurrency * 2), (r) => repairRecord(r, (m) => client.complete(m)));
   return async function* (input) {
     if (client.progress) client.progress.label = 'repair';
     yield* inner(input);
