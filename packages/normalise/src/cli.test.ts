@@ -96,7 +96,7 @@ describe('tfpairs fmt (in-process)', () => {
     const { cli, out } = io(dir);
     expect(await fmtCommand([dir], cli)).toBe(2);
     expect(out.stderr).toContain('Error: Invalid expression');
-    expect(out.stderr).toContain('invalid.tf line 2');
+    expect(out.stderr).toContain('invalid.tf line 2:\n   2: a = 1 +\n');
     expect(readFileSync(join(dir, 'invalid.tf'), 'utf8')).toBe('\na = 1 +\n');
     // the other file was still formatted and listed, as terraform does
     expect(out.stdout).toBe('main.tf\n');

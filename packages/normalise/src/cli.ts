@@ -53,6 +53,15 @@ export function unifiedDiff(before: string, after: string, path: string): string
     .replace(/^(@@ -\S+ \+\d+),1 @@/gm, '$1 @@');
 }
 
+/** The source lines of a diagnostic's range, printed under `on FILE line N:` as terraform does. */
+function withSnippet(d: Diagnostic, src: string): Diagnostic {
+  if (!d.range || d.snippet) return d;
+  const lines = src.split(/\r?\n/);
+  const { start, end } = d.range;
+  const code = lines.slice(start.line - 1, Math.max(start.line, end.line)).join('\n');
+  return { ...d, snippet: { context: null, code, start_line: start.line, highlight_start_offset: start.column - 1, highlight_end_offset: code.length, values: [] } };
+}
+
 class Formatter {
   readonly diagnostics: Diagnostic[] = [];
   output = '';
@@ -80,7 +89,7 @@ class Formatter {
     const result = await formatHcl(src, displayPath);
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) {
-      this.diagnostics.push(...errors);
+      this.diagnostics.push(...errors.map((d) => withSnippet(d, src)));
       return;
     }
     if (src !== result.text) {
