@@ -177,6 +177,14 @@ describe('ChatClient against a local OpenAI-compatible server', () => {
     expect(ctx.warnings.map((w) => w.summary)).toEqual(['Generation skipped: no API key']);
   });
 
+  it('takes the base URL from OPENAI_BASE_URL when --base-url is not given', async () => {
+    const ctx = testContext({ model: 'gpt-4o', cacheDir: tempDir() });
+    const c = new ChatClient(ctx, { env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: '' } });
+    const before = server.chatRequests();
+    expect((await c.complete(user('via env'))).ok).toBe(true);
+    expect(server.chatRequests() - before).toBe(1);
+  });
+
   it('a corrupt cache entry is a miss, not a crash', async () => {
     const { client: c } = client();
     const r = await c.complete(user('corrupt me'));

@@ -169,7 +169,8 @@ export class ChatClient {
   private readonly env: Readonly<Record<string, string | undefined>>;
 
   get baseUrl(): string | undefined {
-    return this.settings.baseUrl ?? this.env.OPENAI_BASE_URL ?? undefined;
+    // an empty setting (e.g. `OPENAI_BASE_URL=`) means "not set", as in the SDK
+    return this.settings.baseUrl || this.env.OPENAI_BASE_URL || undefined;
   }
 
   /** The SDK client, made on first use (an offline or fully cached run never needs a key). */
