@@ -55,6 +55,7 @@ export const generateFlags: FlagSpec[] = [
   { name: 'batch-poll-ms', type: 'number', path: 'generate.batchPollMs', help: 'batch status poll interval', default: '30000' },
   { name: 'price-input', type: 'number', path: 'generate.pricePerMInput', help: 'USD per 1M prompt tokens (cost estimate)', default: '2.5' },
   { name: 'price-output', type: 'number', path: 'generate.pricePerMOutput', help: 'USD per 1M completion tokens (cost estimate)', default: '10' },
+  { name: 'batch-max-requests', type: 'number', path: 'generate.batchMaxRequests', help: 'requests per batch input file (API limit 50000)', default: '50000' },
   { name: 'repair-turns', type: 'number', path: 'generate.repairTurns', help: 'self-correction turns for failing code', default: '2' },
   { name: 'mutations', type: 'number', path: 'generate.mutations', help: 'TF-Mutn samples per verified configuration', default: '0' },
   { name: 'template', type: 'string', path: 'generate.templateFile', help: 'prompt template file with {{prompt}}', arg: 'FILE' },
