@@ -103,3 +103,12 @@ const suffix = engineGate(engine);
     expect(single.out()).toContain('only embedded:  error: Unsupported argument (single.tf:7)');
   });
 });
+
+describe('tfpairs fidelity: schema files', () => {
+  it('exits 1 before running anything when a -schema file cannot be used', async () => {
+    const io = captureIO(work);
+    writeFileSync(`${work}/broken-schema.json`, '{ not json');
+    expect(await fidelityCommand(['-schema', 'broken-schema.json', 'agree'], io)).toBe(1);
+    expect(io.err()).toMatch(/^tfpairs fidelity: schema broken-schema\.json: /);
+  });
+});

@@ -14,7 +14,7 @@ import {
 } from '@tfpairs/core';
 import { sandboxFlags } from '@tfpairs/core/config/sandbox';
 import { verifyFlags } from '@tfpairs/core/config/verify';
-import { validateModule } from '@tfpairs/verify';
+import { loadSchemaSet, validateModule } from '@tfpairs/verify';
 import { compareConfiguration, renderFidelity, summarise, type ConfigurationFidelity } from './fidelity';
 import { openSandbox, PROVIDER_FILE_NAME, SandboxVerifier } from './stage';
 
@@ -66,6 +66,14 @@ export const fidelityCommand: Command = async (argv, io) => {
     json = Boolean(values.json);
     config = resolveConfig(values, FIDELITY_FLAGS);
     paths = positionals;
+    for (const file of config.verify.schemas) {
+      try {
+        loadSchemaSet({ userSchemaFiles: [resolve(io.cwd, file)] });
+      } catch (e) {
+        throw new ConfigError(`schema ${file}: ${(e as Error).message}`);
+      }
+    }
+    config = { ...config, verify: { ...config.verify, schemas: config.verify.schemas.map((f) => resolve(io.cwd, f)) } };
     if (paths.length === 0) throw new FlagError('no configuration given: tfpairs fidelity [flags] PATH...');
     for (const p of paths) {
       const abs = resolve(io.cwd, p);
