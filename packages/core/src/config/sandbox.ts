@@ -8,7 +8,8 @@ export const SandboxConfig = z.object({
   /** terraform subcommand(s): validate, or validate then plan */
   plan: z.boolean().default(false),
   timeoutMs: z.number().int().positive().default(60_000),
-  memoryMb: z.number().int().positive().default(512),
+  /** terraform and a large provider (AWS) loading its schema need several hundred MiB */
+  memoryMb: z.number().int().positive().default(1024),
   cpus: z.number().positive().default(1),
   pids: z.number().int().positive().default(256),
   concurrency: z.number().int().positive().default(2),
@@ -25,7 +26,7 @@ export const sandboxFlags: FlagSpec[] = [
   { name: 'sandbox-image', type: 'string', path: 'sandbox.image', help: 'image with terraform and providers', arg: 'IMAGE' },
   { name: 'sandbox-plan', type: 'boolean', path: 'sandbox.plan', help: 'also run terraform plan' },
   { name: 'sandbox-timeout-ms', type: 'number', path: 'sandbox.timeoutMs', help: 'wall-clock limit per container', default: '60000' },
-  { name: 'sandbox-memory-mb', type: 'number', path: 'sandbox.memoryMb', help: 'memory limit per container', default: '512' },
+  { name: 'sandbox-memory-mb', type: 'number', path: 'sandbox.memoryMb', help: 'memory limit per container', default: '1024' },
   { name: 'sandbox-cpus', type: 'number', path: 'sandbox.cpus', help: 'CPUs per container', default: '1' },
   { name: 'sandbox-pids', type: 'number', path: 'sandbox.pids', help: 'process limit per container', default: '256' },
   { name: 'sandbox-work-mb', type: 'number', path: 'sandbox.workMb', help: 'in-memory work dir per container', default: '64' },
