@@ -22,6 +22,8 @@ export interface ResourceConfig {
   readonly providerLocalName: string;
   readonly providerRange?: Range;
   readonly lifecycle: readonly Block[];
+  readonly provisioners: readonly Block[];
+  readonly connection?: Block;
 }
 
 export interface VariableConfig {
@@ -483,7 +485,9 @@ function decodeResource(b: Block, module: ModuleConfig, diags: Diagnostic[]): vo
   for (const nested of found.blocks) {
     if (nested.type === 'locals') diags.push(error('Reserved block type name in resource block', `The block type name ${JSON.stringify(nested.type)} is reserved for use by Terraform in a future version.`, nested.typeRange));
   }
-  const config: ResourceConfig = { mode, type, name, block: b, count, forEach, dependsOn, providerKey, providerLocalName, providerRange: providerAttr?.expr.range, lifecycle };
+  const provisioners = found.blocks.filter((x) => x.type === 'provisioner');
+  const connection = found.blocks.find((x) => x.type === 'connection');
+  const config: ResourceConfig = { mode, type, name, block: b, count, forEach, dependsOn, providerKey, providerLocalName, providerRange: providerAttr?.expr.range, lifecycle, provisioners, connection };
   const key = `${type}.${name}`;
   const map = mode === 'managed' ? module.resources : module.dataResources;
   const existing = map.get(key);

@@ -385,3 +385,31 @@ describe('lifecycle', () => {
     ]);
   });
 });
+
+describe('provisioners and connections', () => {
+  it('built-in provisioner arguments, connection host, self references', async () => {
+    const text = [
+      'resource "aws_instance" "i" {',
+      '  ami           = "ami-1"',
+      '  instance_type = "t2.micro"',
+      '  connection {',
+      '    user = "ec2-user"',
+      '  }',
+      '  provisioner "local-exec" {',
+      '    command = "echo ${self.public_ip} ${self.publik_ip}"',
+      '    cmd     = "x"',
+      '  }',
+      '}',
+    ].join('\n');
+    // the provisioner's reference error stops its own decoding; the connection is validated on its own
+    expect(brief(await validate(text))).toEqual([
+      'Missing required argument | The argument "host" is required, but no definition was found. @ 4:14-4:14',
+      'Unsupported attribute | This object has no argument, nested block, or exported attribute named "publik_ip". Did you mean "public_ip"? @ 8:45-8:55',
+    ]);
+    const fixed = text.replace(' ${self.publik_ip}', '');
+    expect(brief(await validate(fixed))).toEqual([
+      'Missing required argument | The argument "host" is required, but no definition was found. @ 4:14-4:14',
+      'Unsupported argument | An argument named "cmd" is not expected here. @ 9:5-9:8',
+    ]);
+  });
+});

@@ -26,7 +26,46 @@ interface RefContext {
   readonly hasForEach: boolean;
   /** true inside resource, data and module blocks (where count/each are meaningful) */
   readonly repetition: boolean;
+  /** inside provisioner and connection blocks `self` is the resource (its schema, or null when unknown) */
+  readonly self?: BlockSchema | null;
 }
+
+/** terraform's built-in provisioners (internal/builtin/provisioners) and their arguments. */
+const PROVISIONER_SCHEMAS: Readonly<Record<string, BlockSchema>> = {
+  'local-exec': {
+    attributes: {
+      command: { type: 'string', required: true },
+      interpreter: { type: ['list', 'string'], optional: true },
+      working_dir: { type: 'string', optional: true },
+      environment: { type: ['map', 'string'], optional: true },
+      quiet: { type: 'bool', optional: true },
+    },
+  },
+  'remote-exec': {
+    attributes: {
+      inline: { type: ['list', 'string'], optional: true },
+      script: { type: 'string', optional: true },
+      scripts: { type: ['list', 'string'], optional: true },
+    },
+  },
+  file: {
+    attributes: {
+      source: { type: 'string', optional: true },
+      content: { type: 'string', optional: true },
+      destination: { type: 'string', required: true },
+    },
+  },
+};
+
+/** The superset of every communicator's connection arguments (node_resource_validate.go). */
+const CONNECTION_SCHEMA: BlockSchema = {
+  attributes: Object.fromEntries([
+    ['host', { type: 'string', required: true }],
+    ...['type', 'user', 'password', 'timeout', 'script_path', 'target_platform', 'private_key', 'certificate', 'host_key', 'agent_identity', 'proxy_scheme', 'proxy_host', 'proxy_user_name', 'proxy_user_password', 'bastion_host', 'bastion_host_key', 'bastion_user', 'bastion_password', 'bastion_private_key', 'bastion_certificate', 'cacert'].map((n) => [n, { type: 'string', optional: true }]),
+    ...['port', 'proxy_port', 'bastion_port'].map((n) => [n, { type: 'number', optional: true }]),
+    ...['agent', 'https', 'insecure', 'use_ntlm'].map((n) => [n, { type: 'bool', optional: true }]),
+  ]),
+};
 
 interface RefResult {
   /** parse and static-validation errors: they stop a block before decoding */
@@ -153,6 +192,10 @@ export class Walker {
         return;
       }
       case 'self':
+        if (ctx.self !== undefined) {
+          if (ctx.self) staticValidateTraversal(ctx.self, steps, out.staticDiags);
+          return;
+        }
         out.staticDiags.push(error('Invalid "self" reference', 'The "self" object is not available in this context. This object can be used only in resource provisioner, connection, and postcondition blocks.', t.rootRange));
         return;
       case 'template':
@@ -443,7 +486,27 @@ export class Walker {
         diags.push({ severity: 'warning', summary: 'Argument is deprecated', detail: `The argument ${JSON.stringify(a.name)} is deprecated. Refer to the provider documentation for details.`, range: a.expr.range });
       }
     }
+    diags.push(...this.provisioners(r, schema, ctx));
     return { deps, diags };
+  }
+
+  /** Built-in provisioners and connection blocks; terraform stops after the first one with errors. */
+  private provisioners(r: ResourceConfig, schema: BlockSchema, ctx: RefContext): Diagnostic[] {
+    const diags: Diagnostic[] = [];
+    const selfCtx: RefContext = { ...ctx, self: schema };
+    for (const p of r.provisioners) {
+      const ps = PROVISIONER_SCHEMAS[p.labels[0] ?? ''];
+      if (!ps) continue;
+      const own = this.evaluateBlock(p.body, ps, selfCtx, { attrs: new Set(['when', 'on_failure']), blocks: new Set(['connection']) });
+      diags.push(...own.diags);
+      const conn = p.body.blocks.find((b) => b.type === 'connection') ?? r.connection;
+      if (conn) {
+        const body = conn === r.connection || !r.connection ? conn.body : { ...conn.body, attributes: [...conn.body.attributes, ...r.connection.body.attributes.filter((a) => !conn.body.attributes.some((x) => x.name === a.name))] };
+        diags.push(...this.evaluateBlock(body, CONNECTION_SCHEMA, selfCtx).diags);
+      }
+      if (diags.some((d) => d.severity === 'error')) break;
+    }
+    return diags;
   }
 
   /** true when the expression is a direct reference to a sensitive variable or resource attribute. */
