@@ -336,8 +336,15 @@ async function runContained(
         timedOut = true;
         await kill();
       }
-      // settle the upload/wait either way (after a kill, wait returns promptly)
-      await work.catch(() => undefined);
+      // settle the upload/wait (after a kill, wait returns promptly); an engine that never answers
+      // must not hang the run: the forced removal in runInSandbox follows either way
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([
+        work.catch(() => undefined),
+        new Promise((resolve) => {
+          grace = setTimeout(resolve, 30_000);
+        }),
+      ]).finally(() => clearTimeout(grace));
     } finally {
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);
