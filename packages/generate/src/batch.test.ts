@@ -134,4 +134,35 @@ describe('generateStage --batch', () => {
     expect(existsSync(join(cacheDir, 'batches', 'job-killed.json'))).toBe(true);
     expect(JSON.parse(readFileSync(join(cacheDir, 'batches', 'job-killed.json'), 'utf8')).status).toBe('done');
   });
+
+  it('an expired batch keeps the answers it has; the rest is audited as batch-expired and resubmitted next run', async () => {
+    const expiring = await startOpenAIServer({ batchPolls: 1, batchOutcome: 'expired' });
+    try {
+      const cacheDir = tempDir();
+      const ctx = testContext({ model: 'gpt-4o', baseUrl: expiring.url, cacheDir, batch: true });
+      const list = ['a', 'b', 'c', 'd'].map((x) => `bucket ${x}`);
+      const out = await collect(pipe(fromArray(records(list)), generateStage(ctx)));
+      expect([...expiring.batches.values()][0]!.status).toBe('expired');
+      expect(out.filter((r) => generated(r).length)).toHaveLength(2);
+      expect(out.filter((r) => r.findings.some((f) => f.code === 'batch-expired'))).toHaveLength(2);
+      await collect(pipe(fromArray(records(list)), generateStage(testContext({ model: 'gpt-4o', baseUrl: expiring.url, cacheDir, batch: true }))));
+      expect(expiring.batchLines()).toBe(2 + 1);
+      expect(expiring.batches.size).toBe(2);
+    } finally {
+      await expiring.close();
+    }
+  });
+
+  it('a batch that fails validation audits every request with the API\'s reason', async () => {
+    const rejecting = await startOpenAIServer({ batchPolls: 1, batchOutcome: 'failed' });
+    try {
+      const ctx = testContext({ model: 'gpt-4o', baseUrl: rejecting.url, cacheDir: tempDir(), batch: true });
+      const out = await collect(pipe(fromArray(records(['x', 'y'])), generateStage(ctx)));
+      expect(out.map((r) => r.findings.map((f) => f.code))).toEqual([['batch-error'], ['batch-error']]);
+      expect(out[0]!.findings[0]!.detail).toMatch(/token_limit_exceeded: Enqueued token limit reached/);
+      expect(out[0]!.findings[0]!.summary).toBe('Batch failed validation');
+    } finally {
+      await rejecting.close();
+    }
+  });
 });

@@ -49,6 +49,11 @@ export interface ServerOptions {
   readonly batchPolls?: number;
   readonly maxBodyBytes?: number;
   readonly hangLimitMs?: number;
+  /**
+   * how batches end: `expired` answers only the first half of the lines (the rest never ran),
+   * `failed` rejects the input file at validation (`errors` set, no output)
+   */
+  readonly batchOutcome?: 'completed' | 'expired' | 'failed';
 }
 
 interface StoredFile {
@@ -255,12 +260,14 @@ export async function startOpenAIServer(options: ServerOptions = {}): Promise<Op
       }
       if (row.custom_id) seen.add(row.custom_id);
     });
+    if (options.batchOutcome === 'failed') problems.push({ code: 'token_limit_exceeded', message: 'Enqueued token limit reached for gpt-4o in organization org-test.', line: null });
     if (problems.length) {
       batch.status = 'failed';
       batch.errors = { object: 'list', data: problems };
       return;
     }
-    for (const text of rows) {
+    const ran = options.batchOutcome === 'expired' ? rows.slice(0, Math.ceil(rows.length / 2)) : rows;
+    for (const text of ran) {
       const row = JSON.parse(text) as { custom_id: string; body: Record<string, unknown> };
       lines += 1;
       const call = toCall(row.body, 'batch');
@@ -284,7 +291,7 @@ export async function startOpenAIServer(options: ServerOptions = {}): Promise<Op
     batch.output_file_id = outputs.length ? store(`${outputs.join('\n')}\n`) : null;
     batch.error_file_id = errors.length ? store(`${errors.join('\n')}\n`) : null;
     batch.request_counts = { total: rows.length, completed: outputs.length, failed: errors.length };
-    batch.status = 'completed';
+    batch.status = options.batchOutcome === 'expired' ? 'expired' : 'completed';
     batch.completed_at = Math.floor(Date.now() / 1000);
   }
 
