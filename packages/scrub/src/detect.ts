@@ -35,17 +35,23 @@ const SECRETLINT_KIND: Record<string, SecretKind> = {
   AWSAccessKeyID: 'AWS_ACCESS_KEY_ID',
   AWSSecretAccessKey: 'AWS_SECRET_ACCESS_KEY',
   BasicAuth: 'PASSWORD',
-  SLACK_INCOMING_WEBHOOK: 'WEBHOOK_URL',
-  SlackIncomingWebhook: 'WEBHOOK_URL',
-  GCPServiceAccountKey: 'PRIVATE_KEY',
+  MongoDBConnection: 'PASSWORD',
+  MySQLConnection: 'PASSWORD',
+  PostgreSQLConnection: 'PASSWORD',
+  IncomingWebhook: 'WEBHOOK_URL',
+  PrivateKey: 'PRIVATE_KEY',
+  PrivateKeyJSON: 'PRIVATE_KEY',
+  PrivateKeyP12: 'PRIVATE_KEY',
   OPENAI_TOKEN: 'API_KEY',
-  ANTHROPIC_TOKEN: 'API_KEY',
-  SendGridApiKey: 'API_KEY',
-  SENDGRID_API_KEY: 'API_KEY',
+  ANTHROPIC_API_KEY: 'API_KEY',
+  SENDGRID_KEY: 'API_KEY',
+  SHOPIFY_KEY: 'API_KEY',
+  LINEAR_API_TOKEN: 'API_KEY',
 };
 
 function kebab(id: string): string {
   return id
+    .replace(/PostgreSQL|MySQL|MongoDB|OpenAI|GitHub/g, (w) => w[0] + w.slice(1).toLowerCase())
     .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
     .replace(/[^A-Za-z0-9]+/g, '-')
@@ -140,7 +146,7 @@ export function patternHits(text: string): Hit[] {
   const out: Hit[] = [];
   for (const { rule, kind, re } of VENDOR_PATTERNS) {
     for (const m of text.matchAll(re)) {
-      if (/EXAMPLE/.test(m[0]) || isObviouslyFake(m[0].slice(8)) && /example|xxxx|placeholder/i.test(m[0])) continue;
+      if (/EXAMPLE|example|XXXX|xxxx|placeholder/.test(m[0])) continue;
       out.push({ start: m.index!, end: m.index! + m[0].length, rule, kind, priority: 2 });
     }
   }

@@ -213,6 +213,13 @@ export function plantedCorpus(seed = 20261122): PlantedCase[] {
     add('conditional, for expression and quoted header keys', [pw, key], `locals {\n  db_password = var.env == "prod" ? "${pw}" : var.dev_password\n  headers     = { for k, v in var.extra : k => v }\n  api_headers = {\n    "X-API-Key"    = "${key}"\n    "Content-Type" = "application/json"\n  }\n}\n`);
   }
   {
+    const openai = `sk-proj-${f.pick(`${ALNUM}_-`, 58)}T3BlbkFJ${f.pick(`${ALNUM}_-`, 58)}`;
+    const anthropic = `sk-ant-api03-${f.pick(`${ALNUM}_-`, 93)}AA`;
+    const sendgrid = `SG.${f.alnum(22)}.${f.alnum(43)}`;
+    const npm = `npm_${f.alnum(36)}`;
+    add('secretlint vendor keys in a secrets map', [openai, anthropic, sendgrid, npm], `resource "aws_secretsmanager_secret_version" "vendors" {\n  secret_id = aws_secretsmanager_secret.vendors.id\n  secret_string = jsonencode({\n    llm_primary   = "${openai}"\n    llm_fallback  = "${anthropic}"\n    mail          = "${sendgrid}"\n    registry      = "${npm}"\n  })\n}\n`);
+  }
+  {
     const pw = f.password();
     add('same secret twice plus an existing placeholder', [pw], `resource "aws_db_instance" "a" {\n  password = "${pw}"\n}\n\nresource "aws_db_instance" "b" {\n  password = "${pw}"\n}\n\nresource "aws_db_instance" "c" {\n  password = "<PASSWORD>"\n}\n`);
   }
