@@ -137,6 +137,10 @@ const suffix = engineGate(engine);
       'sandbox.sandbox-timeout': 1,
       'sandbox.sandbox-crash': 1,
       'sandbox.disagreements': 1,
+      // gold: none either side; c-missed: embedded had none, terraform one
+      'sandbox.diagnostics.matched': 0,
+      'sandbox.diagnostics.only-embedded': 0,
+      'sandbox.diagnostics.only-terraform': 1,
     });
   });
 

@@ -22,6 +22,7 @@ import {
   type TaskRecord,
 } from '@tfpairs/core';
 import { describeEngine, imagePresent, probeEngine } from './engine';
+import { compareDiagnostics } from './fidelity';
 import { runInSandbox, type SandboxLimits } from './runner';
 import { judgeRun, type SandboxJudgement } from './verdict';
 
@@ -107,6 +108,13 @@ export class SandboxVerifier {
       // never a false valid: a failed sandbox run leaves an invalid artifact invalid, anything else unverified
       if (artifact.verdict === 'invalid') return { artifact, findings };
       return { artifact: updateArtifact(artifact, { verdict: 'unverified', verifiedBy: STAGE }), findings };
+    }
+    if (artifact.verdict !== 'unverified') {
+      // per-diagnostic fidelity of the embedded verifier, summed over the run (manifest metrics)
+      const compared = compareDiagnostics(artifact.diagnostics, judgement.diagnostics);
+      countMetric(this.ctx, 'sandbox.diagnostics.matched', compared.matched.length);
+      countMetric(this.ctx, 'sandbox.diagnostics.only-embedded', compared.only_embedded.length);
+      countMetric(this.ctx, 'sandbox.diagnostics.only-terraform', compared.only_terraform.length);
     }
     if (artifact.verdict !== 'unverified' && artifact.verdict !== judgement.verdict) {
       countMetric(this.ctx, 'sandbox.disagreements');
