@@ -80,11 +80,12 @@ const OutputLine = z.object({
 });
 
 function parseCompletion(body: unknown): ChatResponse | undefined {
-  const b = body as { id?: string; model?: string; choices?: { message?: { content?: string | null }; finish_reason?: string | null }[]; usage?: { prompt_tokens?: number; completion_tokens?: number } };
+  const b = body as { id?: string; model?: string; choices?: { message?: { content?: string | null; refusal?: string | null }; finish_reason?: string | null }[]; usage?: { prompt_tokens?: number; completion_tokens?: number } };
   const choice = b?.choices?.[0];
   if (!choice) return undefined;
   return {
     content: choice.message?.content ?? null,
+    refusal: choice.message?.refusal ?? null,
     finishReason: choice.finish_reason ?? null,
     usage: { promptTokens: b.usage?.prompt_tokens ?? 0, completionTokens: b.usage?.completion_tokens ?? 0 },
     model: b.model ?? null,

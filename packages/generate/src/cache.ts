@@ -14,6 +14,8 @@ export interface ChatRequest {
 
 export const ChatResponse = z.object({
   content: z.string().nullable(),
+  /** the model's refusal message, when it declined (content is then null) */
+  refusal: z.string().nullable().optional(),
   finishReason: z.string().nullable(),
   usage: z.object({ promptTokens: z.number(), completionTokens: z.number() }),
   /** the model name the server reported (may be a dated snapshot of the requested one) */

@@ -276,6 +276,7 @@ export class ChatClient {
         }
         const response: ChatResponse = {
           content: choice.message?.content ?? null,
+          refusal: choice.message?.refusal ?? null,
           finishReason: choice.finish_reason ?? null,
           usage: { promptTokens: completion.usage?.prompt_tokens ?? 0, completionTokens: completion.usage?.completion_tokens ?? 0 },
           model: completion.model ?? null,

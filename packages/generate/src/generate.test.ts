@@ -14,6 +14,8 @@ const PROMPTS = [
   'Create a bucket [[truncate]] with versioning.',
   'Create a bucket [[nocode]] somewhere.',
   'Create a bucket [[fail]] that never works.',
+  'Create a bucket [[refuse]] for secrets.',
+  'Create a bucket [[filtered]] for content.',
 ];
 
 describe('generateStage', () => {
@@ -37,7 +39,7 @@ describe('generateStage', () => {
     const { ctx, out } = await run({ model: 'gpt-4o', cacheDir });
     expect(out.map((r) => r.id)).toEqual(records().map((r) => r.id));
     expect(out.every((r) => r.status === 'kept' && r.provenance.stages.generate)).toBe(true);
-    const [logs, rate, flaky, cut, prose, broken] = out as [TaskRecord, TaskRecord, TaskRecord, TaskRecord, TaskRecord, TaskRecord];
+    const [logs, rate, flaky, cut, prose, broken, refused, filtered] = out as TaskRecord[] as [TaskRecord, TaskRecord, TaskRecord, TaskRecord, TaskRecord, TaskRecord, TaskRecord, TaskRecord];
     for (const r of [logs, rate, flaky]) {
       const [c] = generated(r);
       expect(c!.raw).toContain(goodCode('gpt-4o', r.prompt).trim());
@@ -53,24 +55,29 @@ describe('generateStage', () => {
     expect(generated(broken)).toEqual([]);
     expect(broken.findings).toEqual([expect.objectContaining({ stage: 'generate', code: 'server-error', dropped: false })]);
     expect(broken.gold).not.toBeNull();
+    expect(generated(refused)).toEqual([]);
+    expect(refused.findings).toEqual([expect.objectContaining({ stage: 'generate', code: 'refusal', detail: expect.stringContaining("I'm sorry") })]);
+    expect(generated(filtered)[0]!.generation!.finishReason).toBe('content_filter');
+    expect(filtered.findings.map((f) => f.code)).toEqual(['content-filter']);
     expect(ctx.metrics.get('generate.retries')).toBe(2 + 2); // 429 once, 503 once, [[fail]] twice
     expect(ctx.metrics.get('generate.failed')).toBe(1);
     expect(ctx.metrics.get('generate.prompt_tokens')).toBeGreaterThan(0);
-    expect(ctx.lines.some((l) => /generate: 6 done, \d+ requests, 0 cached, 4 retried, 1 failed/.test(l))).toBe(true);
+    expect(ctx.lines.some((l) => /generate: 8 done, \d+ requests, 0 cached, 4 retried, 1 failed/.test(l))).toBe(true);
   });
 
   it('an identical rerun sends no request; a new model, param or template regenerates everything', async () => {
     const cacheDir = tempDir();
     const first = await run({ model: 'gpt-4o', cacheDir, maxRetries: 0 });
     expect(first.sent).toBe(PROMPTS.length);
-    const ok = first.out.filter((r) => generated(r).length).length;
+    const failed = first.ctx.metrics.get('generate.failed')!;
+    expect(failed).toBe(1);
 
     const again = await run({ model: 'gpt-4o', cacheDir, maxRetries: 0 });
     // only the request that failed is sent again (failures are never cached)
-    expect(again.sent).toBe(PROMPTS.length - ok);
+    expect(again.sent).toBe(failed);
     expect(again.out.flatMap(generated).every((c) => c.generation!.cached)).toBe(true);
     expect(again.out.flatMap(generated).map((c) => c.raw)).toEqual(first.out.flatMap(generated).map((c) => c.raw));
-    expect(again.ctx.metrics.get('generate.cached')).toBe(ok);
+    expect(again.ctx.metrics.get('generate.cached')).toBe(PROMPTS.length - failed);
 
     const newModel = await run({ model: 'gpt-4o-mini', cacheDir, maxRetries: 0 });
     expect(newModel.sent).toBe(PROMPTS.length);

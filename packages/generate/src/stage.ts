@@ -30,6 +30,11 @@ export function applyGeneration(record: TaskRecord, result: CompletionResult, cl
   if (!result.ok) return addFindings(record, [failureFinding('generate', result)]);
   const { response } = result;
   const content = response.content ?? '';
+  if (content.trim() === '' && response.refusal) {
+    return addFindings(record, [
+      finding('generate', 'refusal', { severity: 'warning', summary: 'The model refused to answer', detail: `${response.refusal} [model ${client.model}]` }),
+    ]);
+  }
   if (content.trim() === '') {
     return addFindings(record, [
       finding('generate', 'empty-answer', { severity: 'warning', summary: 'The model answered with no text', detail: `finish_reason ${response.finishReason ?? 'null'} [model ${client.model}]` }),
@@ -49,16 +54,22 @@ export function applyGeneration(record: TaskRecord, result: CompletionResult, cl
     },
     truncated,
   });
-  const findings: Finding[] = truncated
-    ? [
-        finding(
-          'generate',
-          'truncated',
-          { severity: 'warning', summary: 'Answer cut off at the token limit', detail: `finish_reason "length" after ${response.usage.completionTokens} completion tokens (max_tokens ${client.settings.maxTokens})` },
-          `candidate:${id}`,
-        ),
-      ]
-    : [];
+  const findings: Finding[] = [];
+  if (response.finishReason === 'content_filter') {
+    findings.push(
+      finding('generate', 'content-filter', { severity: 'warning', summary: 'Answer stopped by the content filter', detail: `finish_reason "content_filter" [model ${client.model}]` }, `candidate:${id}`),
+    );
+  }
+  if (truncated) {
+    findings.push(
+      finding(
+        'generate',
+        'truncated',
+        { severity: 'warning', summary: 'Answer cut off at the token limit', detail: `finish_reason "length" after ${response.usage.completionTokens} completion tokens (max_tokens ${client.settings.maxTokens})` },
+        `candidate:${id}`,
+      ),
+    );
+  }
   return addFindings(updateRecord(record, { candidates: [...record.candidates, artifact] }), findings);
 }
 

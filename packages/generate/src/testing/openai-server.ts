@@ -26,7 +26,7 @@ export interface ChatCall {
 }
 
 export type Reply =
-  | { readonly kind: 'answer'; readonly content: string | null; readonly finishReason?: 'stop' | 'length'; readonly delayMs?: number }
+  | { readonly kind: 'answer'; readonly content: string | null; readonly refusal?: string; readonly finishReason?: 'stop' | 'length' | 'content_filter'; readonly delayMs?: number }
   | { readonly kind: 'error'; readonly status: number; readonly headers?: Record<string, string>; readonly message?: string; readonly code?: string; readonly delayMs?: number }
   /** never answer (the client's timeout fires); the server gives up after `hangLimitMs` */
   | { readonly kind: 'hang' };
@@ -135,7 +135,8 @@ const isMutation = (messages: readonly ChatMessageIn[]) => messages.some((m) => 
  * `[[503:N]]` first N attempts 503; `[[fail]]` always 500; `[[hang:N]]` first N attempts never answer;
  * `[[slow:MS]]` answer after MS ms; `[[truncate]]` cut off (`finish_reason: length`); `[[nocode]]` prose only;
  * `[[broken]]` a syntax error, fixed when the conversation carries diagnostics; `[[always-broken]]`;
- * `[[bad-request]]` 400; `[[batch-error]]` the line lands in a batch's error file;
+ * `[[bad-request]]` 400; `[[batch-error]]` the line lands in a batch's error file; `[[refuse]]` a refusal
+ * (content null); `[[filtered]]` cut off by the content filter;
  * `[[mutation-garbage]]` a change request without code.
  */
 export const scriptedResponder: Responder = (call): Reply => {
@@ -164,6 +165,8 @@ export const scriptedResponder: Responder = (call): Reply => {
   }
   const code = goodCode(call.model, task);
   if (mk.has('truncate')) return { kind: 'answer', finishReason: 'length', content: `\`\`\`hcl\n${code.slice(0, 30)}`, delayMs };
+  if (mk.has('refuse')) return { kind: 'answer', content: null, refusal: "I'm sorry, but I can't assist with that request.", delayMs };
+  if (mk.has('filtered')) return { kind: 'answer', finishReason: 'content_filter', content: '```hcl\nresource "aws_s3_bucket" "x" {', delayMs };
   if (mk.has('nocode')) return { kind: 'answer', content: 'I cannot help with creating this infrastructure without more details.', delayMs };
   if (mk.has('always-broken') || (mk.has('broken') && !isRepairTurn(call.messages))) {
     return { kind: 'answer', content: `Here is the configuration:\n\n\`\`\`hcl\n${BROKEN_CODE}\`\`\`\n`, delayMs };
@@ -180,7 +183,7 @@ function completionBody(call: ChatCall, reply: Extract<Reply, { kind: 'answer' }
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: `${call.model}-2024-08-06`,
-    choices: [{ index: 0, message: { role: 'assistant', content: reply.content, refusal: null }, finish_reason: reply.finishReason ?? 'stop', logprobs: null }],
+    choices: [{ index: 0, message: { role: 'assistant', content: reply.content, refusal: reply.refusal ?? null }, finish_reason: reply.finishReason ?? 'stop', logprobs: null }],
     usage: { prompt_tokens: tokens(prompt), completion_tokens: tokens(reply.content ?? ''), total_tokens: tokens(prompt) + tokens(reply.content ?? '') },
     system_fingerprint: 'fp_tfpairs_test',
   };
