@@ -25,6 +25,7 @@ fi
 
 hash="$(cat "$BUSYBOX" "$HERE/terraform-double.sh" "$HERE/build.sh" "$HERE"/replays/*.json | sha256sum | cut -c1-16)"
 current="$(docker image inspect -f '{{ index .Config.Labels "tfpairs.inputs" }}' "$IMAGE" 2>/dev/null || true)"
+previous_id="$(docker image inspect -f '{{ .Id }}' "$IMAGE" 2>/dev/null || true)"
 if [ "$current" = "$hash" ]; then
   echo "docker/test-image/build.sh: $IMAGE is up to date ($hash)"
   exit 0
@@ -32,7 +33,10 @@ fi
 
 root="$(mktemp -d)"
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root"/{bin,etc,tmp,work,usr/local/bin,opt/tfpairs-double/replays,opt/tfpairs/plugins,opt/terraform/providers}
+mkdir -p "$root"/{bin,sbin,etc,tmp,work,usr/local/bin,opt/tfpairs-double/replays,opt/tfpairs/plugins,opt/terraform/providers}
+# mktemp -d makes the image's / 0700: with the vfs storage driver that mode is the container's /,
+# and the non-root user could not even reach /sbin/docker-init (overlay2 hides the problem)
+chmod 0755 "$root" "$root/sbin"
 chmod 1777 "$root/tmp"
 cp "$BUSYBOX" "$root/bin/busybox"
 for applet in $("$BUSYBOX" --list); do
@@ -54,4 +58,8 @@ tar --numeric-owner --owner=0 --group=0 -C "$root" -c . |
     --change 'LABEL tfpairs.terraform-double=true' \
     --message 'tfpairs terraform TEST DOUBLE image (not terraform)' \
     - "$IMAGE" >/dev/null
+# the replaced build would linger as an untagged image; it stays if a container still uses it
+if [ -n "$previous_id" ] && [ "$previous_id" != "$(docker image inspect -f '{{ .Id }}' "$IMAGE")" ]; then
+  docker rmi "$previous_id" >/dev/null 2>&1 || true
+fi
 echo "docker/test-image/build.sh: built $IMAGE ($hash)"

@@ -4,8 +4,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { CliIO } from '@tfpairs/core';
 import { buildCommand } from '@tfpairs/cli/build';
-import { SANDBOX_LABEL } from '@tfpairs/sandbox';
-import { engineGate, REPO_ROOT, TEST_IMAGE, testEngine } from './engine';
+import { engineGate, leftovers, REPO_ROOT, TEST_IMAGE, testEngine } from './engine';
 
 /** `tfpairs build --sandbox docker` end to end on the bundled sample. */
 const out = mkdtempSync(`${tmpdir()}/tfpairs-build-sandbox-`);
@@ -60,7 +59,8 @@ const suffix = engineGate(engine);
     expect(manifest.metrics.sandbox?.runs).toBe(artifacts.length);
     // the double answers "valid" to configurations without directives: terraform's word is final
     for (const a of artifacts) expect([a.verdict, a.verifiedBy]).toEqual(['valid', 'sandbox']);
-    const left = await engine.docker!.listContainers({ all: true, filters: JSON.stringify({ label: [SANDBOX_LABEL] }) });
-    expect(left).toEqual([]);
+    const run = /sandbox: verifying with .*\(run ([^)]+)\)/.exec(cli.err())?.[1];
+    expect(run).toBeDefined();
+    expect(await leftovers(engine.docker!, run!)).toEqual({ containers: [], volumes: [] });
   });
 });

@@ -43,8 +43,13 @@ function verified(id: string, code: string | null, verdict: Artifact['verdict'])
   return updateArtifact(base, { verdict, verifiedBy: 'embedded', diagnostics });
 }
 
+/** run ids the stage announced in its log (`... (run <id>)`), to look for leftovers of exactly those */
+const announcedRuns: string[] = [];
 function context(sandbox: Record<string, unknown>) {
-  return createRunContext(parseConfig({ sandbox: { mode: 'docker', image: TEST_IMAGE, ...sandbox } }));
+  return createRunContext(parseConfig({ sandbox: { mode: 'docker', image: TEST_IMAGE, ...sandbox } }), (line) => {
+    const run = /\(run ([^)]+)\)/.exec(line)?.[1];
+    if (run) announcedRuns.push(run);
+  });
 }
 
 describe('sandbox stage without a Docker engine', () => {
@@ -82,8 +87,7 @@ const suffix = engineGate(engine);
 (engine.docker ? describe : describe.skip)(`sandbox stage on the real Docker engine${suffix}`, () => {
   const docker = engine.docker!;
   afterEach(async () => {
-    const all = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [SANDBOX_LABEL] }) });
-    expect(all.map((c) => c.Labels)).toEqual([]);
+    for (const run of announcedRuns.splice(0)) expect(await leftovers(docker, run)).toEqual({ containers: [], volumes: [] });
   });
 
   it('skips with one warning when the image is not on the engine', async () => {
@@ -106,6 +110,7 @@ const suffix = engineGate(engine);
     const input = [record('r1', gold, [missed, slow, crashing, noCode]), dropped];
 
     const [r1, r2] = await collect(sandboxStage(ctx)(fromArray(input)));
+    expect(announcedRuns).toHaveLength(1);
     expect(r2).toBe(dropped);
     expect(r1!.provenance.stages.sandbox).toBeDefined();
 
