@@ -413,3 +413,19 @@ describe('provisioners and connections', () => {
     ]);
   });
 });
+
+describe('variables', () => {
+  it('quoted type constraints and defaults that do not fit the type', async () => {
+    expect(brief(await validate('variable "x" {\n  type = "string"\n}\nvariable "n" {\n  type    = number\n  default = "abc"\n}\nvariable "count" {}\n'))).toEqual([
+      'Invalid quoted type constraints | Terraform 0.11 and earlier required type constraints to be given in quotes, but that form is now deprecated and will be removed in a future version of Terraform. Remove the quotes around "string". @ 2:10-2:18',
+      "Invalid default value for variable | This default value is not compatible with the variable's type constraint: a number is required. @ 6:13-6:18",
+      'Invalid variable name | The variable name "count" is reserved due to its special meaning inside module blocks. @ 8:10-8:17',
+    ]);
+  });
+
+  it('HCL itself rejects an argument set twice', async () => {
+    expect(brief(await validate('resource "aws_s3_bucket" "b" {\n  bucket = "a"\n  bucket = "b"\n}\n'))).toEqual([
+      'Attribute redefined | The argument "bucket" was already set at main.tf:2,3-9. Each argument may be set only once. @ 3:3-3:9',
+    ]);
+  });
+});
