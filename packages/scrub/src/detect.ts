@@ -1,6 +1,6 @@
 import { lintSource } from '@secretlint/core';
-import { creator as recommendPreset } from '@secretlint/secretlint-rule-preset-recommend';
-import type { SecretLintCoreConfig, SecretLintCoreConfigRulePreset } from '@secretlint/types';
+import { rules as presetRules } from '@secretlint/secretlint-rule-preset-recommend';
+import type { SecretLintCoreConfig } from '@secretlint/types';
 import { isObviouslyFake, looksSecret, refineKind, sensitiveKind, type SecretKind } from './rules';
 
 /** One place a secret sits: offsets into the scanned text, the rule that found it, its kind. */
@@ -13,21 +13,23 @@ export interface Hit {
   readonly priority: number;
 }
 
+const AWS_RULE = '@secretlint/secretlint-rule-aws';
+const FILTER_COMMENTS_RULE = '@secretlint/secretlint-rule-filter-comments';
+
+/**
+ * The recommended preset's rules, registered one by one: secretlint 11 ignores `disabled` on a rule
+ * inside a preset, and its comment filter must go (a `secretlint-disable` comment inside scraped or
+ * generated text must not hide a secret from us).
+ */
 const SECRETLINT_CONFIG: SecretLintCoreConfig = {
-  rules: [
-    {
-      id: '@secretlint/secretlint-rule-preset-recommend',
-      rule: recommendPreset as SecretLintCoreConfigRulePreset['rule'],
-      rules: [
-        {
-          id: '@secretlint/secretlint-rule-aws',
-          // scan for access key ids too; AWS account ids are not credentials (and fill every ARN)
-          options: { enableIDScanRule: true },
-          allowMessageIds: ['AWSAccountID'],
-        },
-      ],
-    } satisfies SecretLintCoreConfigRulePreset,
-  ],
+  rules: presetRules
+    .filter((rule) => rule.meta.id !== FILTER_COMMENTS_RULE)
+    .map((rule) =>
+      rule.meta.id === AWS_RULE
+        ? // scan for access key ids too; AWS account ids are not credentials (and fill every ARN)
+          { id: rule.meta.id, rule, options: { enableIDScanRule: true }, allowMessageIds: ['AWSAccountID'] }
+        : { id: rule.meta.id, rule },
+    ) as SecretLintCoreConfig['rules'],
 };
 
 /** secretlint message id -> placeholder kind (anything else: TOKEN). */

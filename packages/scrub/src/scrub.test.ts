@@ -105,6 +105,16 @@ describe('text that is not valid HCL', () => {
   });
 });
 
+describe('secretlint integration', () => {
+  it('ignores secretlint-disable comments in the scanned text', async () => {
+    const gh = `ghp_${new SecretFactory(8).alnum(36)}`;
+    const hcl = `# secretlint-disable\nlocals {\n  bot = "${gh}"\n}\n`;
+    const { text, findings } = await scrubText(hcl, { kind: 'hcl' });
+    expect(text.includes(gh)).toBe(false);
+    expect(findings.map((f) => f.rule)).toEqual(['secretlint-github-token']);
+  });
+});
+
 describe('clean files', () => {
   for (const c of CLEAN_FILES) {
     it(`leaves byte for byte unchanged: ${c.name}`, async () => {
