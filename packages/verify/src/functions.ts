@@ -25,6 +25,43 @@ export const TERRAFORM_FUNCTIONS: readonly string[] = [
 
 const KNOWN = new Set(TERRAFORM_FUNCTIONS);
 
+/**
+ * Fixed parameters of each function (names as terraform's function definitions give them) and
+ * whether a variadic parameter follows: HCL checks the argument count before calling.
+ */
+const SIGNATURES: Readonly<Record<string, readonly [readonly string[], boolean]>> = {
+  abs: [['num'], false], ceil: [['num'], false], floor: [['num'], false], log: [['num', 'base'], false],
+  max: [[], true], min: [[], true], parseint: [['number', 'base'], false], pow: [['num', 'power'], false], signum: [['num'], false],
+  chomp: [['str'], false], format: [['format'], true], formatlist: [['format'], true], indent: [['spaces', 'str'], false],
+  join: [['separator'], true], lower: [['str'], false], regex: [['pattern', 'string'], false], regexall: [['pattern', 'string'], false],
+  replace: [['str', 'substr', 'replace'], false], split: [['separator', 'str'], false], strrev: [['str'], false],
+  substr: [['str', 'offset', 'length'], false], title: [['str'], false], trim: [['str', 'cutset'], false],
+  trimprefix: [['str', 'prefix'], false], trimsuffix: [['str', 'suffix'], false], trimspace: [['str'], false], upper: [['str'], false],
+  startswith: [['str', 'prefix'], false], endswith: [['str', 'suffix'], false], strcontains: [['str', 'substr'], false],
+  alltrue: [['list'], false], anytrue: [['list'], false], chunklist: [['list', 'size'], false], coalesce: [[], true],
+  coalescelist: [[], true], compact: [['list'], false], concat: [[], true], contains: [['list', 'value'], false],
+  distinct: [['list'], false], element: [['list', 'index'], false], flatten: [['list'], false], index: [['list', 'value'], false],
+  keys: [['inputMap'], false], length: [['value'], false], lookup: [['inputMap', 'key'], true],
+  matchkeys: [['values', 'keys', 'searchset'], false], merge: [[], true], one: [['list'], false], range: [[], true],
+  reverse: [['list'], false], setintersection: [['first_set'], true], setproduct: [[], true], setsubtract: [['a', 'b'], false],
+  setunion: [['first_set'], true], slice: [['list', 'start_index', 'end_index'], false], sort: [['list'], false], sum: [['list'], false],
+  transpose: [['values'], false], values: [['mapping'], false], zipmap: [['keys', 'values'], false],
+  base64decode: [['str'], false], base64encode: [['str'], false], base64gzip: [['str'], false], csvdecode: [['str'], false],
+  jsondecode: [['str'], false], jsonencode: [['val'], false], urlencode: [['str'], false], yamldecode: [['src'], false],
+  yamlencode: [['value'], false], abspath: [['path'], false], dirname: [['path'], false], pathexpand: [['path'], false],
+  basename: [['path'], false], file: [['path'], false], fileexists: [['path'], false], fileset: [['path', 'pattern'], false],
+  filebase64: [['path'], false], templatefile: [['path', 'vars'], false], formatdate: [['format', 'time'], false],
+  timeadd: [['timestamp', 'duration'], false], timecmp: [['timestamp_a', 'timestamp_b'], false], timestamp: [[], false],
+  plantimestamp: [[], false], base64sha256: [['str'], false], base64sha512: [['str'], false], bcrypt: [['str'], true],
+  filebase64sha256: [['path'], false], filebase64sha512: [['path'], false], filemd5: [['path'], false], filesha1: [['path'], false],
+  filesha256: [['path'], false], filesha512: [['path'], false], md5: [['str'], false], rsadecrypt: [['ciphertext', 'privatekey'], false],
+  sha1: [['str'], false], sha256: [['str'], false], sha512: [['str'], false], uuid: [[], false], uuidv5: [['namespace', 'name'], false],
+  cidrhost: [['prefix', 'hostnum'], false], cidrnetmask: [['prefix'], false], cidrsubnet: [['prefix', 'newbits', 'netnum'], false],
+  cidrsubnets: [['prefix'], true], can: [['expression'], false], try: [[], true], nonsensitive: [['value'], false],
+  sensitive: [['value'], false], issensitive: [['value'], false], tobool: [['v'], false], tolist: [['v'], false], tomap: [['v'], false],
+  tonumber: [['v'], false], toset: [['v'], false], tostring: [['v'], false],
+};
+
 /** Functions that read a file at the given path, all failing the same way when it is missing. */
 const FILE_READERS = new Set(['file', 'filebase64', 'filebase64sha256', 'filebase64sha512', 'filemd5', 'filesha1', 'filesha256', 'filesha512', 'templatefile']);
 
@@ -72,6 +109,17 @@ export function checkCall(call: Extract<Expr, { kind: 'call' }>, ctx: FunctionCo
   }
   const removed = REMOVED[call.name];
   if (removed) return [error('Error in function call', `Call to function ${JSON.stringify(call.name)} failed: ${removed}.`, call.nameRange)];
+  const sig = SIGNATURES[call.name];
+  if (sig && !call.expand) {
+    const [params, variadic] = sig;
+    if (call.args.length < params.length) {
+      const close = { filename: call.range.filename, start: { ...call.range.end, column: call.range.end.column - 1, byte: call.range.end.byte - 1 }, end: call.range.end };
+      return [error('Not enough function arguments', `Function ${JSON.stringify(call.name)} expects${variadic ? ' at least' : ''} ${params.length} argument(s). Missing value for ${JSON.stringify(params[call.args.length])}.`, close)];
+    }
+    if (!variadic && call.args.length > params.length) {
+      return [error('Too many function arguments', `Function ${JSON.stringify(call.name)} expects only ${params.length} argument(s).`, call.args[params.length]!.range)];
+    }
+  }
   if (FILE_READERS.has(call.name) && call.args.length >= 1 && !call.expand) {
     const arg = call.args[0]!;
     const path = staticString(arg, ctx);

@@ -429,3 +429,12 @@ describe('variables', () => {
     ]);
   });
 });
+
+describe('function argument counts', () => {
+  it('too few and too many arguments', async () => {
+    expect(brief(await validate('locals {\n  a = cidrsubnet("10.0.0.0/16", 8)\n  b = upper("x", "y")\n  c = lookup({}, "k", "d")\n  d = max(1, 2, 3)\n}\n'))).toEqual([
+      'Not enough function arguments | Function "cidrsubnet" expects 3 argument(s). Missing value for "netnum". @ 2:34-2:35',
+      'Too many function arguments | Function "upper" expects only 1 argument(s). @ 3:18-3:21',
+    ]);
+  });
+});
