@@ -73,16 +73,21 @@ describe('renderDiagnostics', () => {
 });
 
 describe('Progress', () => {
-  it('redraws one bar in place on a terminal and ends it with a newline', () => {
+  it('on a terminal prints a bar line at most every interval, above the build bar, and the final line', () => {
     const written: string[] = [];
-    const p = new Progress('generate', { tty: true, write: (t) => written.push(t), log: () => {} });
+    let clock = 0;
+    const p = new Progress('generate', { tty: true, write: (t) => written.push(t), log: () => { throw new Error('no log lines on a terminal'); } }, 100, 1000, () => clock);
     p.total = 4;
     p.add('requests');
+    clock = 500;
+    p.add('done');
+    clock = 1200;
     p.add('costMicros', 1500);
     p.finish();
-    expect(written[0]).toMatch(/^\r\x1b\[K\[-{24}\] generate: 0\/4 done, 1 requests/);
-    expect(written.at(-2)).toMatch(/~\$0\.0015$/);
-    expect(written.at(-1)).toBe('\n');
+    expect(written).toEqual([
+      '\r\x1b[2K[------------------------] generate: 0/4 done, 1 requests, 0 cached, 0 retried, 0 failed, ~$0.0000\n',
+      '\r\x1b[2K[######------------------] generate: 1/4 done, 1 requests, 0 cached, 0 retried, 0 failed, ~$0.0015\n',
+    ]);
   });
 
   it('logs quiet lines when not on a terminal, and no line twice', () => {
