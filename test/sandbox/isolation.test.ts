@@ -24,11 +24,17 @@ function reports(run: SandboxRun): Record<string, string> {
   );
 }
 
-/** The docker0 gateway: an address of this machine that a container on the default bridge can reach. */
+/**
+ * The docker0 gateway: an address of this machine that a container on the default bridge can reach
+ * (undefined when the engine has no bridge or the address is not on this machine).
+ */
 async function bridgeGateway(docker: Docker): Promise<string | undefined> {
   try {
     const info = (await docker.getNetwork('bridge').inspect()) as { IPAM?: { Config?: { Gateway?: string }[] } };
-    return info.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+    const gateway = info.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+    if (!gateway) return undefined;
+    (await listen(gateway)).server.close();
+    return gateway;
   } catch {
     return undefined;
   }
@@ -84,7 +90,7 @@ async function listen(host: string): Promise<{ server: Server; port: number; con
 
   it('control: the same probe does connect when a container is on the bridge network (so the check above can fail)', async (t) => {
     const gateway = await bridgeGateway(docker);
-    if (!gateway) t.skip('the engine has no bridge network with a gateway (dockerd --bridge=none)');
+    if (!gateway) t.skip('the engine has no bridge network whose gateway is an address of this machine (dockerd --bridge=none?)');
     const target = await listen(gateway!);
     // built by hand: the sandbox runner itself has no way to turn the network on
     const container = await docker.createContainer({
