@@ -54,7 +54,8 @@ export function decodeBody(body: Body, schema: BlockSchema, out: DecodeOutput, o
   // PartialContent: required attributes
   for (const name of attrNames) {
     const s = attrSchemas[name]!;
-    if (s.required && !present.has(name)) {
+    // a required list-of-objects argument may be given as blocks (blocktoattr)
+    if (s.required && !present.has(name) && !(objectElementAttributes(s.type) && body.blocks.some((b) => b.type === name))) {
       out.diags.push(error('Missing required argument', `The argument ${JSON.stringify(name)} is required, but no definition was found.`, startOf(body.range)));
     }
   }

@@ -267,6 +267,10 @@ export function loadModule(files: readonly ParsedFile[]): LoadResult {
         case 'data':
           resourceBlocks.push(b);
           break;
+        case 'check':
+          // a check block may hold one data source, declared module-wide
+          for (const nested of b.body.blocks) if (nested.type === 'data' && nested.labels.length === 2) resourceBlocks.push(nested);
+          break;
         default:
           break;
       }

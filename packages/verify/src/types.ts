@@ -41,12 +41,15 @@ export function literalTypeError(expr: Expr, type: unknown): string | undefined 
     if (kind === 'number') {
       if (typeof lit === 'number') return undefined;
       if (typeof lit === 'boolean') return 'number required';
-      return /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/.test(lit) ? undefined : 'a number is required';
+      return /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(lit) ? undefined : 'a number is required';
     }
     if (kind === 'bool') {
       if (typeof lit === 'boolean') return undefined;
       if (typeof lit === 'number') return 'bool required';
-      return lit === 'true' || lit === 'false' ? undefined : 'a bool is required';
+      if (lit === 'true' || lit === 'false' || lit === '1' || lit === '0') return undefined;
+      const lower = lit.toLowerCase();
+      if (lower === 'true' || lower === 'false') return `a bool is required; to convert from string, use lowercase "${lower}"`;
+      return 'a bool is required';
     }
     return undefined;
   }

@@ -438,3 +438,27 @@ describe('function argument counts', () => {
     ]);
   });
 });
+
+describe('conversions terraform accepts', () => {
+  it('"1" and "0" convert to bool, mixed-case booleans get cty\'s hint, data sources in check blocks are declared', async () => {
+    const text = [
+      'resource "aws_instance" "i" {',
+      '  ami           = "ami-1"',
+      '  instance_type = "t2.micro"',
+      '  monitoring    = "1"',
+      '  ebs_optimized = "True"',
+      '}',
+      'check "health" {',
+      '  data "aws_region" "r" {}',
+      '  assert {',
+      '    condition     = true',
+      '    error_message = "x"',
+      '  }',
+      '}',
+      'output "r" { value = data.aws_region.r.name }',
+    ].join('\n');
+    expect(brief(await validate(text))).toEqual([
+      'Incorrect attribute value type | Inappropriate value for attribute "ebs_optimized": a bool is required; to convert from string, use lowercase "true". @ 5:19-5:25',
+    ]);
+  });
+});
