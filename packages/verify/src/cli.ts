@@ -124,8 +124,8 @@ export const validateCommand: Command = async (argv, io) => {
     if (errors === 0) {
       const ok = color ? '\x1b[32m\x1b[1mSuccess!\x1b[0m' : 'Success!';
       const where = several ? ` (${path})` : '';
-      io.stdout.write(diagnostics.length ? `${ok} The configuration is valid, but there were some validation warnings as shown above.${where}\n` : `${ok} The configuration is valid.${where}\n`);
-      if (diagnostics.length === 0 && !several) io.stdout.write('\n');
+      // terraform's message ends in a newline and is printed with Println: a blank line follows
+      io.stdout.write(diagnostics.length ? `${ok} The configuration is valid, but there were some validation warnings as shown above.${where}\n\n` : `${ok} The configuration is valid.${where}\n\n`);
     }
   }
   return failed ? 1 : 0;

@@ -79,13 +79,18 @@ export async function verifyCode(code: string, opts: ValidateOptions & { filenam
   return { diagnostics, verdict: diagnostics.some((d) => d.severity === 'error') ? 'invalid' : 'valid', verifiedBy: 'embedded' };
 }
 
-/** Terraform's ordering (by file and position, diagnostics without a range first) plus snippets. */
+/** Terraform's ordering (tfdiags Sort) plus snippets. */
 function finishDiagnostics(diags: Diagnostic[], sources: ReadonlyMap<string, SourceFile>, snippets: boolean, parsed: readonly ParsedFile[]): Diagnostic[] {
   const fixed = diags.map((d) => withBytes(d, sources));
   const order = fixed.map((d, i) => [d, i] as const);
+  // tfdiags.Diagnostics.Sort: warnings first, sourceless first, fewer path segments, name, then bytes
   order.sort(([a, ai], [b, bi]) => {
+    if (a.severity !== b.severity) return a.severity === 'warning' ? -1 : 1;
     if (!a.range || !b.range) return (a.range ? 1 : 0) - (b.range ? 1 : 0) || ai - bi;
-    if (a.range.filename !== b.range.filename) return a.range.filename < b.range.filename ? -1 : 1;
+    if (a.range.filename !== b.range.filename) {
+      const depth = (f: string) => f.split('/').length;
+      return depth(a.range.filename) - depth(b.range.filename) || (a.range.filename < b.range.filename ? -1 : 1);
+    }
     return a.range.start.byte - b.range.start.byte || a.range.end.byte - b.range.end.byte || ai - bi;
   });
   const sorted = order.map(([d]) => d);
