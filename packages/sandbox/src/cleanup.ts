@@ -15,8 +15,15 @@ const live = new Map<string, Live>();
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 let installed = false;
 let cleaning: Promise<void> | null = null;
+let signalled: NodeJS.Signals | null = null;
+
+/** the signal that made the sandbox remove its containers, if any (runs report themselves aborted) */
+export function interruptedBy(): NodeJS.Signals | null {
+  return signalled;
+}
 
 function onSignal(signal: NodeJS.Signals): void {
+  signalled = signal;
   cleaning ??= removeAllLive();
   void cleaning.finally(() => {
     cleaning = null;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
-import { removeSandbox, trackLive, untrackLive } from './cleanup';
+import { interruptedBy, removeSandbox, trackLive, untrackLive } from './cleanup';
 
 /** uid/gid terraform runs as inside the sandbox (docker/Dockerfile creates this user). */
 export const SANDBOX_UID = 10001;
@@ -368,6 +368,8 @@ async function runContained(
   } catch (e) {
     const err = e as Error & { statusCode?: number; json?: { message?: string } };
     const message = err.json?.message ?? err.message;
-    return { ...base, containerId, timedOut, aborted, error: message, durationMs: Date.now() - started };
+    // a signal handler removed the container under us: that is an interruption, not an engine failure
+    const interrupted = interruptedBy();
+    return { ...base, containerId, timedOut, aborted: aborted || interrupted !== null, error: interrupted ? `interrupted by ${interrupted}` : message, durationMs: Date.now() - started };
   }
 }
