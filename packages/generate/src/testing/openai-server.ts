@@ -87,6 +87,8 @@ export interface OpenAITestServer {
   readonly log: LoggedRequest[];
   readonly files: Map<string, StoredFile>;
   readonly batches: Map<string, StoredBatch>;
+  /** every chat completion request on the sync endpoint, logged when it arrives */
+  readonly received: { readonly key: string; readonly at: number }[];
   /** chat completions actually answered with 200 (sync and batch), by request key */
   readonly answered: Map<string, number>;
   /** chat completion requests received on the sync endpoint (every attempt) */
@@ -202,6 +204,7 @@ export async function startOpenAIServer(options: ServerOptions = {}): Promise<Op
   const files = new Map<string, StoredFile>();
   const batches = new Map<string, StoredBatch>();
   const answered = new Map<string, number>();
+  const received: { key: string; at: number }[] = [];
   const attempts = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
   let counter = 0;
@@ -311,6 +314,7 @@ export async function startOpenAIServer(options: ServerOptions = {}): Promise<Op
         maxInFlight = Math.max(maxInFlight, inFlight);
         res.on('close', () => (inFlight -= 1));
         const call = toCall(body, 'sync');
+        received.push({ key: call.key, at: Date.now() });
         const reply = respond(call);
         if (reply.kind === 'hang') {
           entry(0, { key: call.key, via: 'sync' });
@@ -412,6 +416,7 @@ export async function startOpenAIServer(options: ServerOptions = {}): Promise<Op
     files,
     batches,
     answered,
+    received,
     chatRequests: () => chat,
     batchLines: () => lines,
     maxInFlight: () => maxInFlight,
