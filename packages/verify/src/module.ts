@@ -6,7 +6,7 @@
 import type { Diagnostic, Range } from '@tfpairs/core';
 import { error } from './decode';
 import { nameSuggestion } from './didyoumean';
-import { literalOf, traversalsIn, callsIn, type Attribute, type Block, type Body, type Expr, type ParsedFile } from './hcl';
+import { literalOf, traversalsIn, callsIn, type Attribute, type Block, type Body, type Expr, type ParsedFile, type TraversalStep } from './hcl';
 import { rangeString, startOf } from './source';
 
 export interface ResourceConfig {
@@ -151,6 +151,46 @@ export function content(body: Body, schema: ContentSchema, diags: Diagnostic[], 
   return { attrs, blocks };
 }
 
+/** A native quoted string (HCL's TemplateExpr with only literal parts): not a heredoc, not a number. */
+function isQuoted(e: Expr): boolean {
+  return (e.kind === 'template' && !e.heredoc) || (e.kind === 'literal' && typeof e.value === 'string');
+}
+
+/** A range `from`..`to` characters after the start of `r` (same line, ASCII offsets). */
+function within(r: Range, from: number, to: number): Range {
+  const at = (n: number) => ({ line: r.start.line, column: r.start.column + n, byte: r.start.byte + n });
+  return { filename: r.filename, start: at(from), end: at(to) };
+}
+
+/**
+ * terraform's shimTraversalInString: a quoted reference ("aws_instance.web") is parsed as the
+ * traversal it spells, with a deprecation warning. Undefined when the string is no traversal.
+ */
+function shimQuoted(expr: Expr, diags: Diagnostic[], keyword = false): Extract<Expr, { kind: 'traversal' }> | undefined {
+  if (!isQuoted(expr)) return undefined;
+  const text = literalOf(expr);
+  if (typeof text !== 'string') return undefined;
+  const m = /^([\p{ID_Start}_][\p{ID_Continue}-]*)((?:\.[\p{ID_Start}_][\p{ID_Continue}-]*|\[\d+\])*)$/u.exec(text);
+  if (!m) return undefined;
+  const what = keyword ? 'keyword' : 'reference';
+  diags.push({
+    severity: 'warning',
+    summary: `Quoted ${what}s are deprecated`,
+    detail: `In this context, ${what}s are expected literally rather than in quotes. Terraform 0.11 and earlier required quotes, but quoted ${what}s are now deprecated and will be removed in a future version of Terraform. Remove the quotes surrounding this ${what} to silence this warning.`,
+    range: expr.range,
+  });
+  const root = m[1]!;
+  const steps: TraversalStep[] = [];
+  let pos = 1 + root.length;
+  for (const part of m[2]!.match(/\.[^.[]+|\[\d+\]/g) ?? []) {
+    const range = within(expr.range, pos, pos + part.length);
+    steps.push(part.startsWith('.') ? { kind: 'attr', name: part.slice(1), range } : { kind: 'index', key: Number(part.slice(1, -1)), range });
+    pos += part.length;
+  }
+  const rootRange = within(expr.range, 1, 1 + root.length);
+  return { kind: 'traversal', root, rootRange, steps, range: within(expr.range, 1, pos) };
+}
+
 /** hcl.ExprList + AbsTraversalForExpr, as configs decodes depends_on. */
 function decodeDependsOn(attr: Attribute, diags: Diagnostic[]): Extract<Expr, { kind: 'traversal' }>[] {
   const out: Extract<Expr, { kind: 'traversal' }>[] = [];
@@ -160,11 +200,8 @@ function decodeDependsOn(attr: Attribute, diags: Diagnostic[]): Extract<Expr, { 
   }
   for (const item of attr.expr.items) {
     if (item.kind === 'traversal') out.push(item);
-    else if (item.kind === 'template' || item.kind === 'literal') {
-      // quoted references ("aws_instance.x"): terraform's shim parses them; keep them unresolved
-      const lit = literalOf(item);
-      if (typeof lit !== 'string') diags.push(error('Invalid expression', 'A single static variable reference is required: only attribute access and indexing with constant keys. No calculations, function calls, template expressions, etc are allowed here.', item.range));
-    } else {
+    else if (shimQuoted(item, [])) out.push(shimQuoted(item, diags)!);
+    else {
       diags.push(error('Invalid expression', 'A single static variable reference is required: only attribute access and indexing with constant keys. No calculations, function calls, template expressions, etc are allowed here.', item.range));
     }
   }
@@ -471,26 +508,51 @@ function decodeResource(b: Block, module: ModuleConfig, diags: Diagnostic[]): vo
     if (e.kind === 'traversal' && e.steps.length <= 1 && e.steps.every((s) => s.kind === 'attr')) {
       providerLocalName = e.root;
       providerKey = e.steps.length ? `${e.root}.${(e.steps[0] as { name: string }).name}` : e.root;
+    } else if (shimQuoted(e, []) && shimQuoted(e, [])!.steps.every((x) => x.kind === 'attr') && shimQuoted(e, [])!.steps.length <= 1) {
+      const t = shimQuoted(e, diags)!;
+      providerLocalName = t.root;
+      providerKey = t.steps.length ? `${t.root}.${(t.steps[0] as { name: string }).name}` : t.root;
+    } else if (isQuoted(e)) {
+      diags.push(error('Invalid provider configuration reference', 'A provider configuration reference must not be given in quotes.', e.range));
     } else {
       diags.push(error('Invalid provider configuration reference', 'The provider argument requires a provider type name, optionally followed by a period and then a configuration alias.', e.range));
     }
   }
-  const lifecycle = found.blocks.filter((x) => x.type === 'lifecycle');
-  for (const lc of lifecycle) {
-    content(
-      lc.body,
-      {
-        attributes: mode === 'managed' ? [{ name: 'create_before_destroy' }, { name: 'prevent_destroy' }, { name: 'ignore_changes' }, { name: 'replace_triggered_by' }] : [],
-        blocks: [{ type: 'precondition', labels: [] }, { type: 'postcondition', labels: [] }],
-      },
-      diags,
-    );
-  }
+  const lifecycle: Block[] = [];
+  let connection: Block | undefined;
   for (const nested of found.blocks) {
-    if (nested.type === 'locals') diags.push(error('Reserved block type name in resource block', `The block type name ${JSON.stringify(nested.type)} is reserved for use by Terraform in a future version.`, nested.typeRange));
+    if (nested.type === 'lifecycle') {
+      if (lifecycle.length) {
+        diags.push(error('Duplicate lifecycle block', `This resource already has a lifecycle block at ${rangeString(lifecycle[0]!.defRange)}.`, nested.defRange));
+        continue;
+      }
+      lifecycle.push(nested);
+      const lc = content(
+        nested.body,
+        {
+          attributes: [{ name: 'create_before_destroy' }, { name: 'prevent_destroy' }, { name: 'ignore_changes' }, { name: 'replace_triggered_by' }],
+          blocks: [{ type: 'precondition', labels: [] }, { type: 'postcondition', labels: [] }],
+        },
+        diags,
+      );
+      for (const a of lc.attrs.values()) {
+        if (mode === 'data') {
+          diags.push(error('Invalid data resource lifecycle argument', `The lifecycle argument ${JSON.stringify(a.name)} is defined only for managed resources ("resource" blocks), and is not valid for data resources.`, a.nameRange));
+        } else if (a.name === 'create_before_destroy' || a.name === 'prevent_destroy') {
+          checkConstant(a.expr, diags);
+        }
+      }
+    } else if (nested.type === 'connection') {
+      if (connection) {
+        diags.push(error('Duplicate connection block', `This resource already has a connection block at ${rangeString(connection.defRange)}.`, nested.defRange));
+        continue;
+      }
+      connection = nested;
+    } else if (nested.type === 'locals') {
+      diags.push(error(`Reserved block type name in ${mode === 'data' ? 'data' : 'resource'} block`, `The block type name ${JSON.stringify(nested.type)} is reserved for use by Terraform in a future version.`, nested.typeRange));
+    }
   }
   const provisioners = found.blocks.filter((x) => x.type === 'provisioner');
-  const connection = found.blocks.find((x) => x.type === 'connection');
   const config: ResourceConfig = { mode, type, name, block: b, count, forEach, dependsOn, providerKey, providerLocalName, providerRange: providerAttr?.expr.range, lifecycle, provisioners, connection };
   const key = `${type}.${name}`;
   const map = mode === 'managed' ? module.resources : module.dataResources;

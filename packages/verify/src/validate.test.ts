@@ -462,3 +462,38 @@ describe('conversions terraform accepts', () => {
     ]);
   });
 });
+
+describe('resource meta-arguments', () => {
+  it('quoted references (a deprecation warning), data lifecycle arguments, duplicate lifecycle blocks', async () => {
+    const text = [
+      'resource "aws_s3_bucket" "a" {',
+      '  provider = "aws"',
+      '}',
+      'data "aws_region" "r" {',
+      '  lifecycle {',
+      '    prevent_destroy = true',
+      '  }',
+      '}',
+      'resource "aws_s3_bucket" "b" {',
+      '  lifecycle {}',
+      '  lifecycle {}',
+      '}',
+    ].join('\n');
+    expect(brief(await validate(text))).toEqual([
+      'W Quoted references are deprecated | In this context, references are expected literally rather than in quotes. Terraform 0.11 and earlier required quotes, but quoted references are now deprecated and will be removed in a future version of Terraform. Remove the quotes surrounding this reference to silence this warning. @ 2:14-2:19',
+      'Invalid data resource lifecycle argument | The lifecycle argument "prevent_destroy" is defined only for managed resources ("resource" blocks), and is not valid for data resources. @ 6:5-6:20',
+      'Duplicate lifecycle block | This resource already has a lifecycle block at main.tf:10,3-12. @ 11:3-11:12',
+    ]);
+  });
+});
+
+describe('quoted references in depends_on', () => {
+  it('are resolved like bare ones (positions inside the quotes), with a warning', async () => {
+    const text = 'resource "aws_s3_bucket" "a" {}\nresource "aws_s3_bucket" "b" {\n  depends_on = ["aws_s3_bucket.a", "aws_s3_bucket.zz"]\n}\n';
+    expect(brief(await validate(text))).toEqual([
+      'W Quoted references are deprecated | In this context, references are expected literally rather than in quotes. Terraform 0.11 and earlier required quotes, but quoted references are now deprecated and will be removed in a future version of Terraform. Remove the quotes surrounding this reference to silence this warning. @ 3:17-3:34',
+      'W Quoted references are deprecated | In this context, references are expected literally rather than in quotes. Terraform 0.11 and earlier required quotes, but quoted references are now deprecated and will be removed in a future version of Terraform. Remove the quotes surrounding this reference to silence this warning. @ 3:36-3:54',
+      'Reference to undeclared resource | A managed resource "aws_s3_bucket" "zz" has not been declared in the root module. @ 3:37-3:53',
+    ]);
+  });
+});
