@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNdjson } from '@tfpairs/core';
 import { ResponseCache } from '@tfpairs/generate/cache';
-import { startOpenAIServer, type OpenAITestServer } from '@tfpairs/generate/testing/openai-server';
-import { CLI_BIN, REPO } from './paths';
+import { scriptedResponder, startOpenAIServer, type OpenAITestServer } from '@tfpairs/generate/testing/openai-server';
+import { CLI_BIN, IAC_EVAL_CSV, REPO, requireShared } from './paths';
 
 const run = promisify(execFile);
 const GOLD = (name: string) => `resource "aws_s3_bucket" "${name}" {\n  bucket = "${name}-bucket"\n}\n`;
@@ -202,4 +202,38 @@ describe('tfpairs build --model (real CLI against a local OpenAI-compatible serv
       await slow.close();
     }
   }, 180_000);
+
+  it('drafts a baseline for every IaC-Eval prompt through a server that rate-limits and fails now and then', async () => {
+    // about one request in four is rate-limited and one in seven answered 503 on its first attempt
+    const flaky = await startOpenAIServer({
+      respond: (call) => {
+        const h = parseInt(call.key.slice(0, 8), 16);
+        if (call.attempt === 0 && h % 4 === 0) return { kind: 'error', status: 429, headers: { 'retry-after-ms': '10' }, message: 'Rate limit reached', code: 'rate_limit_exceeded' };
+        if (call.attempt === 0 && h % 7 === 1) return { kind: 'error', status: 503, message: 'The server is overloaded or not ready yet.' };
+        return scriptedResponder(call);
+      },
+    });
+    try {
+      const out = mkdtempSync(join(tmpdir(), 'tfpairs-gen-iac-'));
+      const args = ['--input', requireShared(IAC_EVAL_CSV), '--out', out, '--base-url', flaky.url, '--model', 'gpt-4o', '--repair-turns', '0'];
+      await build(args);
+      const m = manifest(out);
+      const records = await readNdjson<Rec>(join(out, 'records.jsonl'));
+      // every task that reached generation (ingest and dedup drops never do)
+      const tasks = records.filter((r) => r.id !== null && !(r as { findings?: { code: string; dropped: boolean }[] }).findings?.some((f) => f.dropped && f.code === 'duplicate'));
+      expect(tasks.length).toBeGreaterThanOrEqual(138);
+      expect(tasks.every((r) => r.candidates.some((c) => c.origin === 'generated' && c.generation?.model === 'gpt-4o'))).toBe(true);
+      expect(m.metrics.generate.failed ?? 0).toBe(0);
+      expect(m.metrics.generate.rate_limited).toBeGreaterThan(10);
+      expect(m.metrics.generate.retries).toBeGreaterThan(m.metrics.generate.rate_limited);
+      expect(m.metrics.generate.requests).toBe(tasks.length + m.metrics.generate.retries);
+      expect(flaky.maxInFlight()).toBeLessThanOrEqual(4);
+      const sent = flaky.chatRequests();
+      await build(args);
+      expect(flaky.chatRequests()).toBe(sent);
+      expect(manifest(out).metrics.generate.cached).toBe(tasks.length);
+    } finally {
+      await flaky.close();
+    }
+  }, 300_000);
 });
