@@ -208,6 +208,11 @@ function decodeDependsOn(attr: Attribute, diags: Diagnostic[]): Extract<Expr, { 
   return out;
 }
 
+/** precondition / postcondition / validation / assert blocks: `condition` and `error_message` (checks.go). */
+function checkRuleBlocks(blocks: readonly Block[], diags: Diagnostic[]): void {
+  for (const b of blocks) content(b.body, { attributes: [{ name: 'condition', required: true }, { name: 'error_message', required: true }], blocks: [] }, diags);
+}
+
 /** An expression evaluated with no variables and no functions (variable defaults, type constraints). */
 function checkConstant(expr: Expr, diags: Diagnostic[]): boolean {
   const before = diags.length;
@@ -365,6 +370,7 @@ function decodeVariable(b: Block, module: ModuleConfig, diags: Diagnostic[]): vo
     },
     diags,
   );
+  checkRuleBlocks(b.body.blocks.filter((x) => x.type === 'validation'), diags);
   const typeAttr = attrs.get('type');
   if (typeAttr) checkTypeExpr(typeAttr.expr, diags);
   const def = attrs.get('default');
@@ -406,6 +412,7 @@ function decodeOutput(b: Block, module: ModuleConfig, diags: Diagnostic[]): void
     },
     diags,
   );
+  checkRuleBlocks(b.body.blocks.filter((x) => x.type === 'precondition'), diags);
   const dependsOnAttr = attrs.get('depends_on');
   const dependsOn = dependsOnAttr ? decodeDependsOn(dependsOnAttr, diags) : [];
   const existing = module.outputs.get(name);
@@ -535,6 +542,7 @@ function decodeResource(b: Block, module: ModuleConfig, diags: Diagnostic[]): vo
         },
         diags,
       );
+      checkRuleBlocks(lc.blocks, diags);
       for (const a of lc.attrs.values()) {
         if (mode === 'data') {
           diags.push(error('Invalid data resource lifecycle argument', `The lifecycle argument ${JSON.stringify(a.name)} is defined only for managed resources ("resource" blocks), and is not valid for data resources.`, a.nameRange));

@@ -497,3 +497,13 @@ describe('quoted references in depends_on', () => {
     ]);
   });
 });
+
+describe('custom conditions', () => {
+  it('validation and pre/postcondition blocks need condition and error_message', async () => {
+    const text = 'variable "v" {\n  validation {\n    condition = true\n  }\n}\noutput "o" {\n  value = 1\n  precondition {\n    error_message = "x"\n  }\n}\n';
+    expect(brief(await validate(text))).toEqual([
+      'Missing required argument | The argument "error_message" is required, but no definition was found. @ 2:14-2:14',
+      'Missing required argument | The argument "condition" is required, but no definition was found. @ 8:16-8:16',
+    ]);
+  });
+});
