@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backoffMs, ChatClient, costMicros, isLocalUrl, retryAfterMs } from './client';
+import { backoffMs, ChatClient, costMicros, isLocalUrl, requestParams, retryAfterMs } from './client';
 import { requestKey } from './cache';
 import { startOpenAIServer, type OpenAITestServer } from './testing/openai-server';
 import { tempDir, testContext } from './testing/fixtures';
@@ -80,6 +80,11 @@ describe('ChatClient against a local OpenAI-compatible server', () => {
     expect(entry.request).toMatchObject({ model: 'gpt-4o', params: { temperature: 0, max_tokens: 2048 } });
     expect(ctx.metrics.get('generate.requests')).toBe(1);
     expect(ctx.metrics.get('generate.cost_usd_micros')).toBeGreaterThan(0);
+  });
+
+  it('sends every configured parameter, the token limit under the configured name', () => {
+    const ctx = testContext({ model: 'o3-mini', tokenLimitParam: 'max_completion_tokens', maxTokens: 500, seed: 7, topP: 0.9, extraParams: { stop: ['END'], stream: true, model: 'x' } });
+    expect(requestParams(ctx.config.generate)).toEqual({ temperature: 0, max_completion_tokens: 500, seed: 7, top_p: 0.9, stop: ['END'] });
   });
 
   it('keys on model, every param and the messages', () => {

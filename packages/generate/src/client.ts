@@ -44,9 +44,13 @@ export type CompletionResult = CompletionOk | CompletionFailure;
 
 /** Sampling parameters in API spelling; every one of them is part of the cache key. */
 export function requestParams(settings: GenerateSettings): Record<string, unknown> {
-  const params: Record<string, unknown> = { temperature: settings.temperature, max_tokens: settings.maxTokens };
+  const params: Record<string, unknown> = { ...settings.extraParams, temperature: settings.temperature, [settings.tokenLimitParam]: settings.maxTokens };
   if (settings.topP !== undefined) params.top_p = settings.topP;
   if (settings.seed !== undefined) params.seed = settings.seed;
+  // these are set by the client itself
+  delete params.model;
+  delete params.messages;
+  delete params.stream;
   return params;
 }
 

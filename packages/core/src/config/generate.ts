@@ -9,6 +9,10 @@ export const GenerateConfig = z.object({
   temperature: z.number().min(0).max(2).default(0),
   topP: z.number().min(0).max(1).optional(),
   maxTokens: z.number().int().positive().default(2048),
+  /** how the token limit is sent: `max_tokens` (most OpenAI-compatible servers) or `max_completion_tokens` (o-series) */
+  tokenLimitParam: z.enum(['max_tokens', 'max_completion_tokens']).default('max_tokens'),
+  /** further request parameters sent as they are (e.g. `{"stop": ["\n\n\n"]}`); part of the cache key */
+  extraParams: z.record(z.string(), z.unknown()).default({}),
   seed: z.number().int().optional(),
   /** requests in flight at once */
   concurrency: z.number().int().positive().default(4),
@@ -43,6 +47,7 @@ export const generateFlags: FlagSpec[] = [
   { name: 'base-url', type: 'string', path: 'generate.baseUrl', help: 'OpenAI-compatible API base URL (env OPENAI_BASE_URL)', arg: 'URL' },
   { name: 'temperature', type: 'number', path: 'generate.temperature', help: 'sampling temperature', default: '0' },
   { name: 'max-tokens', type: 'number', path: 'generate.maxTokens', help: 'max completion tokens', default: '2048' },
+  { name: 'token-limit-param', type: 'string', path: 'generate.tokenLimitParam', help: 'max_tokens | max_completion_tokens', default: 'max_tokens', arg: 'NAME' },
   { name: 'seed', type: 'number', path: 'generate.seed', help: 'sampling seed sent to the API' },
   { name: 'concurrency', type: 'number', path: 'generate.concurrency', help: 'requests in flight', default: '4' },
   { name: 'max-retries', type: 'number', path: 'generate.maxRetries', help: 'retries on 429/5xx/timeouts before auditing the record', default: '5' },
