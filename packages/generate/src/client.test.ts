@@ -152,7 +152,7 @@ describe('ChatClient against a local OpenAI-compatible server', () => {
     try {
       const ctx = testContext({ model: 'gpt-4o', baseUrl: isolated.url, cacheDir: tempDir(), concurrency: 2 });
       const c = new ChatClient(ctx);
-      const prompts = Array.from({ length: 8 }, (_, i) => `bucket ${i} [[slow:40]]`);
+      const prompts = Array.from({ length: 8 }, (_, i) => `bucket ${i} [[slow:150]]`);
       const results = await Promise.all([...prompts, prompts[0]!, prompts[1]!].map((p) => c.complete(user(p))));
       expect(results.every((r) => r.ok)).toBe(true);
       expect(isolated.chatRequests()).toBe(8);
