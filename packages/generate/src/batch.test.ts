@@ -165,4 +165,19 @@ describe('generateStage --batch', () => {
       await rejecting.close();
     }
   });
+
+  it('without an API key for a remote API, submits nothing and audits every request as no-api-key', async () => {
+    const cacheDir = tempDir();
+    const ctx = testContext({ model: 'gpt-4o', baseUrl: 'https://api.example.invalid/v1', cacheDir, batch: true });
+    const saved = process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_API_KEY;
+    try {
+      const out = await collect(pipe(fromArray(records(['x'])), generateStage(ctx)));
+      expect(out[0]!.findings.map((f) => f.code)).toEqual(['no-api-key']);
+      expect(readdirSync(join(cacheDir, 'batches'))).toEqual([]);
+      expect(ctx.warnings.map((w) => w.summary)).toEqual(['Generation skipped: no API key']);
+    } finally {
+      if (saved !== undefined) process.env.OPENAI_API_KEY = saved;
+    }
+  });
 });

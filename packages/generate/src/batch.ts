@@ -154,6 +154,10 @@ export class BatchRunner {
     for (const r of requests) byKey.set(requestKey(r), r);
     const wanted = new Set([...byKey.keys()].filter((k) => !this.client.cache.has(k)));
     if (wanted.size === 0) return;
+    if (!this.client.openai()) {
+      this.fail([...wanted], { code: 'no-api-key', summary: 'No API key', detail: 'OPENAI_API_KEY is not set; no batch was submitted' });
+      return;
+    }
 
     // 1. resume jobs of killed runs that hold any wanted request
     const resumed = this.pendingJobs().filter((job) => job.model === this.client.model && job.keys.some((k) => wanted.has(k)));
