@@ -16,7 +16,8 @@
 #   alloc-mb MB         validate allocates and touches MB MiB of memory first (OOM tests)
 #   spawn N             validate tries to start N processes first and reports how many ran
 #   connect HOST PORT   validate tries a TCP connection and reports the outcome
-#   probe               validate reports uid, capabilities, no_new_privs, root fs and network
+#   probe               validate reports uid, capabilities, no_new_privs, root fs, network,
+#                       the configuration's files and the plugin dir
 #   crash               validate panics like a crashing terraform (exit 2)
 #   init-fail           init fails like a provider that is missing from the mirror
 #   plan-fail           plan reports an error diagnostic (exit 1)
@@ -126,6 +127,7 @@ run_effects() {
       report rootfs read-only
     fi
     report interfaces "$(ls /sys/class/net | tr '\n' ' ' | sed 's/ $//')"
+    report files "$(ls ./*.tf | sed 's|^\./||' | tr '\n' ' ' | sed 's/ $//')"
     if [ -d /opt/tfpairs/plugins ]; then
       if touch /opt/tfpairs/plugins/.tfpairs-probe 2>/dev/null; then mode=writable; else mode=read-only; fi
       report plugin-dir "$mode: $(ls /opt/tfpairs/plugins | tr '\n' ' ' | sed 's/ $//')"

@@ -195,3 +195,27 @@ const suffix = engineGate(engine);
     expect(await leftovers(docker, runId)).toEqual({ containers: [], volumes: [] });
   });
 });
+
+(engine.docker ? describe : describe.skip)(`sandbox stage with plan and a provider file${suffix}`, () => {
+  afterEach(async () => {
+    for (const run of announcedRuns.splice(0)) expect(await leftovers(engine.docker!, run)).toEqual({ containers: [], volumes: [] });
+  });
+
+  it('uploads the provider file beside each configuration and plans after a valid validate', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/tfpairs-provider-`);
+    writeFileSync(`${dir}/provider.tf`, 'provider "aws" {\n  region                      = "us-east-1"\n  skip_credentials_validation = true\n}\n');
+    const ctx = context({ plan: true, providerFile: `${dir}/provider.tf` });
+    const gold = verified('gold', doubleConfig('resource "aws_s3_bucket" "b" {}\n', 'probe'), 'valid');
+    const failing = verified('c-plan', doubleConfig('resource "aws_s3_bucket" "b" {}\n', 'plan-fail'), 'valid');
+    const [r] = await collect(sandboxStage(ctx)(fromArray([record('p', gold, [failing])])));
+    const files = r!.gold!.diagnostics.find((d) => d.summary === 'tfpairs-double files');
+    expect(files?.detail).toBe('main.tf tfpairs_provider.tf');
+    expect(r!.gold).toMatchObject({ verdict: 'valid', verifiedBy: 'sandbox' });
+    expect(r!.candidates[0]).toMatchObject({ verdict: 'invalid', verifiedBy: 'sandbox' });
+    expect(r!.candidates[0]!.diagnostics.map((d) => d.summary)).toEqual(['No valid credential sources found']);
+    expect(r!.findings.map((f) => f.code)).toEqual(['verifier-disagreement']);
+    expect(announcedRuns).toHaveLength(1);
+  });
+});
