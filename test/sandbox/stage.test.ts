@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import {
   collect,
   createRunContext,
@@ -202,9 +202,10 @@ const suffix = engineGate(engine);
   });
 
   it('uploads the provider file beside each configuration and plans after a valid validate', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(`${tmpdir()}/tfpairs-provider-`);
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(`${dir}/provider.tf`, 'provider "aws" {\n  region                      = "us-east-1"\n  skip_credentials_validation = true\n}\n');
     const ctx = context({ plan: true, providerFile: `${dir}/provider.tf` });
     const gold = verified('gold', doubleConfig('resource "aws_s3_bucket" "b" {}\n', 'probe'), 'valid');
