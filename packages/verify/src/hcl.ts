@@ -101,9 +101,12 @@ export async function parseFile(filename: string, text: string, known?: SourceFi
  * The syntax tree copied into plain objects in one cursor walk: reading web-tree-sitter nodes one
  * property at a time crosses into WASM for every access and was the verifier's main cost.
  */
+const NO_NODES: Node[] = [];
+
 class Node {
-  readonly children: Node[] = [];
-  readonly namedChildren: Node[] = [];
+  // leaves share one empty array (most nodes are leaves; fewer allocations, less GC)
+  children: Node[] = NO_NODES;
+  namedChildren: Node[] = NO_NODES;
   private fields?: Map<string, Node>;
   constructor(
     readonly type: string,
@@ -117,8 +120,12 @@ class Node {
     return this.source.slice(this.startIndex, this.endIndex);
   }
   add(child: Node, field: string | null): void {
+    if (this.children === NO_NODES) this.children = [];
     this.children.push(child);
-    if (child.isNamed) this.namedChildren.push(child);
+    if (child.isNamed) {
+      if (this.namedChildren === NO_NODES) this.namedChildren = [];
+      this.namedChildren.push(child);
+    }
     if (field) (this.fields ??= new Map()).set(field, child);
   }
   childForFieldName(name: string): Node | null {
@@ -126,16 +133,27 @@ class Node {
   }
 }
 
+/** node type names by id, read once: decoding the name string from WASM for every node is slow */
+const typeNames: (string | undefined)[] = [];
+
 function snapshot(tree: Tree, text: string): Node {
   const cursor = tree.walk();
+  const language = tree.language;
   try {
-    const make = () => new Node(cursor.nodeType, cursor.nodeIsNamed, cursor.nodeIsMissing, cursor.startIndex, cursor.endIndex, text);
+    const make = () => {
+      const id = cursor.nodeTypeId;
+      const type = (typeNames[id] ??= language.nodeTypeForId(id) ?? cursor.nodeType);
+      // only a block's closing brace is ever looked at for being missing
+      return new Node(type, cursor.nodeIsNamed, type === 'block_end' && cursor.nodeIsMissing, cursor.startIndex, cursor.endIndex, text);
+    };
     const root = make();
     const stack: Node[] = [root];
     if (!cursor.gotoFirstChild()) return root;
     for (;;) {
       const node = make();
-      stack[stack.length - 1]!.add(node, cursor.currentFieldName);
+      const parent = stack[stack.length - 1]!;
+      // fields are only read on object elements (key / val)
+      parent.add(node, parent.type === 'object_elem' ? cursor.currentFieldName : null);
       if (cursor.gotoFirstChild()) {
         stack.push(node);
         continue;
