@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, fromArray, pipe } from '@tfpairs/core';
 import { verifyStage } from '@tfpairs/verify';
 import { CHANGE_KINDS, mutateStage, parseMutationAnswer } from './mutate';
-import { startOpenAIServer, type OpenAITestServer } from './testing/openai-server';
+import { scriptedResponder, startOpenAIServer, type OpenAITestServer } from './testing/openai-server';
 import { taskRecord, tempDir, testContext } from './testing/fixtures';
 
 const GOLD = 'resource "aws_s3_bucket" "data" {\n  bucket = "data"\n}\n';
@@ -67,5 +67,33 @@ describe('mutateStage (TF-Mutn)', () => {
     const again = testContext({ model: 'gpt-4o', baseUrl: server.url, cacheDir, mutations: 2 }, { offline: true });
     const [good2] = await collect(pipe(fromArray(records.slice(0, 1)), verifyStage(again), mutateStage(again)));
     expect(good2!.mutations.map((m) => m.id)).toEqual(good!.mutations.map((m) => m.id));
+  });
+
+  it('keeps no credential the model brings into a change request, its code or its raw answer', async () => {
+    const SECRET = 'q8Vz3XkP0aLr7TbN2mYc5HdWf9GsJ4uEo1iR6tQx';
+    const KEY = 'AKIA4Q7ZB2XK9M3PLW8N';
+    const leaky = await startOpenAIServer({
+      respond: (call) =>
+        call.messages.some((m) => m.content.includes('Change request:'))
+          ? {
+              kind: 'answer',
+              content: `Change request: Deploy with access key ${KEY} and secret ${SECRET} in us-west-2.\n\n\`\`\`hcl\nprovider "aws" {\n  region     = "us-west-2"\n  access_key = "${KEY}"\n  secret_key = "${SECRET}"\n}\n\n${GOLD}\`\`\`\n`,
+            }
+          : scriptedResponder(call),
+    });
+    try {
+      const ctx = testContext({ model: 'gpt-4o', baseUrl: leaky.url, cacheDir: tempDir(), mutations: 1 });
+      const [r] = await collect(pipe(fromArray([taskRecord('A data bucket', GOLD, [], 1)]), verifyStage(ctx), mutateStage(ctx)));
+      expect(r!.mutations).toHaveLength(1);
+      const text = JSON.stringify(r);
+      expect(text).not.toContain(SECRET);
+      expect(text).not.toContain(KEY);
+      const [m] = r!.mutations;
+      expect(m!.utterance).toMatch(/^Deploy with access key \S+ and secret \S+ in us-west-2\.$/);
+      expect(m!.expected.code).toContain('region     = "us-west-2"');
+      expect(r!.findings.filter((f) => f.stage === 'scrub').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await leaky.close();
+    }
   });
 });

@@ -17,7 +17,7 @@ import { processAnswer, selfCorrect, type ProcessedAnswer } from './repair';
 import { batchRoundsStage, type Complete } from './rounds';
 import { clientFor } from './run';
 import { bundledTemplate, renderTemplate } from './template';
-import { fencedBlocks, renderDiagnostics } from './toolchain';
+import { fencedBlocks, renderDiagnostics, scrubProse } from './toolchain';
 
 export const MUTATE_VERSION = '1.0.0';
 
@@ -76,6 +76,9 @@ export const mutateStage: StageFactory = (ctx) => {
   const client = clientFor(ctx);
   const template = bundledTemplate('mutate');
 
+  /** The start of an unusable answer for the audit, without credentials. */
+  const excerpt = async (answer: string) => (ctx.config.scrub.enabled ? (await scrubProse(answer)).text : answer).slice(0, 300);
+
   async function mutateRecord(record: TaskRecord, complete: Complete): Promise<TaskRecord> {
     const gold = record.gold;
     if (!gold || gold.verdict !== 'valid' || gold.code === null) return record;
@@ -96,15 +99,23 @@ export const mutateStage: StageFactory = (ctx) => {
       const provisional = sha256(`${record.id}\u0000${i}\u0000${answer}`).slice(0, 16);
       if (!parsed) {
         findings.push(
-          finding('mutate', 'mutation-unparseable', { severity: 'warning', summary: 'Change-request answer has no change request and configuration', detail: answer.slice(0, 300) }, `mutation:${provisional}`),
+          finding('mutate', 'mutation-unparseable', { severity: 'warning', summary: 'Change-request answer has no change request and configuration', detail: await excerpt(answer) }, `mutation:${provisional}`),
         );
         continue;
       }
-      let processed: ProcessedAnswer = await processAnswer(ctx, parsed.codeAnswer, `mutation:${provisional}`);
+      const placeholders = new Map<string, string>();
+      let processed: ProcessedAnswer = await processAnswer(ctx, parsed.codeAnswer, `mutation:${provisional}`, answer, placeholders);
       // findings about the answer that is finally judged (normalise/scrub), plus a stopped repair
       let answerFindings: readonly Finding[] = processed.findings;
       const repairFindings: Finding[] = [];
       const reject = (why: Finding) => findings.push(...answerFindings, ...repairFindings, why);
+      // the change request may repeat a credential of the code: same placeholders
+      let utterance = parsed.utterance;
+      if (ctx.config.scrub.enabled) {
+        const u = await scrubProse(utterance, placeholders);
+        utterance = u.text;
+        answerFindings = [...answerFindings, ...u.findings];
+      }
       let trajectory;
       let origin: 'generated' | 'repaired' = 'generated';
       if (processed.verdict === 'invalid' && processed.code !== null && settings.repairTurns > 0) {
@@ -118,7 +129,7 @@ export const mutateStage: StageFactory = (ctx) => {
         }
       }
       if (processed.code === null) {
-        reject(finding('mutate', 'mutation-unparseable', { severity: 'warning', summary: 'Change-request answer has no configuration', detail: answer.slice(0, 300) }, `mutation:${provisional}`));
+        reject(finding('mutate', 'mutation-unparseable', { severity: 'warning', summary: 'Change-request answer has no configuration', detail: await excerpt(answer) }, `mutation:${provisional}`));
         continue;
       }
       if (processed.verdict !== 'valid') {
@@ -126,19 +137,21 @@ export const mutateStage: StageFactory = (ctx) => {
           finding(
             'mutate',
             'mutation-invalid',
-            { severity: 'warning', summary: 'Changed configuration does not verify', detail: `${parsed.utterance}\n\n${renderDiagnostics(processed.diagnostics, processed.code)}` },
+            { severity: 'warning', summary: 'Changed configuration does not verify', detail: `${utterance}\n\n${renderDiagnostics(processed.diagnostics, processed.code)}` },
             `mutation:${provisional}`,
           ),
         );
         continue;
       }
       if (processed.code.trim() === gold.code.trim()) {
-        reject(finding('mutate', 'mutation-unchanged', { severity: 'warning', summary: 'Changed configuration equals the initial one', detail: parsed.utterance }, `mutation:${provisional}`));
+        reject(finding('mutate', 'mutation-unchanged', { severity: 'warning', summary: 'Changed configuration equals the initial one', detail: utterance }, `mutation:${provisional}`));
         continue;
       }
-      const id = sha256(`${record.id}\u0000${gold.code}\u0000${parsed.utterance}\u0000${processed.code}`).slice(0, 16);
+      // the change request and the whole answer may repeat a credential: same placeholders as the code
+      const raw = processed.answer;
+      const id = sha256(`${record.id}\u0000${gold.code}\u0000${utterance}\u0000${processed.code}`).slice(0, 16);
       if (mutations.some((m) => m.id === id || m.expected.code === processed.code)) continue;
-      const expected = newArtifact(id, origin, answer, {
+      const expected = newArtifact(id, origin, raw, {
         code: processed.code,
         revisions: processed.revisions,
         diagnostics: processed.diagnostics,
@@ -155,7 +168,7 @@ export const mutateStage: StageFactory = (ctx) => {
         },
         ...(trajectory ? { trajectory } : {}),
       });
-      mutations.push({ id, utterance: parsed.utterance, initial: gold.code, expected });
+      mutations.push({ id, utterance, initial: gold.code, expected });
       findings.push(...[...answerFindings, ...repairFindings].map((f) => ({ ...f, subject: `mutation:${id}` as const })));
       countMetric(ctx, 'mutate.kept');
     }

@@ -46,17 +46,21 @@ const NO_CODE: Diagnostic = {
   detail: 'The answer must contain the complete configuration in one ```hcl code block.',
 };
 
-export async function processAnswer(ctx: RunContext, raw: string, subject: Subject): Promise<ProcessedAnswer> {
+/**
+ * `raw` is the text the code is extracted from; `whole` the model's whole answer (what `answer` keeps,
+ * scrubbed with the same placeholders as the code).
+ */
+export async function processAnswer(ctx: RunContext, raw: string, subject: Subject, whole = raw, placeholders = new Map<string, string>()): Promise<ProcessedAnswer> {
   const n = await normaliseModelAnswer(ctx, raw);
   const findings: Finding[] = [...n.findings];
-  let answer = raw;
+  let answer = whole;
   if (n.code === null) {
     return { answer, code: null, revisions: n.revisions, diagnostics: [NO_CODE], verdict: 'invalid', verifiedBy: 'embedded', truncated: n.truncated, findings: findings.map((f) => ({ ...f, subject })) };
   }
   let code = n.code;
   let revisions: Revision[] = [...n.revisions];
   if (ctx.config.scrub.enabled) {
-    const s = await scrubModelAnswer(code, raw, revisions);
+    const s = await scrubModelAnswer(code, whole, revisions, placeholders);
     findings.push(...s.findings);
     if (s.code !== code) revisions = [...s.revisions, { stage: 'scrub', text: s.code }];
     code = s.code;

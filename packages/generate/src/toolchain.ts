@@ -29,8 +29,13 @@ export interface ScrubbedAnswer {
 }
 
 /** Credentials in the code become placeholders, and the same placeholders replace them in the answer and revisions. */
-export async function scrubModelAnswer(code: string, answer: string, revisions: readonly Revision[]): Promise<ScrubbedAnswer> {
-  const placeholders = new Map<string, string>();
+export async function scrubModelAnswer(
+  code: string,
+  answer: string,
+  revisions: readonly Revision[],
+  /** secret -> placeholder, shared with other texts of the same answer (memory only) */
+  placeholders = new Map<string, string>(),
+): Promise<ScrubbedAnswer> {
   const scrubbed = await scrubText(code, { kind: 'hcl', placeholders });
   const prose = await scrubText(replaceKnownSecrets(answer, placeholders), { kind: 'prose', placeholders });
   const findings = [...scrubbed.findings, ...prose.findings].map((f) =>
@@ -45,6 +50,17 @@ export async function scrubModelAnswer(code: string, answer: string, revisions: 
     answer: prose.text,
     revisions: revisions.map((r) => ({ stage: r.stage, text: replaceKnownSecrets(r.text, placeholders) })),
     findings,
+  };
+}
+
+/** Credentials in free text (a change request, a whole answer) become placeholders. */
+export async function scrubProse(text: string, placeholders = new Map<string, string>()): Promise<{ text: string; findings: readonly Finding[] }> {
+  const r = await scrubText(replaceKnownSecrets(text, placeholders), { kind: 'prose', placeholders });
+  return {
+    text: r.text,
+    findings: r.findings.map((f) =>
+      finding('scrub', `secret-${f.rule}`, diagnostic('warning', `Credential replaced by ${f.placeholder}`, `Rule ${f.rule} found a credential in a model answer; it was replaced by the placeholder ${f.placeholder}.`, f.range)),
+    ),
   };
 }
 
