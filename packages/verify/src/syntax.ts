@@ -30,8 +30,54 @@ export function parseHclErrors(message: string, filename: string): Diagnostic[] 
   return out;
 }
 
+/**
+ * Deepest nesting of brackets, braces and parentheses outside strings and comments, with the offset
+ * where it is reached. Hand-written scan: it only has to bound the depth, not to parse.
+ */
+export function nestingDepth(text: string): { depth: number; at: number } {
+  let depth = 0;
+  let max = 0;
+  let at = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"' && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+    } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '(' || c === '[' || c === '{') {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        at = i;
+      }
+    } else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
+  return { depth: max, at };
+}
+
+/**
+ * Beyond this depth the parser's WebAssembly runs out of JavaScript stack, which can leave its Go
+ * runtime broken for the rest of the process; real configurations nest a few dozen levels at most.
+ */
+export const MAX_NESTING = 256;
+
 /** Stage 1 of verification: HashiCorp's own HCL parser decides whether the text is valid HCL. */
 export async function checkSyntax(text: string, filename = 'main.tf'): Promise<Diagnostic[]> {
+  const nesting = nestingDepth(text);
+  if (nesting.depth > MAX_NESTING) {
+    const before = text.slice(0, nesting.at);
+    const line = (before.match(/\n/g)?.length ?? 0) + 1;
+    const column = [...before.slice(before.lastIndexOf('\n') + 1)].length + 1;
+    const byte = Buffer.byteLength(before);
+    return [
+      {
+        severity: 'error',
+        summary: 'Configuration too deeply nested',
+        detail: `Brackets, braces and parentheses nest ${nesting.depth} levels deep (more than ${MAX_NESTING}); this file is not checked further.`,
+        range: { filename, start: { line, column, byte }, end: { line, column: column + 1, byte: byte + 1 } },
+      },
+    ];
+  }
   try {
     await parse(filename, text);
     return [];

@@ -507,3 +507,19 @@ describe('custom conditions', () => {
     ]);
   });
 });
+
+describe('pathological input', () => {
+  it('nesting deep enough to break the parser is refused before parsing, and the parser keeps working', async () => {
+    const deep = await validate('locals {\n  a = ' + '['.repeat(3000) + ']'.repeat(3000) + '\n}\n');
+    expect(deep.map((d) => d.summary)).toEqual(['Configuration too deeply nested']);
+    expect(deep[0]!.range!.start).toEqual({ line: 2, column: 3006, byte: 3014 });
+    const blocks = await validate('resource "aws_s3_bucket" "b" {\n' + 'x {\n'.repeat(2000) + '}\n'.repeat(2000) + '}\n');
+    expect(blocks.map((d) => d.summary)).toEqual(['Configuration too deeply nested']);
+    expect((await validate('resource "aws_s3_bucket" "b" {\n  bogus = 1\n}\n')).map((d) => d.summary)).toEqual(['Unsupported argument']);
+  });
+
+  it('an expression too long for the recursive checks is a finding, not an exception', async () => {
+    const diags = await validate('locals {\n  a = ' + Array(20000).fill('1').join(' + ') + '\n}\n');
+    expect(diags.map((d) => d.summary)).toEqual(['Configuration too complex']);
+  });
+});

@@ -44,10 +44,22 @@ export async function validateModule(files: readonly ModuleFile[], opts: Validat
   }
   if (syntaxDiags.some((d) => d.severity === 'error')) return finish(syntaxDiags);
 
+  try {
+    return finish(await validateParsed(files, sources, opts, (p) => (parsed = p)));
+  } catch (e) {
+    // pathological inputs (e.g. operator chains thousands of terms long) exhaust the JS stack in the
+    // recursive checks; that is a finding about the input, never a crash of the pipeline
+    if (!(e instanceof RangeError)) throw e;
+    return finish([{ severity: 'error', summary: 'Configuration too complex', detail: `The configuration could not be checked: ${e.message}.` }]);
+  }
+}
+
+async function validateParsed(files: readonly ModuleFile[], sources: ReadonlyMap<string, SourceFile>, opts: ValidateOptions, keep: (p: ParsedFile[]) => void): Promise<Diagnostic[]> {
   // 2. configuration loading
-  parsed = await Promise.all(files.map((f) => parseFile(f.filename, f.text, sources.get(f.filename))));
+  const parsed = await Promise.all(files.map((f) => parseFile(f.filename, f.text, sources.get(f.filename))));
+  keep(parsed);
   const loaded = loadModule(parsed);
-  if (loaded.diags.some((d) => d.severity === 'error')) return finish(loaded.diags);
+  if (loaded.diags.some((d) => d.severity === 'error')) return loaded.diags;
 
   // 3. validate walk
   let schemas: SchemaSet | undefined;
@@ -64,7 +76,7 @@ export async function validateModule(files: readonly ModuleFile[], opts: Validat
       },
     },
   });
-  return finish([...loaded.diags, ...walker.run()]);
+  return [...loaded.diags, ...walker.run()];
 }
 
 export interface VerifyResult {
