@@ -523,3 +523,11 @@ describe('pathological input', () => {
     expect(diags.map((d) => d.summary)).toEqual(['Configuration too complex']);
   });
 });
+
+describe('snippets of syntax errors', () => {
+  it('name the enclosing block, as terraform does', async () => {
+    const diags = await validateModule([{ filename: 'main.tf', text: 'resource "aws_s3_bucket" "b" {\n  bucket = \n}\n' }], { schemas: aws4361() });
+    expect(diags.map((d) => d.summary)).toEqual(['Invalid expression']);
+    expect(diags[0]!.snippet).toMatchObject({ context: 'resource "aws_s3_bucket" "b"', start_line: 2 });
+  });
+});

@@ -42,7 +42,11 @@ export async function validateModule(files: readonly ModuleFile[], opts: Validat
     const diags = await checkSyntax(f.text, f.filename);
     syntaxDiags.push(...diags);
   }
-  if (syntaxDiags.some((d) => d.severity === 'error')) return finish(syntaxDiags);
+  if (syntaxDiags.some((d) => d.severity === 'error')) {
+    // the snippet's context ("in resource ...") comes from the error-tolerant tree
+    if (opts.snippets !== false) parsed = await Promise.all(files.map((f) => parseFile(f.filename, f.text, sources.get(f.filename))));
+    return finish(syntaxDiags);
+  }
 
   try {
     return finish(await validateParsed(files, sources, opts, (p) => (parsed = p)));
