@@ -16,6 +16,16 @@ describe('extractCode on adversarial answers', () => {
     expect(e.findings[0]!.diagnostic.severity).toBe('warning');
   });
 
+  it('a real draft without fences cut off mid-block: every code line kept, unclosed-block flagged', () => {
+    const cut = realBody.slice(0, realBody.indexOf('ttl'));
+    const e = extractCode(cut);
+    expect(e.code).toBe(`${cut.replace(/\s+$/, '')}\n`);
+    expect(e.truncated).toBe(true);
+    expect(codes(cut)).toEqual(['unclosed-block']);
+    // prose after the cut-off code is still left out
+    expect(extractCode(`${cut}\nThis creates a record.`).code).toBe(e.code);
+  });
+
   it('two HCL blocks with prose between: joined in order', () => {
     const answer = `First the provider:\n\n\`\`\`hcl\nprovider "aws" {}\n\`\`\`\n\nThen the bucket:\n\n\`\`\`terraform\nresource "aws_s3_bucket" "b" {}\n\`\`\`\nDone.`;
     const e = extractCode(answer);

@@ -157,6 +157,17 @@ export function extractCode(answer: string): Extraction {
   // the code ends at the last line that closes a top-level block or is a top-level attribute
   let end = lines.length - 1;
   while (end > start && !/^(\}|[A-Za-z_][\w-]*\s*=)/.test(lines[end]!)) end -= 1;
+  // an answer cut off inside a block has no closing line: the block's start and its indented lines still
+  // belong to the code (prose after code is neither indented nor HCL), so the code runs to the cut
+  const depth = (from: number, to: number) => lines.slice(from, to + 1).reduce((d, l) => d + (l.match(/\{/g)?.length ?? 0) - (l.match(/\}/g)?.length ?? 0), 0);
+  let truncated = false;
+  let last = end;
+  for (let i = end + 1; i < lines.length && (/^(\s+\S|\s*\}|\s*$)/.test(lines[i]!) || isCodeStart(lines[i]!)); i++) if (lines[i]!.trim() !== '') last = i;
+  if (depth(start, last) > 0) {
+    end = last;
+    truncated = true;
+    findings.push(finding('unclosed-block', 'warning', 'The code ends inside a block', 'The unfenced code has more opening than closing braces: the answer was probably cut off.'));
+  }
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const code = lines.slice(start, end + 1).join('\n').replace(/\s+$/, '') + eol;
   const proseBefore = lines.slice(0, start).some((l) => l.trim() !== '');
@@ -164,5 +175,5 @@ export function extractCode(answer: string): Extraction {
   if (proseBefore || proseAfter) {
     findings.push(finding('prose-around-code', 'warning', 'Prose around unfenced code was left out', `Text ${proseBefore && proseAfter ? 'before and after' : proseBefore ? 'before' : 'after'} the HCL (no code fence) was not taken as code.`));
   }
-  return { code, truncated: false, findings };
+  return { code, truncated, findings };
 }
