@@ -33,6 +33,8 @@ interface Target {
   readonly files?: ModuleFile[];
   readonly baseDir?: string;
   readonly problem?: Diagnostic;
+  /** files terraform would read that this validator does not (said, never skipped silently) */
+  readonly notes?: Diagnostic[];
 }
 
 /** `showDir`: name files by their path from the working directory (several PATHs, human output). */
@@ -53,7 +55,11 @@ function readTarget(path: string, cwd: string, showDir: boolean): Target {
         return { path, problem: { severity: 'error', summary: 'No configuration files', detail: `The directory ${JSON.stringify(path)} contains no Terraform configuration files (.tf).` } };
       }
       const prefix = showDir ? relative(cwd, abs) : '';
-      return { path, baseDir: abs, files: names.map((n) => ({ filename: prefix ? join(prefix, n) : n, text: readFileSync(join(abs, n), 'utf8') })) };
+      const notes: Diagnostic[] = readdirSync(abs)
+        .filter((n) => n.endsWith('.tf.json') && !n.startsWith('.'))
+        .sort()
+        .map((n) => ({ severity: 'warning', summary: 'Configuration file not checked', detail: `${n}: JSON-syntax configuration files are not checked by the embedded validator.` }));
+      return { path, baseDir: abs, notes, files: names.map((n) => ({ filename: prefix ? join(prefix, n) : n, text: readFileSync(join(abs, n), 'utf8') })) };
     }
     const name = basename(abs);
     const prefix = showDir ? relative(cwd, resolve(abs, '..')) : '';
@@ -109,6 +115,7 @@ export const validateCommand: Command = async (argv, io) => {
     else {
       diagnostics = await validateModule(target.files!, { schemaFiles, baseDir: target.baseDir, providerChecks: !values['no-provider-checks'] });
     }
+    if (target.notes?.length) diagnostics = [...target.notes, ...diagnostics];
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     if (errors > 0) failed = true;
     if (json) {
