@@ -43,7 +43,7 @@ describe('repairStage (multi-turn self-correction)', () => {
     expect(turn!.messages[2]!.content).toBe(`\`\`\`hcl\n${BROKEN_CODE.trimEnd()}\n\`\`\``);
     const feedback = turn!.messages[3]!.content;
     expect(feedback).toMatch(/^`terraform validate` reported/);
-    expect(feedback).toMatch(/Error: .+\n\n {2}on main\.tf line \d+:\n +\d+: /);
+    expect(feedback).toMatch(/Error: .+\n\n {2}on main\.tf line \d+(, in [^\n]+)?:\n +\d+: /);
     expect(turn!.diagnostics).toEqual([]);
 
     // the draft: a NEW repaired candidate next to the original
