@@ -223,6 +223,82 @@ export function plantedCorpus(seed = 20261122): PlantedCase[] {
     const pw = f.password();
     add('same secret twice plus an existing placeholder', [pw], `resource "aws_db_instance" "a" {\n  password = "${pw}"\n}\n\nresource "aws_db_instance" "b" {\n  password = "${pw}"\n}\n\nresource "aws_db_instance" "c" {\n  password = "<PASSWORD>"\n}\n`);
   }
+  {
+    const S: string[] = [];
+    const s = (v: string): string => (S.push(v), v);
+    add('backend, more providers, nested blocks, .env heredoc, conditionals', S, `terraform {
+  backend "s3" {
+    bucket     = "tf-state"
+    access_key = "${s(f.awsKeyId())}"
+    secret_key = "${s(f.awsSecret())}"
+  }
+}
+provider "mongodbatlas" {
+  public_key  = "abcdefgh"
+  private_key = "${s(`${f.hex(8)}-${f.hex(4)}-${f.hex(4)}-${f.hex(4)}-${f.hex(12)}`)}"
+}
+provider "pagerduty" { token = "${s(f.alnum(20))}" }
+provider "helm" {
+  kubernetes {
+    host  = "https://k8s"
+    token = "${s(f.alnum(40))}"
+  }
+}
+resource "github_actions_secret" "x" {
+  repository      = "app"
+  secret_name     = "DEPLOY_KEY"
+  plaintext_value = "${s(f.password(20))}"
+}
+resource "aws_secretsmanager_secret_version" "v" {
+  secret_id     = "x"
+  secret_string = "${s(f.password(14))}"
+}
+resource "kubernetes_secret" "k" {
+  metadata { name = "db" }
+  data = {
+    "username" = "app"
+    "password" = "${s(f.password())}"
+  }
+}
+resource "aws_mq_broker" "b" {
+  user {
+    username = "admin"
+    password = sensitive("${s(f.password())}")
+  }
+}
+resource "aws_opensearch_domain" "d" {
+  advanced_security_options {
+    master_user_options {
+      master_user_password = "${s(f.password())}"
+    }
+  }
+}
+data "template_file" "t" {
+  template = file("x.tpl")
+  vars = {
+    db_pass       = "${s(f.password())}"
+    jwt_secret    = "${s(f.alnum(32))}"
+    session_token = "${s(f.alnum(24))}"
+  }
+}
+resource "aws_s3_object" "env" {
+  bucket  = "b"
+  key     = "app/.env"
+  content = <<-EOT
+    STRIPE_SECRET_KEY=${s('sk_live_' + f.alnum(24))}
+    CONSUMER_SECRET=${s(f.alnum(30))}
+    DATABASE_URL=mysql://app:${s(f.password())}@db:3306/app
+  EOT
+}
+resource "docker_registry_image" "r" {
+  auth_config = jsonencode({ auths = { "registry.example.com" = { auth = "${s(f.base64(32))}" } } })
+}
+resource "azurerm_linux_virtual_machine" "vm" {
+  admin_username = "azureuser"
+  admin_password = var.env == "prod" ? "${s(f.password())}" : null
+}
+`);
+  }
   return cases;
 }
 

@@ -30,7 +30,7 @@ describe('looksSecret / isObviouslyFake', () => {
   });
 
   it('does not take names, ARNs, paths or slugs for tokens', () => {
-    for (const v of ['my-product-2024', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x', '/app/prod/token', 'prod_db_v2_primary', 'key.pem', 'The quick brown fox'])
+    for (const v of ['my-product-2024', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x', '/app/prod/token', 'prod_db_v2_primary', 'key.pem', 'The quick brown fox', 'MyApplicationDatabaseName', 'defaultVpcSecurityGroupID'])
       expect(looksSecret(v, 'TOKEN'), v).toBe(false);
   });
 
@@ -41,7 +41,7 @@ describe('looksSecret / isObviouslyFake', () => {
     for (let i = 0; i < n; i++) {
       const samples: [string, SecretKind][] = [
         [f.password(), 'PASSWORD'], [f.password(10), 'PASSWORD'], [f.awsSecret(), 'AWS_SECRET_ACCESS_KEY'], [f.awsKeyId(), 'ACCESS_KEY'],
-        [f.alnum(32), 'TOKEN'], [f.hex(40), 'API_KEY'], [f.alnum(20), 'SECRET'],
+        [f.alnum(32), 'TOKEN'], [f.hex(40), 'API_KEY'], [f.alnum(20), 'SECRET'], [f.base64(32), 'CREDENTIALS'], [f.password(12), 'SECRET'],
       ];
       for (const [v, kind] of samples) if (!looksSecret(v, kind)) misses[kind] = (misses[kind] ?? 0) + 1;
     }

@@ -72,7 +72,8 @@ export function sensitiveKind(name: string): SecretKind | null {
   if (n.includes('api_key') || n.includes('apikey') || segs.includes('apikey')) return 'API_KEY';
   if (segs.includes('token') || n.endsWith('token')) return 'TOKEN';
   if (segs.some((s) => s === 'credentials' || s === 'credential' || s === 'creds')) return 'CREDENTIALS';
-  if (segs.includes('secret') || n.endsWith('secret')) return 'SECRET';
+  if (segs.includes('secret') || n.endsWith('secret') || segs.includes('plaintext')) return 'SECRET';
+  if (n === 'auth' || n === 'basic_auth' || n === 'authorization') return 'CREDENTIALS';
   if (/(^|_)(account|shared|master|signing|auth|sas|storage|primary|secondary|hmac|encryption|license|subscription|app|application|client|service|webhook)_key$/.test(n))
     return 'SECRET_KEY';
   return null;
@@ -150,8 +151,8 @@ export function looksSecret(value: string, kind: SecretKind): boolean {
   if (kind === 'AWS_SECRET_ACCESS_KEY' && /^[A-Za-z0-9/+=]{40}$/.test(v)) return !/EXAMPLEKEY$/.test(v) && !isObviouslyFake(v);
   if (isObviouslyFake(v)) return false;
   // references and locators, not values: ARNs, paths, URLs (their userinfo has its own rule), file names
-  if (/^(arn|https?|s3|file|ssm|secretsmanager|vault):/i.test(v) || /^[./~]/.test(v) || /\.(pem|json|key|txt|crt|pub)$/i.test(v))
-    return false;
+  if (/^(arn|https?|s3|file|ssm|secretsmanager|vault):/i.test(v) || /\.(pem|json|key|txt|crt|pub)$/i.test(v)) return false;
+  if (/^(?:\.{0,2}|~)\//.test(v) && v.split('/').every(isWordy)) return false;
   const classes = charClasses(v);
   const bits = entropy(v);
   const lettersOnly = /^[A-Za-z]+(?:[-_.][A-Za-z]+)*$/.test(v);
@@ -160,12 +161,18 @@ export function looksSecret(value: string, kind: SecretKind): boolean {
     if (lettersOnly) return v.length >= 16 && bits >= 3.8 && classes >= 2;
     return classes >= 3 || (classes >= 2 && bits >= 3.0 && v.length >= 10);
   }
-  // tokens, keys, secrets: long, not a slug of words, enough randomness
-  if (v.length < 16 || bits < 3.0) return false;
+  // tokens, keys, secrets: long (or shorter with every character class), not a slug, enough randomness
+  if (v.length < (classes >= 3 ? 12 : 16) || bits < 3.0) return false;
   // a slug of words and numbers (`my-product-2024`, `prod_db_v2`) names something, it is not a key
-  if (/^[a-z0-9]+(?:[-_.][a-z0-9]+)*$/.test(v) && v.split(/[-_.]/).every((seg) => /^(?:[a-z]+|[0-9]+|[a-z]{1,2}[0-9]{1,2})$/.test(seg))) return false;
-  if (lettersOnly) return v.length >= 20 && bits >= 3.5 && classes >= 2;
+  if (/^[a-z0-9]+(?:[-_.][a-z0-9]+)*$/.test(v) && isWordy(v)) return false;
+  // letters only: random mixed case is a key, CamelCase words (`MyApplicationDatabase`, `GroupID`) are a name
+  if (lettersOnly) return v.length >= 20 && bits >= 3.2 && classes >= 2 && !/^[a-z]*(?:[A-Z][a-z]+)+[A-Z]{0,4}$/.test(v);
   return classes >= 2;
+}
+
+/** Words and numbers joined by `-`, `_`, `.` (`my-product-2024`, `key.pem`, `v2`): a name, not a key. */
+function isWordy(text: string): boolean {
+  return text.split(/[-_.]/).every((part) => /^(?:[a-z]*|[A-Z][a-z]*|[0-9]+|[a-z]{1,2}[0-9]{1,2})$/.test(part));
 }
 
 /** Kind of a value of known shape regardless of its name (an AWS key id under `access_key`). */
