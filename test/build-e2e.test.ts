@@ -41,8 +41,14 @@ describe('tfpairs build (real CLI, end to end)', () => {
     expect(dropped.every((l) => l.source.path.startsWith('data/sample/') && l.source.line >= 1)).toBe(true);
     expect(dropped.filter((l) => l.id && kept.has(l.id))).toEqual([]);
 
+    // all corpora offline: DPO pairs from recorded drafts, TF-Mutn from recorded mutations (the one that
+    // does not verify is audited, not written)
     const dpo = [...(await readSplitIds(out, 'dpo')).keys()];
     expect(dpo.length).toBeGreaterThan(0);
+    const mutn = [...(await readSplitIds(out, 'tf-mutn')).keys()];
+    expect(mutn.length).toBe(counts.corpora['tf-mutn'].train + counts.corpora['tf-mutn'].val + counts.corpora['tf-mutn'].test);
+    expect(mutn.length).toBeGreaterThanOrEqual(2);
+    expect(counts.findingCodes['mutation-invalid']).toBeGreaterThanOrEqual(1);
     const records = await readNdjson<{ status: string }>(join(out, 'records.jsonl'));
     expect(records.length).toBe(counts.input);
   });

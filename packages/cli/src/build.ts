@@ -50,7 +50,7 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     (message) => io.stderr.write(`${message}\n`),
   );
   // stage packages load only once the arguments are known to be usable (a bad flag answers at once)
-  const [{ generateStage, mutateStage, repairStage }, { dedupStage, ingestInputs }, { normaliseStage }, { writeReport }, { progressStage }, { sandboxStage }, { scrubStage }, { splitStage }, { goldGateStage, verifyStage }, { writeOutputs }] =
+  const [{ generateStage, mutateStage, recordedMutationsStage, repairStage }, { dedupStage, ingestInputs }, { normaliseStage }, { writeReport }, { progressStage }, { sandboxStage }, { scrubStage }, { splitStage }, { goldGateStage, verifyStage }, { writeOutputs }] =
     await Promise.all([
       import('@tfpairs/generate'),
       import('@tfpairs/ingest'),
@@ -73,6 +73,7 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     ['sandbox', sandboxStage(ctx)],
     ['repair', repairStage(ctx)],
     ['gate', goldGateStage(ctx)],
+    ['mutate-recorded', recordedMutationsStage(ctx)],
     ['mutate', mutateStage(ctx)],
     ['split', splitStage(ctx)],
   ];

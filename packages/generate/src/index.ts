@@ -10,3 +10,4 @@ export * from './mutate';
 export * from './run';
 export * from './progress';
 export * from './rounds';
+export * from './recorded';

@@ -114,6 +114,30 @@ describe('JSONL', () => {
   });
 });
 
+describe('recorded TF-Mutn samples', () => {
+  it('reads mutations in tfpairs and TF-Mutn field names, and audits a malformed one', async () => {
+    const dir = tmp();
+    const path = join(dir, 'm.jsonl');
+    writeFileSync(
+      path,
+      [
+        { prompt: 'p1', gold: 'a = 1', mutations: [{ utterance: 'set a to 2', expected: 'a = 2' }, { change_request: 'add b', completion: 'a = 1\nb = 2' }] },
+        { prompt: 'p2', gold: 'a = 1', mutations: [{ utterance: 'no code' }] },
+      ]
+        .map((o) => JSON.stringify(o))
+        .join('\n'),
+    );
+    const [a, b] = await collect(readJsonlTasks(path));
+    expect(a!.mutations.map((m) => [m.utterance, m.expected.raw, m.expected.origin, m.expected.verdict])).toEqual([
+      ['set a to 2', 'a = 2', 'recorded', 'unverified'],
+      ['add b', 'a = 1\nb = 2', 'recorded', 'unverified'],
+    ]);
+    expect(new Set(a!.mutations.map((m) => m.id)).size).toBe(2);
+    expect(outcome(b!)).toEqual({ line: 2, status: 'dropped', code: 'invalid-task' });
+    expect(b!.findings[0]!.detail).toMatch(/mutations\.0\.expected/);
+  });
+});
+
 describe('folder of tasks', () => {
   it('reads prompt + .tf files and recorded drafts; audits incomplete tasks', async () => {
     const root = tmp();

@@ -26,7 +26,11 @@ export function taskRecord(task: TaskInput, source: SourceRef, format: InputForm
     prompt: task.prompt,
     gold: newArtifact(`g-${sha256(task.gold).slice(0, 12)}`, 'reference', task.gold),
     candidates,
-    mutations: [],
+    // `initial` is the gold as ingested; the stage that verifies recorded mutations sets it to the normalised gold
+    mutations: task.mutations.map((m) => {
+      const mid = sha256(`${id}\u0000${m.utterance}\u0000${m.expected}`).slice(0, 16);
+      return { id: mid, utterance: m.utterance, initial: task.gold, expected: newArtifact(`m-${mid.slice(0, 12)}`, 'recorded', m.expected, { generation: { model: null } }) };
+    }),
     meta: task.meta,
     provenance: { source, format, stages: { ingest: INGEST_VERSION } },
     split: null,

@@ -22,7 +22,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'tfpairs-write-'));
 const src = (line: number) => ({ path: 'in.jsonl', line });
 
 function kept(prompt: string, gold: string, drafts: string[], split: 'train' | 'val' | 'test', line: number): TaskRecord {
-  const r = taskRecord({ prompt, gold, drafts, meta: {}, recorded: [] }, src(line), 'jsonl');
+  const r = taskRecord({ prompt, gold, drafts, meta: {}, mutations: [], recorded: [] }, src(line), 'jsonl');
   return updateRecord(r, {
     split,
     gold: updateArtifact(r.gold!, { verdict: 'valid' }),
@@ -36,7 +36,7 @@ describe('writeOutputs', () => {
     const a = kept('make a bucket', 'resource "aws_s3_bucket" "b" {}\n', ['resource "aws_s3_bucket" "b" {\n  acl = 1\n}\n', 'resource "aws_s3_bucket" "b" {}\n'], 'train', 1);
     const b = kept('make a vpc', 'resource "aws_vpc" "v" {}\n', [], 'test', 2);
     const c = dropRecord(
-      taskRecord({ prompt: 'bad', gold: 'x {', drafts: [], meta: {}, recorded: [] }, src(3), 'jsonl'),
+      taskRecord({ prompt: 'bad', gold: 'x {', drafts: [], meta: {}, mutations: [], recorded: [] }, src(3), 'jsonl'),
       finding('verify', 'hcl-syntax', { severity: 'error', summary: 'Unclosed configuration block', detail: '' }, 'gold'),
     );
     const ctx = createRunContext(parseConfig({}));
