@@ -45,8 +45,17 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     throw e;
   }
   const outDir = resolve(io.cwd, config.out!);
+  // every path in the config is relative to where the user ran the command (inputs stay as given:
+  // ingest resolves them and shows them relative in the audit)
+  const at = (p: string | undefined) => (p === undefined ? undefined : resolve(io.cwd, p));
   const ctx = createRunContext(
-    { ...config, out: outDir },
+    {
+      ...config,
+      out: outDir,
+      verify: { ...config.verify, schemas: config.verify.schemas.map((p) => resolve(io.cwd, p)) },
+      generate: { ...config.generate, cacheDir: at(config.generate.cacheDir), templateFile: at(config.generate.templateFile) },
+      sandbox: { ...config.sandbox, pluginDir: at(config.sandbox.pluginDir), providerFile: at(config.sandbox.providerFile) },
+    },
     (message) => io.stderr.write(`${message}\n`),
   );
   // stage packages load only once the arguments are known to be usable (a bad flag answers at once)
