@@ -21,7 +21,8 @@ const keyId = f.awsKeyId();
 const awsSecret = f.awsSecret();
 const promptPw = f.password();
 const noteToken = `ghp_${f.alnum(36)}`;
-const secrets = [pw, keyId, awsSecret, promptPw, noteToken];
+const mutationPw = f.password();
+const secrets = [pw, keyId, awsSecret, promptPw, noteToken, mutationPw];
 
 const goldRaw = `provider "aws" {\n  access_key = "${keyId}"\n  secret_key = "${awsSecret}"\n}\n\nresource "aws_db_instance" "db" {\n  password            = "${pw}"\n  skip_final_snapshot = true\n}\n`;
 const draftCode = `resource "aws_db_instance" "db" {\n  password = "${pw}"\n}\n`;
@@ -41,7 +42,14 @@ function secretRecord(): TaskRecord {
     prompt,
     gold,
     candidates: [candidate],
-    mutations: [],
+    mutations: [
+      {
+        id: 'm1',
+        utterance: `Rotate the password to ${mutationPw}`,
+        initial: goldRaw,
+        expected: newArtifact('m-1', 'recorded', goldRaw.replace(pw, mutationPw)),
+      },
+    ],
     meta: { Intent: `has password ${pw}` },
     provenance: { source: { path: 'tasks.jsonl', line: 1 }, format: 'jsonl', stages: { ingest: '0.1.0' } },
     split: null,
@@ -89,7 +97,7 @@ describe('scrubStage', () => {
     expect(Object.isFrozen(r)).toBe(true);
     expect(r.provenance.stages.scrub).toBe(SCRUB_VERSION);
     expect(r.provenance.promptRaw).toBeUndefined();
-    expect(r.prompt).toBe('Create an RDS MySQL instance. Use the master password: <PASSWORD_2>');
+    expect(r.prompt).toBe('Create an RDS MySQL instance. Use the master password: <PASSWORD_3>');
     expect(r.gold!.code).toContain('password            = "<PASSWORD>"');
     expect(r.gold!.code).toContain('secret_key = "<AWS_SECRET_ACCESS_KEY>"');
     expect(r.gold!.revisions.map((v) => v.stage)).toEqual(['normalise', 'scrub']);
@@ -100,6 +108,10 @@ describe('scrubStage', () => {
     expect(r.candidates[0]!.raw).toContain('the token <TOKEN>.');
     expect(r.candidates[0]!.recorded!['LLM Plan Phase Error #0']).toBe('Error: on main.tf line 2: password = "<PASSWORD>"');
     expect(r.meta.Intent).toBe('has password <PASSWORD>');
+    const m = r.mutations[0]!;
+    expect(m.initial).toContain('password            = "<PASSWORD>"');
+    expect(m.expected.code).toContain('password            = "<PASSWORD_2>"');
+    expect(m.utterance).toBe('Rotate the password to <PASSWORD_2>');
 
     for (const x of r.findings) {
       expect(x).toMatchObject({ stage: 'scrub', severity: 'warning', dropped: false });
@@ -107,13 +119,14 @@ describe('scrubStage', () => {
       expect(x.summary).toMatch(/^Credential replaced by <[A-Z][A-Z0-9_]*>$/);
     }
     const bySubject = (s: string) => r.findings.filter((x) => x.subject === s).map((x) => x.summary.replace('Credential replaced by ', ''));
-    expect(bySubject('prompt')).toEqual(['<PASSWORD_2>']);
+    expect(bySubject('prompt')).toEqual(['<PASSWORD_3>']);
+    expect(bySubject('mutation:m1')).toEqual(['<AWS_ACCESS_KEY_ID>', '<AWS_SECRET_ACCESS_KEY>', '<PASSWORD_2>']);
     expect(bySubject('gold')).toEqual(['<AWS_ACCESS_KEY_ID>', '<AWS_SECRET_ACCESS_KEY>', '<PASSWORD>']);
     expect(bySubject('candidate:c-1')).toEqual(['<PASSWORD>', '<TOKEN>']);
     expect(r.findings.find((x) => x.summary.endsWith('<TOKEN>'))!.range!.filename).toBe('raw');
-    expect(ctx.metrics.get('scrub.rule.sensitive-argument')).toBe(2);
-    expect(ctx.metrics.get('scrub.rule.aws-secret-access-key')).toBe(1);
-    expect(ctx.metrics.get('scrub.rule.secretlint-aws-access-key-id')).toBe(1);
+    expect(ctx.metrics.get('scrub.rule.sensitive-argument')).toBe(3);
+    expect(ctx.metrics.get('scrub.rule.aws-secret-access-key')).toBe(2);
+    expect(ctx.metrics.get('scrub.rule.secretlint-aws-access-key-id')).toBe(2);
     expect(ctx.metrics.get('scrub.records-changed')).toBe(1);
   });
 

@@ -12,6 +12,7 @@ import {
   updateRecord,
   type Artifact,
   type Finding,
+  type Mutation,
   type RunContext,
   type StageFactory,
   type Subject,
@@ -116,6 +117,14 @@ async function scrubRecord(record: TaskRecord, ctx: RunContext): Promise<TaskRec
     const gold = record.gold ? await scrubber.artifact(record.gold, 'gold') : null;
     const candidates: Artifact[] = [];
     for (const c of record.candidates) candidates.push(await scrubber.artifact(c, `candidate:${c.id}`));
+    const mutations: Mutation[] = [];
+    for (const m of record.mutations) {
+      const subject = `mutation:${m.id}` as const;
+      const expected = await scrubber.artifact(m.expected, subject);
+      const initial = await scrubber.trail(m.initial, 'hcl', 'initial.tf', subject, 'initial configuration');
+      const utterance = await scrubber.trail(m.utterance, 'prose', 'utterance', subject, 'change request');
+      mutations.push(expected === m.expected && initial === m.initial && utterance === m.utterance ? m : { ...m, expected, initial, utterance });
+    }
     const prompt = await scrubber.scrub(record.prompt, { kind: 'prose', filename: 'prompt' }, 'prompt', 'prompt');
     const provenance =
       typeof record.provenance.promptRaw === 'string'
@@ -126,11 +135,12 @@ async function scrubRecord(record: TaskRecord, ctx: RunContext): Promise<TaskRec
       prompt !== record.prompt ||
       gold !== record.gold ||
       candidates.some((c, i) => c !== record.candidates[i]) ||
+      mutations.some((m, i) => m !== record.mutations[i]) ||
       provenance !== record.provenance ||
       Object.entries(meta).some(([k, v]) => record.meta[k] !== v);
     if (!changed) return addFindings(record, scrubber.findings);
     countMetric(ctx, 'scrub.records-changed');
-    return addFindings(updateRecord(record, { prompt: replaceKnownSecrets(prompt, scrubber.placeholders), gold, candidates, provenance, meta }), scrubber.findings);
+    return addFindings(updateRecord(record, { prompt: replaceKnownSecrets(prompt, scrubber.placeholders), gold, candidates, mutations, provenance, meta }), scrubber.findings);
   } catch (e) {
     // scanning itself failed: the record cannot be vouched for, so it leaves every corpus
     countMetric(ctx, 'scrub.failed');
@@ -141,7 +151,8 @@ async function scrubRecord(record: TaskRecord, ctx: RunContext): Promise<TaskRec
 /**
  * Replaces credentials in the prompt and in the code of gold and every candidate by typed placeholders
  * (see README.md). Each replacement is a warning finding `secret-<rule>` with the placeholder's range —
- * never the secret. `raw`, earlier `revisions`, `recorded` notes and meta are scrubbed too, since
+ * never the secret. Mutations (utterance, initial, expected) are scrubbed like candidates. `raw`,
+ * earlier `revisions`, `recorded` notes and meta are scrubbed too, since
  * records.jsonl writes them out; the prompt's original is *not* kept in `provenance.promptRaw`.
  */
 export const scrubStage: StageFactory = (ctx) =>
