@@ -25,7 +25,8 @@ describe('sensitiveKind', () => {
 describe('looksSecret / isObviouslyFake', () => {
   it('treats demo values and placeholders as fake', () => {
     for (const v of ['changeme', 'example-password', 'foobarbaz', 'password123!', 'Passw0rd!', 'yourStrong(!)Password', 'mypassword123',
-      'testdatabasepassword', 'Mypassword1', 'password123456789', '<PASSWORD>', '${var.pw}', 'xxxxxxxxxxxx', '************', 'Admin1234'])
+      'testdatabasepassword', 'Mypassword1', 'password123456789', '<PASSWORD>', '${var.pw}', 'xxxxxxxxxxxx', '************', 'Admin1234', '$DATABASE_PW', '%API_KEY%',
+      '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db/)', 'YOUR_API_KEY', 'INSERT_KEY_HERE', 'TOKEN_HERE'])
       expect(isObviouslyFake(v) || !looksSecret(v, 'PASSWORD'), v).toBe(true);
   });
 

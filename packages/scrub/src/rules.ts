@@ -122,6 +122,8 @@ export function isObviouslyFake(value: string): boolean {
   if (!v) return true;
   if (FAKE_ALWAYS.test(v)) return true;
   if (/^(.)\1+$/.test(v) || /^[x*#.\-_]+$/i.test(v)) return true;
+  // references resolved elsewhere: `$DB_PASSWORD`, `%API_KEY%`, `@Microsoft.KeyVault(...)`
+  if (/^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%[A-Za-z_][A-Za-z0-9_]*%)$/.test(v) || /^@Microsoft\.KeyVault\(/i.test(v)) return true;
   const random = v.length >= 20 && entropy(v) >= 4;
   if (!random && FAKE_SHORT.test(v)) return true;
   // a demo word plus a little decoration (`password123!`, `foobarbaz`, `Test1234`) is fake; a random
