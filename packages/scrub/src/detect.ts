@@ -68,7 +68,7 @@ function urlPasswordHits(text: string, offset: number, rule: string, priority: n
   const out: Hit[] = [];
   for (const m of text.matchAll(URL_USERINFO)) {
     const password = m[3]!;
-    if (isObviouslyFake(password) && !looksSecret(password, 'PASSWORD')) continue;
+    if (isObviouslyFake(password)) continue;
     if (/\$\{|%\{|\{\{/.test(password) || password.length < 4) continue;
     const start = offset + m.index! + m[0].indexOf(`:${password}@`, m[1]!.length + 3) + 1;
     out.push({ start, end: start + password.length, rule, kind: 'PASSWORD', priority });
