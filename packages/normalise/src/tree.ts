@@ -1,29 +1,16 @@
-import { createRequire } from 'node:module';
-import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
+import { hclParser } from '@tfpairs/verify/hcl';
 
 /**
  * Positioned HCL syntax trees from tree-sitter-hcl (web-tree-sitter, WASM). HashiCorp's own parser
  * (@cdktf/hcl2json) decides whether a text is valid HCL, but it exposes no source positions; the fmt
  * rewrites and comment stripping need to know exactly where each attribute, label, template and
  * comment sits, which is what this tree gives. Indices are JS string (UTF-16) offsets.
- */
-let parserPromise: Promise<Parser> | null = null;
-
-function loadParser(): Promise<Parser> {
-  parserPromise ??= (async () => {
-    const require = createRequire(import.meta.url);
-    await Parser.init();
-    const language = await Language.load(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'));
-    const parser = new Parser();
-    parser.setLanguage(language);
-    return parser;
-  })();
-  return parserPromise;
-}
-
-/** Parses `text` and hands the tree to `use`; the tree's WASM memory is freed afterwards. */
+ *
+ * Parses `text` and hands the tree to `use`; the tree's WASM memory is freed afterwards. */
 export async function withHclTree<T>(text: string, use: (root: Node, tree: Tree) => T): Promise<T> {
-  const parser = await loadParser();
+  // one tree-sitter parser per process, shared with the verifier
+  const parser = await hclParser();
   const tree = parser.parse(text);
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
