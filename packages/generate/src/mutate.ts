@@ -13,7 +13,7 @@ import {
   type TaskRecord,
 } from '@tfpairs/core';
 import { failureFinding } from './findings';
-import { processAnswer, selfCorrect, type ProcessedAnswer } from './repair';
+import { artifactFields, processAnswer, selfCorrect, type ProcessedAnswer } from './repair';
 import { batchRoundsStage, type Complete } from './rounds';
 import { clientFor } from './run';
 import { bundledTemplate, renderTemplate } from './template';
@@ -152,12 +152,7 @@ export const mutateStage: StageFactory = (ctx) => {
       const id = sha256(`${record.id}\u0000${gold.code}\u0000${utterance}\u0000${processed.code}`).slice(0, 16);
       if (mutations.some((m) => m.id === id || m.expected.code === processed.code)) continue;
       const expected = newArtifact(id, origin, raw, {
-        code: processed.code,
-        revisions: processed.revisions,
-        diagnostics: processed.diagnostics,
-        verdict: processed.verdict,
-        verifiedBy: processed.verifiedBy,
-        truncated: processed.truncated,
+        ...artifactFields(processed),
         generation: {
           model: client.model,
           params: { ...client.params, template: template.name, kind },

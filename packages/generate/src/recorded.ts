@@ -1,5 +1,5 @@
 import { addFindings, countMetric, finding, mapKept, updateArtifact, updateRecord, type Finding, type Mutation, type StageFactory } from '@tfpairs/core';
-import { processAnswer } from './repair';
+import { artifactFields, processAnswer } from './repair';
 import { renderDiagnostics } from './toolchain';
 
 export const RECORDED_MUTATIONS_VERSION = '1.0.0';
@@ -25,12 +25,7 @@ export const recordedMutationsStage: StageFactory = (ctx) =>
       const processed = await processAnswer(ctx, m.expected.raw, subject);
       const expected = updateArtifact(m.expected, {
         raw: processed.answer,
-        code: processed.code,
-        revisions: processed.revisions,
-        diagnostics: processed.diagnostics,
-        verdict: processed.verdict,
-        verifiedBy: processed.verifiedBy,
-        truncated: processed.truncated,
+        ...artifactFields(processed),
       });
       findings.push(...processed.findings);
       if (processed.verdict !== 'valid') {

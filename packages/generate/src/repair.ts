@@ -40,6 +40,11 @@ export interface ProcessedAnswer {
   readonly findings: readonly Finding[];
 }
 
+/** The artifact fields a processed answer decides (what normalise, scrub and verify made of it). */
+export function artifactFields(p: ProcessedAnswer): Pick<Artifact, 'code' | 'revisions' | 'diagnostics' | 'verdict' | 'verifiedBy' | 'truncated'> {
+  return { code: p.code, revisions: p.revisions, diagnostics: p.diagnostics, verdict: p.verdict, verifiedBy: p.verifiedBy, truncated: p.truncated };
+}
+
 const NO_CODE: Diagnostic = {
   severity: 'error',
   summary: 'No Terraform configuration in the answer',
