@@ -47,6 +47,7 @@ async function replacementsOf(texts: readonly { row: number; code: string }[]): 
   for (const { row, code } of texts) {
     const before = await parses(code);
     const { text, findings } = await scrubText(code, { kind: 'hcl' });
+    if (findings.length === 0 && text !== code) throw new Error(`row ${row}: changed without a finding`);
     if (before) {
       validBefore++;
       if (!(await parses(text))) brokenAfter.push(row);

@@ -51,12 +51,18 @@ class RecordScrubber {
     } catch (e) {
       if (opts.kind !== 'hcl') throw e;
       this.findings.push(
-        finding(STAGE, 'scrub-fallback', diagnostic('warning', 'Credential scan fell back to patterns only', `the HCL tree of the ${where} could not be built (${(e as Error).message}); literal names were not used`), subject),
+        finding(STAGE, 'scrub-fallback', diagnostic('warning', 'Credential scan fell back to patterns only', `the HCL tree of the ${where} could not be built (${this.safeMessage(e)}); literal names were not used`), subject),
       );
       result = await scrubText(text, { ...opts, kind: 'prose', placeholders: this.placeholders });
     }
     for (const f of result.findings) this.record(f, subject, where);
     return result.text;
+  }
+
+  /** An error message fit for the audit: known secrets replaced, first line only, bounded. */
+  safeMessage(e: unknown): string {
+    const message = e instanceof Error ? e.message : String(e);
+    return replaceKnownSecrets(message.split('\n')[0]!.slice(0, 300), this.placeholders);
   }
 
   private record(f: ScrubFinding, subject: Subject, where: string): void {
@@ -144,7 +150,7 @@ async function scrubRecord(record: TaskRecord, ctx: RunContext): Promise<TaskRec
   } catch (e) {
     // scanning itself failed: the record cannot be vouched for, so it leaves every corpus
     countMetric(ctx, 'scrub.failed');
-    return dropRecord(record, finding(STAGE, 'scrub-failed', diagnostic('error', 'Credential scan failed', (e as Error).message), 'record'));
+    return dropRecord(record, finding(STAGE, 'scrub-failed', diagnostic('error', 'Credential scan failed', scrubber.safeMessage(e)), 'record'));
   }
 }
 
