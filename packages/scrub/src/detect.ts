@@ -125,6 +125,8 @@ const VENDOR_PATTERNS: readonly { rule: string; kind: SecretKind; re: RegExp }[]
   { rule: 'github-token', kind: 'TOKEN', re: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b/g },
   { rule: 'slack-token', kind: 'TOKEN', re: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
   { rule: 'slack-webhook', kind: 'WEBHOOK_URL', re: /https:\/\/hooks\.slack\.com\/(?:services|workflows)\/[A-Za-z0-9+/_-]{20,}/g },
+  { rule: 'discord-webhook', kind: 'WEBHOOK_URL', re: /https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{30,}/g },
+  { rule: 'teams-webhook', kind: 'WEBHOOK_URL', re: /https:\/\/[a-z0-9-]+\.webhook\.office\.com\/webhookb2\/[^\s"'<>\\]{30,}/g },
   { rule: 'digitalocean-token', kind: 'TOKEN', re: /\bdo[opr]_v1_[a-f0-9]{64}\b/g },
   { rule: 'jwt', kind: 'TOKEN', re: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g },
 ];

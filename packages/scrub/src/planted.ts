@@ -220,6 +220,12 @@ export function plantedCorpus(seed = 20261122): PlantedCase[] {
     add('secretlint vendor keys in a secrets map', [openai, anthropic, sendgrid, npm], `resource "aws_secretsmanager_secret_version" "vendors" {\n  secret_id = aws_secretsmanager_secret.vendors.id\n  secret_string = jsonencode({\n    llm_primary   = "${openai}"\n    llm_fallback  = "${anthropic}"\n    mail          = "${sendgrid}"\n    registry      = "${npm}"\n  })\n}\n`);
   }
   {
+    const discord = `https://discord.com/api/webhooks/${f.pick('0123456789', 18)}/${f.pick(`${ALNUM}_-`, 68)}`;
+    const teams = `https://acme.webhook.office.com/webhookb2/${f.hex(8)}-${f.hex(4)}-${f.hex(4)}-${f.hex(4)}-${f.hex(12)}@${f.hex(8)}/IncomingWebhook/${f.hex(32)}/${f.hex(8)}`;
+    const generic = `https://alerts.example.com/hooks/${f.alnum(32)}`;
+    add('webhook URLs', [discord, teams, generic], `resource "aws_sns_topic_subscription" "chat" {\n  topic_arn = aws_sns_topic.alerts.arn\n  protocol  = "https"\n  endpoint  = "${discord}"\n}\n\nlocals {\n  teams_hook  = "${teams}"\n  webhook_url = "${generic}"\n  docs_url    = "https://example.com/docs/getting-started"\n}\n`);
+  }
+  {
     const pw = f.password();
     add('same secret twice plus an existing placeholder', [pw], `resource "aws_db_instance" "a" {\n  password = "${pw}"\n}\n\nresource "aws_db_instance" "b" {\n  password = "${pw}"\n}\n\nresource "aws_db_instance" "c" {\n  password = "<PASSWORD>"\n}\n`);
   }

@@ -60,6 +60,7 @@ export function sensitiveKind(name: string): SecretKind | null {
   const last = segs[segs.length - 1]!;
   if (/(^|_)(aws_)?access_key_id$/.test(n)) return 'AWS_ACCESS_KEY_ID';
   if (/(^|_)private_key_id$/.test(n)) return 'PRIVATE_KEY_ID';
+  if (/(^|_)(web)?hook(_url|_uri)?$/.test(n)) return 'WEBHOOK_URL';
   if (DESCRIPTOR_SUFFIX.has(last) || DESCRIPTOR_SUFFIX.has(segs.slice(-2).join('_'))) return null;
   if (segs.includes('public')) return null;
   if (/(^|_)(aws_)?secret_(access_)?key$/.test(n) || n === 'aws_secret') return 'AWS_SECRET_ACCESS_KEY';
@@ -151,6 +152,8 @@ export function looksSecret(value: string, kind: SecretKind): boolean {
     if (AWS_KEY_ID.test(v)) return !/EXAMPLE$/.test(v);
   }
   if (kind === 'AWS_SECRET_ACCESS_KEY' && /^[A-Za-z0-9/+=]{40}$/.test(v)) return !/EXAMPLEKEY$/.test(v) && !isObviouslyFake(v);
+  // a webhook URL is a credential when its path or query carries a key (whatever the host is called)
+  if (kind === 'WEBHOOK_URL') return /^https?:\/\//i.test(v) && v.split(/[/?&=#]/).slice(3).some((part) => looksSecret(part, 'TOKEN'));
   if (isObviouslyFake(v)) return false;
   // references and locators, not values: ARNs, paths, URLs (their userinfo has its own rule), file names
   if (/^(arn|https?|s3|file|ssm|secretsmanager|vault):/i.test(v) || /\.(pem|json|key|txt|crt|pub)$/i.test(v)) return false;
