@@ -75,6 +75,9 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
   // every stage is followed by a progress tap labelled with it (a bar on a terminal, log lines otherwise)
   const stages: [string, Stage][] = [
     ['dedup', dedupStage(ctx)],
+    // credentials in the input are replaced before anything is sent to a model; the second scrub
+    // covers what generation and normalisation produce (scrubbing is idempotent)
+    ['scrub-input', scrubStage(ctx)],
     ['generate', generateStage(ctx)],
     ['normalise', normaliseStage(ctx)],
     ['scrub', scrubStage(ctx)],
