@@ -1,7 +1,14 @@
 import { lintSource } from '@secretlint/core';
+import { secretLintProfiler } from '@secretlint/profiler';
 import { rules as presetRules } from '@secretlint/secretlint-rule-preset-recommend';
 import type { SecretLintCoreConfig } from '@secretlint/types';
 import { isObviouslyFake, looksSecret, refineKind, sensitiveKind, type SecretKind } from './rules';
+
+// secretlint 11 profiles every lint whether asked or not: each call leaves performance marks that its
+// observer keeps in an array and scans linearly (secretlint issues #1633, #1653; fixed upstream only in
+// the 13.x line, which needs Node 22). That made scrubbing quadratic in the corpus size: 80 ms a record
+// after a few hundred records. Profiling is never read here, so marks are switched off.
+secretLintProfiler.mark = () => {};
 
 /** One place a secret sits: offsets into the scanned text, the rule that found it, its kind. */
 export interface Hit {
