@@ -1,3 +1,4 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   buildFlags,
@@ -45,6 +46,14 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     throw e;
   }
   const outDir = resolve(io.cwd, config.out!);
+  try {
+    // an unusable output folder is an argument problem: say so before reading a single record
+    mkdirSync(outDir, { recursive: true });
+    accessSync(outDir, constants.W_OK);
+  } catch (e) {
+    io.stderr.write(`tfpairs build: cannot write the output folder ${outDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    return 1;
+  }
   // every path in the config is relative to where the user ran the command (inputs stay as given:
   // ingest resolves them and shows them relative in the audit)
   const at = (p: string | undefined) => (p === undefined ? undefined : resolve(io.cwd, p));
@@ -94,7 +103,16 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     progressStage(ctx, io, 'ingest'),
     ...stages.flatMap(([label, stage]) => [stage, progressStage(ctx, io, label)]),
   );
-  const manifest = await writeOutputs(stream, ctx, outDir);
+  let manifest;
+  try {
+    manifest = await writeOutputs(stream, ctx, outDir);
+  } catch (e) {
+    // the file system failing mid-run (disk full, folder removed) is not about the data: one line, exit 1
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code) throw e;
+    io.stderr.write(`tfpairs build: writing ${outDir} failed: ${code} ${(e as NodeJS.ErrnoException).path ?? ''}`.trimEnd() + '\n');
+    return 1;
+  }
   const c = manifest.counts;
   io.stderr.write(
     `tfpairs build: ${c.input} input records, ${c.kept} kept (train ${c.splits.train}, val ${c.splits.val}, test ${c.splits.test}), ${c.dropped} dropped -> ${outDir}\n`,
