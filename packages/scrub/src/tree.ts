@@ -1,24 +1,12 @@
-import { createRequire } from 'node:module';
-import { Language, Parser, type Node } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
+import { hclParser } from '@tfpairs/verify/hcl';
 
 /**
  * A positioned HCL syntax tree (tree-sitter, error-tolerant), so every string literal is known together
  * with the argument / object key / block it belongs to. HashiCorp's parser (hcl2json) gives no
- * positions, hence tree-sitter here; validity is still decided by hcl2json.
+ * positions, hence tree-sitter here (one parser per process, shared with the verifier); validity is
+ * still decided by hcl2json.
  */
-let parserPromise: Promise<Parser> | undefined;
-
-export function hclParser(): Promise<Parser> {
-  parserPromise ??= (async () => {
-    const require = createRequire(import.meta.url);
-    await Parser.init();
-    const language = await Language.load(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'));
-    const parser = new Parser();
-    parser.setLanguage(language);
-    return parser;
-  })();
-  return parserPromise;
-}
 
 /** A piece of literal text inside a string, heredoc or comment (offsets are JS string indices). */
 export interface LiteralSpan {
