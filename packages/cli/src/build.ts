@@ -65,7 +65,8 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
       generate: { ...config.generate, cacheDir: at(config.generate.cacheDir), templateFile: at(config.generate.templateFile) },
       sandbox: { ...config.sandbox, pluginDir: at(config.sandbox.pluginDir), providerFile: at(config.sandbox.providerFile) },
     },
-    (message) => io.stderr.write(`${message}\n`),
+    // on a terminal a stage's log line first clears the progress bar's line; the bar redraws below it
+    (message) => io.stderr.write(`${io.stderr.isTTY ? '\r\x1b[2K' : ''}${message}\n`),
   );
   // stage packages load only once the arguments are known to be usable (a bad flag answers at once)
   const [{ generateStage, mutateStage, recordedMutationsStage, repairStage }, { dedupStage, ingestInputs }, { normaliseStage }, { writeReport }, { progressStage }, { sandboxStage }, { scrubStage }, { splitStage }, { goldGateStage, verifyStage }, { writeOutputs }] =
