@@ -1,0 +1,3 @@
+output "o" {
+  value = file("${path.module}/hello.txt")
+}

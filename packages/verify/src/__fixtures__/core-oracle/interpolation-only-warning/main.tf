@@ -1,0 +1,6 @@
+variable "a" {
+  default = "x"
+}
+output "o" {
+  value = "${var.a}"
+}

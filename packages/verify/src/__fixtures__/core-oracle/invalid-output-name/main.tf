@@ -1,0 +1,3 @@
+output "1o" {
+  value = 1
+}

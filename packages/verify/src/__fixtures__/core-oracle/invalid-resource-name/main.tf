@@ -1,0 +1,1 @@
+resource "terraform_data" "1a" {}

@@ -1,0 +1,5 @@
+variable "v" {}
+output "o" {
+  value      = 1
+  depends_on = [var.v]
+}

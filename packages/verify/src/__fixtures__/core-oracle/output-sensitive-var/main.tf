@@ -1,0 +1,7 @@
+variable "secret" {
+  sensitive = true
+  default   = "x"
+}
+output "o" {
+  value = var.secret
+}

@@ -1,0 +1,1 @@
+resourcez "terraform_data" "a" {}

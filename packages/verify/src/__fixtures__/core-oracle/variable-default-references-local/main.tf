@@ -1,0 +1,6 @@
+locals {
+  x = 1
+}
+variable "a" {
+  default = local.x
+}

@@ -1,0 +1,5 @@
+variable "a" {
+  nullable  = false
+  ephemeral = true
+  default   = "x"
+}

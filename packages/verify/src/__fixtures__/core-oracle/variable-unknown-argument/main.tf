@@ -1,0 +1,3 @@
+variable "a" {
+  typo = 1
+}
