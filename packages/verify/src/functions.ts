@@ -3,7 +3,7 @@
  * needs no runtime values: unknown names, and the file-reading functions whose path is known at
  * validate time (literals and path.module / path.root / path.cwd), which fail when the file is missing.
  */
-import type { Diagnostic } from '@tfpairs/core';
+import type { Diagnostic, Range } from '@tfpairs/core';
 import { error } from './decode';
 import { nameSuggestion } from './didyoumean';
 import { literalOf, type Expr } from './hcl';
@@ -117,7 +117,7 @@ export function checkCall(call: Extract<Expr, { kind: 'call' }>, ctx: FunctionCo
       return [error('Not enough function arguments', `Function ${JSON.stringify(call.name)} expects${variadic ? ' at least' : ''} ${params.length} argument(s). Missing value for ${JSON.stringify(params[call.args.length])}.`, close)];
     }
     if (!variadic && call.args.length > params.length) {
-      return [error('Too many function arguments', `Function ${JSON.stringify(call.name)} expects only ${params.length} argument(s).`, call.args[params.length]!.range)];
+      return [error('Too many function arguments', `Function ${JSON.stringify(call.name)} expects only ${params.length} argument(s).`, startRange(call.args[params.length]!))];
     }
   }
   if (FILE_READERS.has(call.name) && call.args.length >= 1 && !call.expand) {
@@ -129,10 +129,26 @@ export function checkCall(call: Extract<Expr, { kind: 'call' }>, ctx: FunctionCo
         error(
           'Invalid function argument',
           `Invalid value for "path" parameter: no file exists at ${JSON.stringify(path)}; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource.`,
-          arg.range,
+          startRange(arg),
         ),
       ];
     }
   }
   return [];
+}
+
+/**
+ * hclsyntax's Expression.StartRange, where hcl points argument errors: a template's first part (the
+ * text inside the quotes, or the first interpolated expression), a call's name, a traversal's whole
+ * range; the whole range otherwise.
+ */
+export function startRange(expr: Expr): Range {
+  if (expr.kind === 'template' && !expr.heredoc && expr.parts.length > 0) return startRange(expr.parts[0]!);
+  if (expr.kind === 'call') return expr.nameRange;
+  // a quoted string is a template of one literal part: its range is inside the quotes
+  const r = expr.range;
+  if (expr.kind === 'literal' && typeof expr.value === 'string' && r.start.line === r.end.line && r.end.byte - r.start.byte >= 2) {
+    return { filename: r.filename, start: { line: r.start.line, column: r.start.column + 1, byte: r.start.byte + 1 }, end: { line: r.end.line, column: r.end.column - 1, byte: r.end.byte - 1 } };
+  }
+  return r;
 }

@@ -216,7 +216,8 @@ function checkRuleBlocks(blocks: readonly Block[], diags: Diagnostic[]): void {
 /** An expression evaluated with no variables and no functions (variable defaults, type constraints). */
 function checkConstant(expr: Expr, diags: Diagnostic[]): boolean {
   const before = diags.length;
-  for (const t of traversalsIn(expr)) diags.push(error('Variables not allowed', 'Variables may not be used here.', t.range));
+  // hcl's TraverseAbs with no variables points at the root name only (`var` of `var.b`)
+  for (const t of traversalsIn(expr)) diags.push(error('Variables not allowed', 'Variables may not be used here.', t.rootRange));
   for (const c of callsIn(expr)) diags.push(error('Function calls not allowed', 'Functions may not be called here.', c.range));
   return diags.length === before;
 }

@@ -79,14 +79,14 @@ describe('configuration loading (core language)', () => {
     expect(brief(await validate(text))).toEqual([
       'Invalid resource name | A name must start with a letter or underscore and may contain only letters, digits, underscores, and dashes. @ 1:26-1:30',
       'Invalid combination of "count" and "for_each" | The "count" and "for_each" meta-arguments are mutually-exclusive, only one should be used to be explicit about the number of resources to be created. @ 3:3-3:11',
-      'Missing required argument | The argument "value" is required, but no definition was found. @ 5:12-5:12',
-      'Missing required argument | The argument "source" is required, but no definition was found. @ 8:12-8:12',
+      'Missing required argument | The argument "value" is required, but no definition was found. @ 5:12-5:13',
+      'Missing required argument | The argument "source" is required, but no definition was found. @ 8:12-8:13',
     ]);
   });
 
   it('variables and function calls are not allowed in variable defaults', async () => {
     expect(brief(await validate('variable "a" {\n  default = var.b\n}\nvariable "c" {\n  default = upper("x")\n}\n'))).toEqual([
-      'Variables not allowed | Variables may not be used here. @ 2:13-2:18',
+      'Variables not allowed | Variables may not be used here. @ 2:13-2:16',
       'Function calls not allowed | Functions may not be called here. @ 5:13-5:23',
     ]);
   });
@@ -157,7 +157,7 @@ describe('validate walk: references, functions', () => {
   it('file() of a missing file is an invalid function argument; an existing one is fine', async () => {
     const text = 'resource "aws_iam_policy" "p" {\n  policy = file("${path.module}/policy.json")\n}\n';
     expect(brief(await validate(text))).toEqual([
-      'Invalid function argument | Invalid value for "path" parameter: no file exists at "./policy.json"; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource. @ 2:17-2:45',
+      'Invalid function argument | Invalid value for "path" parameter: no file exists at "./policy.json"; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource. @ 2:20-2:31',
     ]);
     const dir = mkdtempSync(join(tmpdir(), 'tfpairs-verify-'));
     writeFileSync(join(dir, 'policy.json'), '{}');
@@ -220,11 +220,11 @@ describe('provider schema checks', () => {
       '}',
     ].join('\n');
     expect(brief(await validate(text))).toEqual([
-      'Missing required argument | The argument "user_name" is required, but no definition was found. @ 1:37-1:37',
+      'Missing required argument | The argument "user_name" is required, but no definition was found. @ 1:37-1:38',
       'Unsupported argument | An argument named "username" is not expected here. Did you mean "user_name"? @ 2:3-2:11',
       // block suggestions come from block types only ("passwords" is an argument)
       'Unsupported block type | Blocks of type "password" are not expected here. @ 6:3-6:11',
-      'Insufficient git_config blocks | At least 1 "git_config" blocks are required. @ 8:46-8:46',
+      'Insufficient git_config blocks | At least 1 "git_config" blocks are required. @ 8:46-8:47',
       'Too many versioning blocks | No more than 1 "versioning" blocks are allowed @ 13:3-13:13',
     ]);
   });
@@ -355,7 +355,7 @@ describe('traversal into attribute values', () => {
   });
 
   it('backend settings must be constants', async () => {
-    expect(brief(await validate('terraform {\n  backend "s3" {\n    bucket = var.b\n  }\n}\n'))).toEqual(['Variables not allowed | Variables may not be used here. @ 3:14-3:19']);
+    expect(brief(await validate('terraform {\n  backend "s3" {\n    bucket = var.b\n  }\n}\n'))).toEqual(['Variables not allowed | Variables may not be used here. @ 3:14-3:17']);
   });
 });
 
@@ -403,12 +403,12 @@ describe('provisioners and connections', () => {
     ].join('\n');
     // the provisioner's reference error stops its own decoding; the connection is validated on its own
     expect(brief(await validate(text))).toEqual([
-      'Missing required argument | The argument "host" is required, but no definition was found. @ 4:14-4:14',
+      'Missing required argument | The argument "host" is required, but no definition was found. @ 4:14-4:15',
       'Unsupported attribute | This object has no argument, nested block, or exported attribute named "publik_ip". Did you mean "public_ip"? @ 8:45-8:55',
     ]);
     const fixed = text.replace(' ${self.publik_ip}', '');
     expect(brief(await validate(fixed))).toEqual([
-      'Missing required argument | The argument "host" is required, but no definition was found. @ 4:14-4:14',
+      'Missing required argument | The argument "host" is required, but no definition was found. @ 4:14-4:15',
       'Unsupported argument | An argument named "cmd" is not expected here. @ 9:5-9:8',
     ]);
   });
@@ -434,7 +434,7 @@ describe('function argument counts', () => {
   it('too few and too many arguments', async () => {
     expect(brief(await validate('locals {\n  a = cidrsubnet("10.0.0.0/16", 8)\n  b = upper("x", "y")\n  c = lookup({}, "k", "d")\n  d = max(1, 2, 3)\n}\n'))).toEqual([
       'Not enough function arguments | Function "cidrsubnet" expects 3 argument(s). Missing value for "netnum". @ 2:34-2:35',
-      'Too many function arguments | Function "upper" expects only 1 argument(s). @ 3:18-3:21',
+      'Too many function arguments | Function "upper" expects only 1 argument(s). @ 3:19-3:20',
     ]);
   });
 });
@@ -502,8 +502,8 @@ describe('custom conditions', () => {
   it('validation and pre/postcondition blocks need condition and error_message', async () => {
     const text = 'variable "v" {\n  validation {\n    condition = true\n  }\n}\noutput "o" {\n  value = 1\n  precondition {\n    error_message = "x"\n  }\n}\n';
     expect(brief(await validate(text))).toEqual([
-      'Missing required argument | The argument "error_message" is required, but no definition was found. @ 2:14-2:14',
-      'Missing required argument | The argument "condition" is required, but no definition was found. @ 8:16-8:16',
+      'Missing required argument | The argument "error_message" is required, but no definition was found. @ 2:14-2:15',
+      'Missing required argument | The argument "condition" is required, but no definition was found. @ 8:16-8:17',
     ]);
   });
 });

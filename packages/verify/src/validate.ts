@@ -123,6 +123,12 @@ function finishDiagnostics(diags: Diagnostic[], sources: ReadonlyMap<string, Sou
 /** HCL's error positions come without byte offsets; compute them (and clamp odd ranges) from the text. */
 function withBytes(d: Diagnostic, sources: ReadonlyMap<string, SourceFile>): Diagnostic {
   if (!d.range) return d;
+  const r = d.range;
+  // terraform's JSON view widens an empty range (hcl's MissingItemRange) to one character
+  // (recorded: "Missing required argument" at `{` of `output "o" {` is 1:12-1:13, byte 11-12)
+  if (r.start.line === r.end.line && r.start.column === r.end.column && r.start.byte === r.end.byte && r.start.byte > 0) {
+    return { ...d, range: { ...r, end: { line: r.end.line, column: r.end.column + 1, byte: r.end.byte + 1 } } };
+  }
   const src = sources.get(d.range.filename);
   if (!src || (d.range.start.byte > 0 || d.range.end.byte > 0)) return d;
   if (d.range.start.line === 1 && d.range.start.column === 1 && d.range.end.line === 1 && d.range.end.column === 1) return d;

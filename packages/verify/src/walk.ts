@@ -57,6 +57,16 @@ const PROVISIONER_SCHEMAS: Readonly<Record<string, BlockSchema>> = {
   },
 };
 
+/** internal/builtin/providers/terraform/resource_data.go */
+const TERRAFORM_DATA_SCHEMA: BlockSchema = {
+  attributes: {
+    id: { type: 'string', computed: true },
+    input: { type: 'dynamic', optional: true },
+    output: { type: 'dynamic', computed: true },
+    triggers_replace: { type: 'dynamic', optional: true },
+  },
+};
+
 /** The superset of every communicator's connection arguments (node_resource_validate.go). */
 const CONNECTION_SCHEMA: BlockSchema = {
   attributes: Object.fromEntries([
@@ -96,7 +106,13 @@ export class Walker {
     this.opts = opts;
   }
 
+  /** terraform_data belongs to terraform's built-in provider: no plugin, its schema is known */
+  private isBuiltin(r: ResourceConfig): boolean {
+    return r.mode === 'managed' && r.type === 'terraform_data' && r.providerLocalName === 'terraform' && !this.module.requiredProviders['terraform'];
+  }
+
   private schemaFor(r: ResourceConfig): BlockSchema | undefined {
+    if (this.isBuiltin(r)) return TERRAFORM_DATA_SCHEMA;
     const schemas = this.opts.schemas;
     if (!schemas || !schemas.hasProvider(r.providerLocalName)) return undefined;
     return r.mode === 'managed' ? schemas.resource(r.type) : schemas.dataSource(r.type);
@@ -161,15 +177,15 @@ export class Walker {
         const name = singleAttr();
         if (name === undefined) return;
         if (name !== 'module' && name !== 'root' && name !== 'cwd') {
-          out.evalDiags.push(error('Invalid "path" attribute', `The "path" object does not have an attribute named ${JSON.stringify(name)}. The only supported attributes are path.module, the path to the directory containing the current module, path.root, the path to the directory containing the root module, and path.cwd, the path to the current working directory.`, traversalRange(t, 1)));
+          out.evalDiags.push(error('Invalid "path" attribute', `The "path" object does not have an attribute named ${JSON.stringify(name)}.`, traversalRange(t, 1)));
         }
         return;
       }
       case 'terraform': {
         const name = singleAttr();
         if (name === undefined) return;
-        if (name !== 'workspace' && name !== 'env') {
-          out.evalDiags.push(error('Invalid "terraform" attribute', `The "terraform" object does not have an attribute named ${JSON.stringify(name)}. The only supported attribute is terraform.workspace, the name of the currently-selected workspace.`, traversalRange(t, 1)));
+        if (name !== 'workspace' && name !== 'env' && name !== 'applying') {
+          out.evalDiags.push(error('Invalid "terraform" attribute', `The "terraform" object does not have an attribute named ${JSON.stringify(name)}. The only supported attributes are terraform.workspace, the name of the currently-selected workspace, and terraform.applying, a boolean which is true only during apply.`, traversalRange(t, 1)));
         }
         return;
       }
@@ -441,9 +457,10 @@ export class Walker {
       return { deps, diags };
     }
     const schemas = this.opts.schemas;
-    if (!schemas || !schemas.hasProvider(r.providerLocalName)) return { deps, diags };
+    if (!this.isBuiltin(r) && (!schemas || !schemas.hasProvider(r.providerLocalName))) return { deps, diags };
     const schema = this.schemaFor(r);
     if (!schema) {
+      if (!schemas) return { deps, diags };
       const display = providerDisplay(this.module, r.providerLocalName);
       let suggestion = '';
       if (r.mode === 'managed') {

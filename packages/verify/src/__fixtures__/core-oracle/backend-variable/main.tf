@@ -1,0 +1,8 @@
+variable "bucket" {
+  default = "b"
+}
+terraform {
+  backend "local" {
+    path = var.bucket
+  }
+}

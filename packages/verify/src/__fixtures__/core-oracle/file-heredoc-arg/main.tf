@@ -1,0 +1,6 @@
+output "o" {
+  value = file(<<-EOT
+    nope.txt
+  EOT
+  )
+}

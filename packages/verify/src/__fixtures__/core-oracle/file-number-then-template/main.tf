@@ -1,0 +1,4 @@
+locals {
+  name = "missing"
+  a    = file("files/${local.name}.txt")
+}

@@ -1,0 +1,7 @@
+locals {
+  a = local.missing
+  b = local.a
+}
+output "o" {
+  value = local.b
+}

@@ -1,0 +1,7 @@
+output "o" {
+  value = 1
+  precondition {
+    condition     = var.nope
+    error_message = "x"
+  }
+}

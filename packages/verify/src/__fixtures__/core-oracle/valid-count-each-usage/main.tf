@@ -1,0 +1,14 @@
+resource "terraform_data" "c" {
+  count = 2
+  input = count.index
+}
+resource "terraform_data" "e" {
+  for_each = toset(["a", "b"])
+  input    = "${each.key}=${each.value}"
+}
+output "applying" {
+  value = terraform.applying
+}
+output "paths" {
+  value = [path.module, path.root, path.cwd]
+}
