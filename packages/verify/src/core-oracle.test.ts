@@ -34,20 +34,14 @@ const recorded = JSON.parse(readFileSync(join(FIXTURES, 'recorded.json'), 'utf8'
  */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'backend-variable': 'validate ignores backend settings; tfpairs reports what `terraform init` rejects (drafts must survive init)',
-  'check-block-undeclared': 'references inside check/assert conditions are not checked yet',
   'count-string-literal': 'count values are not evaluated ("Incorrect value type")',
   'file-heredoc-arg': 'file() of a heredoc path is not evaluated',
   'file-number-then-template': 'terraform evaluates locals at validate time (the path is known); tfpairs does not evaluate locals',
   'for-each-list-literal': 'for_each values are not evaluated ("Invalid for_each argument")',
-  'function-too-many-call-arg': 'hcl\'s StartRange of a call argument includes the open parenthesis',
   'invalid-reference-var-no-name': 'terraform also reports a second, sourceless-looking undeclared variable "" at 0:0 (a terraform quirk)',
-  'lifecycle-precondition': 'references inside precondition/postcondition conditions are not checked yet',
   'local-self-cycle': 'graph cycles are not reported (terraform\'s "Cycle: ..." lists nodes in a run-dependent order)',
-  'output-precondition-undeclared': 'references inside output preconditions are not checked yet',
   'terraform-required-version-unmet': 'tfpairs is no particular terraform version: required_version is not checked',
   'valid-count-each-usage': 'terraform.applying is ephemeral: an output of it must be ephemeral; ephemeral values are not tracked',
-  'variable-validation-no-self-ref': 'variable validation conditions are not checked for their references',
-  'variable-validation-other-only': 'variable validation conditions are not checked for their references',
 };
 
 function caseFiles(name: string): { filename: string; text: string }[] {

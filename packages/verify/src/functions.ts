@@ -139,12 +139,13 @@ export function checkCall(call: Extract<Expr, { kind: 'call' }>, ctx: FunctionCo
 
 /**
  * hclsyntax's Expression.StartRange, where hcl points argument errors: a template's first part (the
- * text inside the quotes, or the first interpolated expression), a call's name, a traversal's whole
+ * text inside the quotes, or the first interpolated expression), a call's `name(`, a traversal's whole
  * range; the whole range otherwise.
  */
 export function startRange(expr: Expr): Range {
   if (expr.kind === 'template' && !expr.heredoc && expr.parts.length > 0) return startRange(expr.parts[0]!);
-  if (expr.kind === 'call') return expr.nameRange;
+  // a call's name and its opening parenthesis
+  if (expr.kind === 'call') return { ...expr.nameRange, end: { line: expr.nameRange.end.line, column: expr.nameRange.end.column + 1, byte: expr.nameRange.end.byte + 1 } };
   // a quoted string is a template of one literal part: its range is inside the quotes
   const r = expr.range;
   if (expr.kind === 'literal' && typeof expr.value === 'string' && r.start.line === r.end.line && r.end.byte - r.start.byte >= 2) {

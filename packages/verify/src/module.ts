@@ -61,6 +61,8 @@ export interface ModuleConfig {
   readonly locals: Map<string, Attribute>;
   readonly outputs: Map<string, OutputConfig>;
   readonly moduleCalls: Map<string, ModuleCallConfig>;
+  /** check blocks: their well-formed assert blocks */
+  readonly checks: Map<string, readonly Block[]>;
   /** key `aws` or `aws.alias` */
   readonly providers: Map<string, ProviderConfig>;
   readonly requiredProviders: Record<string, { source?: string; version?: string }>;
@@ -209,8 +211,19 @@ function decodeDependsOn(attr: Attribute, diags: Diagnostic[]): Extract<Expr, { 
 }
 
 /** precondition / postcondition / validation / assert blocks: `condition` and `error_message` (checks.go). */
-function checkRuleBlocks(blocks: readonly Block[], diags: Diagnostic[]): void {
-  for (const b of blocks) content(b.body, { attributes: [{ name: 'condition', required: true }, { name: 'error_message', required: true }], blocks: [] }, diags);
+function checkRuleBlocks(blocks: readonly Block[], diags: Diagnostic[]): Block[] {
+  const valid: Block[] = [];
+  for (const b of blocks) {
+    const before = diags.length;
+    const { attrs } = content(b.body, { attributes: [{ name: 'condition', required: true }, { name: 'error_message', required: true }], blocks: [] }, diags);
+    const condition = attrs.get('condition');
+    // configs/checks.go: a condition that refers to nothing cannot check anything
+    if (condition && traversalsIn(condition.expr).length === 0) {
+      diags.push(error(`Invalid ${b.type} expression`, 'The condition expression must refer to at least one object from elsewhere in the configuration, or else its result would not be checking anything.', condition.expr.range));
+    }
+    if (!diags.slice(before).some((d) => d.severity === 'error')) valid.push(b);
+  }
+  return valid;
 }
 
 /** An expression evaluated with no variables and no functions (variable defaults, type constraints). */
@@ -276,6 +289,7 @@ export function loadModule(files: readonly ParsedFile[]): LoadResult {
     locals: new Map(),
     outputs: new Map(),
     moduleCalls: new Map(),
+    checks: new Map(),
     providers: new Map(),
     requiredProviders: {},
   };
@@ -310,10 +324,14 @@ export function loadModule(files: readonly ParsedFile[]): LoadResult {
         case 'data':
           resourceBlocks.push(b);
           break;
-        case 'check':
+        case 'check': {
           // a check block may hold one data source, declared module-wide
           for (const nested of b.body.blocks) if (nested.type === 'data' && nested.labels.length === 2) resourceBlocks.push(nested);
+          const asserts = checkRuleBlocks(b.body.blocks.filter((x) => x.type === 'assert'), diags);
+          if (asserts.length === 0) diags.push(error('Zero assert blocks', 'Check blocks must have at least one assert block.', b.defRange));
+          module.checks.set(b.labels[0]!, asserts);
           break;
+        }
         default:
           break;
       }
@@ -371,7 +389,14 @@ function decodeVariable(b: Block, module: ModuleConfig, diags: Diagnostic[]): vo
     },
     diags,
   );
-  checkRuleBlocks(b.body.blocks.filter((x) => x.type === 'validation'), diags);
+  for (const v of b.body.blocks.filter((x) => x.type === 'validation')) {
+    checkRuleBlocks([v], diags);
+    const condition = v.body.attributes.find((a) => a.name === 'condition');
+    // a validation tests the variable's own incoming value (recorded from terraform 1.11)
+    if (condition && !traversalsIn(condition.expr).some((t) => t.root === 'var' && t.steps[0]?.kind === 'attr' && t.steps[0].name === name)) {
+      diags.push(error('Invalid variable validation condition', `The condition for variable ${JSON.stringify(name)} must refer to var.${name} in order to test incoming values.`, condition.expr.range));
+    }
+  }
   const typeAttr = attrs.get('type');
   if (typeAttr) checkTypeExpr(typeAttr.expr, diags);
   const def = attrs.get('default');

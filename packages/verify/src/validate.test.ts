@@ -451,7 +451,7 @@ describe('conversions terraform accepts', () => {
       'check "health" {',
       '  data "aws_region" "r" {}',
       '  assert {',
-      '    condition     = true',
+      '    condition     = data.aws_region.r.name != ""',
       '    error_message = "x"',
       '  }',
       '}',
@@ -503,6 +503,9 @@ describe('custom conditions', () => {
     const text = 'variable "v" {\n  validation {\n    condition = true\n  }\n}\noutput "o" {\n  value = 1\n  precondition {\n    error_message = "x"\n  }\n}\n';
     expect(brief(await validate(text))).toEqual([
       'Missing required argument | The argument "error_message" is required, but no definition was found. @ 2:14-2:15',
+      // checked against terraform 1.11.4: a condition must refer to something, a validation to its variable
+      'Invalid validation expression | The condition expression must refer to at least one object from elsewhere in the configuration, or else its result would not be checking anything. @ 3:17-3:21',
+      'Invalid variable validation condition | The condition for variable "v" must refer to var.v in order to test incoming values. @ 3:17-3:21',
       'Missing required argument | The argument "condition" is required, but no definition was found. @ 8:16-8:17',
     ]);
   });

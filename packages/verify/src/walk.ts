@@ -9,7 +9,7 @@ import type { Diagnostic, Range } from '@tfpairs/core';
 import { decodeBody, error, type DecodeOutput, type EvaluatedExpr } from './decode';
 import { nameSuggestion } from './didyoumean';
 import { checkCall, type FunctionContext } from './functions';
-import { callsIn, traversalsIn, type Expr, type TraversalStep } from './hcl';
+import { callsIn, traversalsIn, type Block, type Expr, type TraversalStep } from './hcl';
 import { RESOURCE_META_ATTRIBUTES, RESOURCE_META_BLOCKS, type ModuleConfig, type ResourceConfig } from './module';
 import type { BlockSchema, SchemaSet } from './schemas';
 import { rangeBetween } from './source';
@@ -372,7 +372,8 @@ export class Walker {
       const exprs = o.value ? [{ expr: o.value.expr, bound: new Set<string>() }] : [];
       const r = this.evaluate(exprs, NO_REPETITION);
       const depDiags = this.dependsOn(o.dependsOn, r.deps);
-      const diags = [...r.diags, ...depDiags];
+      const preconditions = o.block.body.blocks.filter((b) => b.type === 'precondition');
+      const diags = [...r.diags, ...depDiags, ...this.conditions(preconditions, NO_REPETITION, undefined, r.deps)];
       if (!diags.some((d) => d.severity === 'error') && o.value && !o.sensitive && this.isSensitive(o.value.expr)) {
         diags.push({
           severity: 'error',
@@ -385,7 +386,19 @@ export class Walker {
       nodes.set(`output.${name}`, { deps: r.deps, diags });
     }
 
-    for (const name of this.module.variables.keys()) nodes.set(`var.${name}`, { deps: new Set(), diags: [] });
+    for (const [name, asserts] of this.module.checks) {
+      const deps = new Set<string>();
+      const diags = this.conditions(asserts, NO_REPETITION, undefined, deps);
+      nodes.set(`check.${name}`, { deps, diags });
+    }
+
+    for (const [name, v] of this.module.variables) {
+      // validation rules are evaluated (since terraform 1.9 they may refer to other objects)
+      const deps = new Set<string>();
+      const diags = this.conditions(v.block.body.blocks.filter((b) => b.type === 'validation'), NO_REPETITION, undefined, deps);
+      deps.delete(`var.${name}`);
+      nodes.set(`var.${name}`, { deps, diags });
+    }
 
     // dag walk: a node runs only when all its dependencies succeeded
     const state = new Map<string, 'ok' | 'failed' | 'visiting'>();
@@ -432,7 +445,40 @@ export class Walker {
     return diags;
   }
 
+  /**
+   * precondition / postcondition / assert blocks (validateCheckRules): their references and calls,
+   * always checked, whatever the owner's own body said; `self` only in postconditions.
+   */
+  private conditions(blocks: readonly Block[], ctx: RefContext, selfSchema: BlockSchema | null | undefined, deps: Set<string>): Diagnostic[] {
+    const diags: Diagnostic[] = [];
+    for (const b of blocks) {
+      const exprs = b.body.attributes.filter((a) => a.name === 'condition' || a.name === 'error_message').map((a) => ({ expr: a.expr, bound: new Set<string>() }));
+      const ruleCtx: RefContext = b.type === 'postcondition' ? { ...ctx, self: selfSchema ?? null } : ctx;
+      const r = this.evaluate(exprs, ruleCtx);
+      r.deps.forEach((d) => deps.add(d));
+      diags.push(...r.diags);
+      // the rule is still evaluated after a bad `self` reference, and `self` is then missing from its
+      // scope: hcl adds "Unknown variable" (recorded from terraform 1.11)
+      for (const e of exprs) {
+        for (const t of traversalsIn(e.expr).filter((x) => x.root === 'self')) {
+          const one: RefResult = { staticDiags: [], evalDiags: [], deps: new Set() };
+          this.reference(t, ruleCtx, one);
+          if (one.staticDiags.some((d) => d.severity === 'error')) diags.push(error('Unknown variable', 'There is no variable named "self".', t.rootRange));
+        }
+      }
+    }
+    return diags;
+  }
+
   private resourceNode(r: ResourceConfig): { deps: Set<string>; diags: Diagnostic[] } {
+    const node = this.resourceBody(r);
+    const ctx: RefContext = { hasCount: !!r.count, hasForEach: !!r.forEach, repetition: true };
+    const rules = r.lifecycle.flatMap((lc) => lc.body.blocks.filter((b) => b.type === 'precondition' || b.type === 'postcondition'));
+    node.diags.push(...this.conditions(rules, ctx, this.schemaFor(r), node.deps));
+    return node;
+  }
+
+  private resourceBody(r: ResourceConfig): { deps: Set<string>; diags: Diagnostic[] } {
     const ctx: RefContext = { hasCount: !!r.count, hasForEach: !!r.forEach, repetition: true };
     const diags: Diagnostic[] = [];
     const deps = new Set<string>();
