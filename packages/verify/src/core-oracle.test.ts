@@ -34,10 +34,9 @@ const recorded = JSON.parse(readFileSync(join(FIXTURES, 'recorded.json'), 'utf8'
  */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'backend-variable': 'validate ignores backend settings; tfpairs reports what `terraform init` rejects (drafts must survive init)',
-  'count-string-literal': 'count values are not evaluated ("Incorrect value type")',
+  'count-negative': 'a negated literal (-1) is an operation: count values are evaluated only when they are literals',
   'file-heredoc-arg': 'file() of a heredoc path is not evaluated',
   'file-number-then-template': 'terraform evaluates locals at validate time (the path is known); tfpairs does not evaluate locals',
-  'for-each-list-literal': 'for_each values are not evaluated ("Invalid for_each argument")',
   'invalid-reference-var-no-name': 'terraform also reports a second, sourceless-looking undeclared variable "" at 0:0 (a terraform quirk)',
   'local-self-cycle': 'graph cycles are not reported (terraform\'s "Cycle: ..." lists nodes in a run-dependent order)',
   'terraform-required-version-unmet': 'tfpairs is no particular terraform version: required_version is not checked',

@@ -9,7 +9,8 @@ import type { Diagnostic, Range } from '@tfpairs/core';
 import { decodeBody, error, type DecodeOutput, type EvaluatedExpr } from './decode';
 import { nameSuggestion } from './didyoumean';
 import { checkCall, type FunctionContext } from './functions';
-import { callsIn, traversalsIn, type Block, type Expr, type TraversalStep } from './hcl';
+import { callsIn, literalOf, traversalsIn, type Block, type Expr, type TraversalStep } from './hcl';
+import { literalTypeError } from './types';
 import { RESOURCE_META_ATTRIBUTES, RESOURCE_META_BLOCKS, type ModuleConfig, type ResourceConfig } from './module';
 import type { BlockSchema, SchemaSet } from './schemas';
 import { rangeBetween } from './source';
@@ -488,6 +489,7 @@ export class Walker {
       const m = this.evaluate([{ expr: meta.expr, bound: new Set() }], NO_REPETITION);
       m.deps.forEach((d) => deps.add(d));
       diags.push(...m.diags);
+      if (!m.diags.some((d) => d.severity === 'error')) diags.push(...(meta === r.count ? countValueErrors(meta.expr) : forEachValueErrors(meta.expr)));
     }
     diags.push(...this.dependsOn(r.dependsOn, deps));
     if (r.providerKey.includes('.') && !this.module.providers.has(r.providerKey)) {
@@ -647,6 +649,29 @@ export function staticValidateTraversal(schema: BlockSchema, steps: readonly Tra
 }
 
 void formatKey;
+
+/** evaluateCountExpressionValue, for the values known without evaluation (literals, tuples, objects). */
+function countValueErrors(expr: Expr): Diagnostic[] {
+  const lit = literalOf(expr);
+  if (lit === null && expr.kind === 'literal') return [error('Invalid count argument', 'The given "count" argument value is null. An integer is required.', expr.range)];
+  const conversion = literalTypeError(expr, 'number');
+  if (conversion) return [error('Incorrect value type', `Invalid expression value: ${conversion}.`, expr.range)];
+  const n = typeof lit === 'number' ? lit : typeof lit === 'string' ? Number(lit.trim()) : undefined;
+  if (n === undefined || Number.isNaN(n)) return [];
+  if (!Number.isInteger(n)) return [error('Invalid count argument', 'The given "count" argument value is unsuitable: value must be a whole number, between -9223372036854775808 and 9223372036854775807.', expr.range)];
+  if (n < 0) return [error('Invalid count argument', 'The given "count" argument value is unsuitable: must be greater than or equal to zero.', expr.range)];
+  return [];
+}
+
+/** forEachEvaluator.ValidateResourceValue, for values whose type is known without evaluation. */
+function forEachValueErrors(expr: Expr): Diagnostic[] {
+  const lit = literalOf(expr);
+  const unsuitable = (detail: string) => [error('Invalid for_each argument', `The given "for_each" argument value is unsuitable: ${detail}`, expr.range)];
+  if (lit === null && expr.kind === 'literal') return unsuitable('the given "for_each" argument value is null. A map, or set of strings is allowed.');
+  const type = expr.kind === 'tuple' ? 'tuple' : typeof lit === 'string' ? 'string' : typeof lit === 'number' ? 'number' : typeof lit === 'boolean' ? 'bool' : undefined;
+  if (!type) return [];
+  return unsuitable(`the "for_each" argument must be a map, or set of strings, and you have provided a value of type ${type}.`);
+}
 
 /**
  * hcl's traversal of an unknown value of a known type (`after.TraverseRel(cty.UnknownVal(type))`):
