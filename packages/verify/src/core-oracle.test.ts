@@ -40,7 +40,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'invalid-reference-var-no-name': 'terraform also reports a second, sourceless-looking undeclared variable "" at 0:0 (a terraform quirk)',
   'local-self-cycle': 'graph cycles are not reported (terraform\'s "Cycle: ..." lists nodes in a run-dependent order)',
   'terraform-required-version-unmet': 'tfpairs is no particular terraform version: required_version is not checked',
-  'valid-count-each-usage': 'terraform.applying is ephemeral: an output of it must be ephemeral; ephemeral values are not tracked',
 };
 
 function caseFiles(name: string): { filename: string; text: string }[] {

@@ -30,6 +30,8 @@ export interface VariableConfig {
   readonly name: string;
   readonly block: Block;
   readonly sensitive: boolean;
+  /** `ephemeral = true` */
+  readonly ephemeral?: boolean;
 }
 
 export interface OutputConfig {
@@ -37,6 +39,8 @@ export interface OutputConfig {
   readonly block: Block;
   readonly value?: Attribute;
   readonly sensitive: boolean;
+  /** `ephemeral = true` */
+  readonly ephemeral?: boolean;
   readonly dependsOn: readonly Extract<Expr, { kind: 'traversal' }>[];
 }
 
@@ -409,7 +413,8 @@ function decodeVariable(b: Block, module: ModuleConfig, diags: Diagnostic[]): vo
   if (existing) {
     diags.push(error('Duplicate variable declaration', `A variable named ${JSON.stringify(name)} was already declared at ${rangeString(existing.block.defRange)}. Variable names must be unique within a module.`, b.defRange));
   }
-  module.variables.set(name, { name, block: b, sensitive: literalOf(attrs.get('sensitive')?.expr ?? { kind: 'literal', value: false, range: b.range }) === true });
+  const ephemeralAttr = attrs.get('ephemeral');
+  module.variables.set(name, { name, block: b, sensitive: literalOf(attrs.get('sensitive')?.expr ?? { kind: 'literal', value: false, range: b.range }) === true, ephemeral: !!ephemeralAttr && literalOf(ephemeralAttr.expr) === true });
 }
 
 function decodeLocals(b: Block, module: ModuleConfig, diags: Diagnostic[]): void {
@@ -446,7 +451,8 @@ function decodeOutput(b: Block, module: ModuleConfig, diags: Diagnostic[]): void
     diags.push(error('Duplicate output definition', `An output named ${JSON.stringify(name)} was already defined at ${rangeString(existing.block.defRange)}. Output names must be unique within a module.`, b.defRange));
   }
   const sensitiveAttr = attrs.get('sensitive');
-  module.outputs.set(name, { name, block: b, value: attrs.get('value'), sensitive: sensitiveAttr ? literalOf(sensitiveAttr.expr) === true : false, dependsOn });
+  const ephemeralAttr = attrs.get('ephemeral');
+  module.outputs.set(name, { name, block: b, value: attrs.get('value'), sensitive: sensitiveAttr ? literalOf(sensitiveAttr.expr) === true : false, ephemeral: !!ephemeralAttr && literalOf(ephemeralAttr.expr) === true, dependsOn });
 }
 
 const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);

@@ -384,6 +384,10 @@ export class Walker {
           range: o.block.defRange,
         });
       }
+      if (!diags.some((d) => d.severity === 'error') && o.value && !o.ephemeral && this.isEphemeral(o.value.expr, new Set())) {
+        diags.push(error('Ephemeral value not allowed', 'This output value is not declared as returning an ephemeral value, so it cannot be set to a result derived from an ephemeral value.', o.value.expr.range));
+      }
+      if (o.ephemeral) diags.push(error('Ephemeral output not allowed', 'Ephemeral outputs are not allowed in context of a root module', o.block.defRange));
       nodes.set(`output.${name}`, { deps: r.deps, diags });
     }
 
@@ -572,6 +576,25 @@ export class Walker {
       if (diags.some((d) => d.severity === 'error')) break;
     }
     return diags;
+  }
+
+  /** true when the value derives from an ephemeral one: terraform.applying, an ephemeral variable, or a local of those. */
+  private isEphemeral(e: Expr, seen: Set<string>): boolean {
+    // ephemeralasnull() strips ephemerality from its argument
+    const stripped = new Set(callsIn(e).filter((c) => c.name === 'ephemeralasnull').flatMap((c) => traversalsIn(c)));
+    for (const t of traversalsIn(e)) {
+      if (stripped.has(t)) continue;
+      const first = t.steps[0];
+      if (first?.kind !== 'attr') continue;
+      if (t.root === 'terraform' && first.name === 'applying') return true;
+      if (t.root === 'var' && this.module.variables.get(first.name)?.ephemeral) return true;
+      if (t.root === 'local' && !seen.has(first.name)) {
+        seen.add(first.name);
+        const local = this.module.locals.get(first.name);
+        if (local && this.isEphemeral(local.expr, seen)) return true;
+      }
+    }
+    return false;
   }
 
   /** true when the expression is a direct reference to a sensitive variable or resource attribute. */

@@ -6,9 +6,6 @@ resource "terraform_data" "e" {
   for_each = toset(["a", "b"])
   input    = "${each.key}=${each.value}"
 }
-output "applying" {
-  value = terraform.applying
-}
 output "paths" {
   value = [path.module, path.root, path.cwd]
 }
