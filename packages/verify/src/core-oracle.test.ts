@@ -39,6 +39,9 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'file-number-then-template': 'terraform evaluates locals at validate time (the path is known); tfpairs does not evaluate locals',
   'invalid-reference-var-no-name': 'terraform also reports a second, sourceless-looking undeclared variable "" at 0:0 (a terraform quirk)',
   'local-self-cycle': 'graph cycles are not reported (terraform\'s "Cycle: ..." lists nodes in a run-dependent order)',
+  'function-known-bad-args': 'function calls are not evaluated (tonumber("abc"), element([], 0), jsondecode("{") fail only when run)',
+  'moved-invalid': 'moved/removed addresses are not parsed',
+  'variable-type-object-default': 'defaults are converted only to primitive type constraints, not to object(...) ones',
   'terraform-required-version-unmet': 'tfpairs is no particular terraform version: required_version is not checked',
 };
 

@@ -8,6 +8,8 @@ import { error } from './decode';
 import { nameSuggestion } from './didyoumean';
 import { literalOf, traversalsIn, callsIn, type Attribute, type Block, type Body, type Expr, type ParsedFile, type TraversalStep } from './hcl';
 import { rangeString, startOf } from './source';
+import { startRange } from './functions';
+import { literalTypeError } from './types';
 
 export interface ResourceConfig {
   readonly mode: 'managed' | 'data';
@@ -256,6 +258,13 @@ function checkTypeExpr(expr: Expr, diags: Diagnostic[]): void {
 }
 
 /** Simple literal default vs. primitive type constraint. */
+/** gohcl decoding of a bool argument (sensitive, nullable, ephemeral): literals only */
+function checkBoolArgument(expr: Expr, diags: Diagnostic[]): void {
+  const problem = literalTypeError(expr, 'bool');
+  // gohcl points at the expression's StartRange (inside the quotes of a string)
+  if (problem) diags.push(error('Unsuitable value type', `Unsuitable value: ${problem}`, startRange(expr)));
+}
+
 function checkDefaultType(typeExpr: Expr | undefined, def: Expr, diags: Diagnostic[]): void {
   if (!typeExpr || typeExpr.kind !== 'traversal' || typeExpr.steps.length > 0) return;
   const lit = literalOf(def);
@@ -407,8 +416,10 @@ function decodeVariable(b: Block, module: ModuleConfig, diags: Diagnostic[]): vo
   if (def && checkConstant(def.expr, diags)) checkDefaultType(typeAttr?.expr, def.expr, diags);
   for (const k of ['description', 'sensitive', 'nullable']) {
     const a = attrs.get(k);
-    if (a) checkConstant(a.expr, diags);
+    if (a && checkConstant(a.expr, diags) && k !== 'description') checkBoolArgument(a.expr, diags);
   }
+  const ephemeral = attrs.get('ephemeral');
+  if (ephemeral) checkBoolArgument(ephemeral.expr, diags);
   const existing = module.variables.get(name);
   if (existing) {
     diags.push(error('Duplicate variable declaration', `A variable named ${JSON.stringify(name)} was already declared at ${rangeString(existing.block.defRange)}. Variable names must be unique within a module.`, b.defRange));
@@ -451,6 +462,10 @@ function decodeOutput(b: Block, module: ModuleConfig, diags: Diagnostic[]): void
     diags.push(error('Duplicate output definition', `An output named ${JSON.stringify(name)} was already defined at ${rangeString(existing.block.defRange)}. Output names must be unique within a module.`, b.defRange));
   }
   const sensitiveAttr = attrs.get('sensitive');
+  for (const k of ['sensitive', 'ephemeral']) {
+    const a = attrs.get(k);
+    if (a) checkBoolArgument(a.expr, diags);
+  }
   const ephemeralAttr = attrs.get('ephemeral');
   module.outputs.set(name, { name, block: b, value: attrs.get('value'), sensitive: sensitiveAttr ? literalOf(sensitiveAttr.expr) === true : false, ephemeral: !!ephemeralAttr && literalOf(ephemeralAttr.expr) === true, dependsOn });
 }

@@ -150,6 +150,9 @@ export class Walker {
         if (name === undefined) return;
         if (name !== 'key' && name !== 'value') {
           out.evalDiags.push(error('Invalid "each" attribute', `The "each" object does not have an attribute named ${JSON.stringify(name)}. The supported attributes are each.key and each.value, the current key and value pair of the "for_each" attribute set.`, traversalRange(t, 1)));
+        } else if (!ctx.hasForEach && name === 'value') {
+          // evaluate.go GetForEachAttr: a missing each.value has its own message (recorded from terraform 1.11)
+          out.evalDiags.push(error('each.value cannot be used in this context', 'A reference to "each.value" has been used in a context in which it is unavailable, such as when the configuration no longer contains the value in its "for_each" expression. Remove this reference to each.value in your configuration to work around this error.', traversalRange(t, 1)));
         } else if (!ctx.hasForEach) {
           out.evalDiags.push(error('Reference to "each" in context without for_each', 'The "each" object can be used only in "module" or "resource" blocks, and only when the "for_each" argument is set.', traversalRange(t, 1)));
         }

@@ -1,0 +1,6 @@
+resource "terraform_data" "a" {
+  dynamic "x" {
+    for_each = []
+    content {}
+  }
+}

@@ -1,0 +1,6 @@
+resource "terraform_data" "a" {
+  lifecycle {
+    prevent_destroy = true
+    foo             = 1
+  }
+}
