@@ -10,7 +10,9 @@ import { validateModule } from './validate';
  * Core-language checks (no provider plugin involved) against real terraform: each folder in
  * `__fixtures__/core-oracle/` is a small configuration, `recorded.json` holds what a real
  * `terraform validate -json` said about it (recorded by `scripts/record-core-oracle.ts`, version
- * inside the file). validateModule must say the same, diagnostic for diagnostic.
+ * inside the file). validateModule must say the same, diagnostic for diagnostic: validity, severity,
+ * summary, detail and range (file, line, column, byte). Re-record after adding a case folder:
+ *   TFPAIRS_TERRAFORM=/usr/local/bin/terraform npx tsx scripts/record-core-oracle.ts
  */
 interface RecordedDiagnostic {
   readonly severity: string;
@@ -40,6 +42,7 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'invalid-reference-var-no-name': 'terraform also reports a second, sourceless-looking undeclared variable "" at 0:0 (a terraform quirk)',
   'local-self-cycle': 'graph cycles are not reported (terraform\'s "Cycle: ..." lists nodes in a run-dependent order)',
   'function-known-bad-args': 'function calls are not evaluated (tonumber("abc"), element([], 0), jsondecode("{") fail only when run)',
+  'module-local-source': 'recorded without `terraform init`, so terraform says "Module not installed"; tfpairs treats module calls as installed and opaque, by design',
   'moved-invalid': 'moved/removed addresses are not parsed',
   'variable-type-object-default': 'defaults are converted only to primitive type constraints, not to object(...) ones',
   'terraform-required-version-unmet': 'tfpairs is no particular terraform version: required_version is not checked',
