@@ -68,30 +68,8 @@ export async function verifyModelCode(ctx: RunContext, code: string): Promise<{ 
   return verifyCode(code, { schemaFiles: ctx.config.verify.schemas, providerChecks: ctx.config.verify.providerChecks });
 }
 
-interface Block {
-  readonly lang: string;
-  readonly body: string;
-  readonly closed: boolean;
-}
-
-/** Fenced blocks of a Markdown answer, line by line (```lang ... ```); an unclosed last block is kept. */
-export function fencedBlocks(raw: string): Block[] {
-  const blocks: Block[] = [];
-  let open: { fence: string; lang: string; body: string[] } | null = null;
-  for (const line of raw.replace(/\r\n/g, '\n').split('\n')) {
-    const m = /^[ \t]*(`{3,}|~{3,})[ \t]*([\w+-]*)/.exec(line);
-    if (!open) {
-      if (m) open = { fence: m[1]!, lang: m[2]!.toLowerCase(), body: [] };
-    } else if (m && m[1]![0] === open.fence[0] && m[1]!.length >= open.fence.length && line.trim() === m[1]) {
-      blocks.push({ lang: open.lang, body: open.body.join('\n'), closed: true });
-      open = null;
-    } else {
-      open.body.push(line);
-    }
-  }
-  if (open) blocks.push({ lang: open.lang, body: open.body.join('\n'), closed: false });
-  return blocks;
-}
+/** Markdown fences are read by the same code that extracts HCL from answers. */
+export { fencedBlocks } from '@tfpairs/normalise';
 
 /**
  * Diagnostics as terraform prints them, with the offending source line when the verifier gave a range

@@ -27,7 +27,7 @@ export interface Extraction {
 const HCL_LANGS = new Set(['hcl', 'hcl2', 'terraform', 'tf', 'tfvars', 'terraform-hcl']);
 const JSON_LANGS = new Set(['json', 'jsonc', 'json5']);
 
-interface Fence {
+export interface Fence {
   readonly lang: string;
   readonly body: string;
   readonly closed: boolean;
@@ -63,6 +63,11 @@ function findFences(text: string): { fences: Fence[]; outside: string[] } {
   }
   if (open) fences.push({ lang: open.lang, body: open.body.join('\n'), closed: false });
   return { fences, outside };
+}
+
+/** The fenced blocks of a Markdown answer in order; an unterminated last block is kept (`closed: false`). */
+export function fencedBlocks(text: string): Fence[] {
+  return findFences(text).fences;
 }
 
 /** A top-level HCL construct: a block header (`resource "a" "b" {`) or an attribute (`x = 1`). */
