@@ -31,13 +31,18 @@ function countNewlines(buf: Buffer, from: number, to: number): number {
 export async function* readIacEvalCsv(path: string, displayPath = path): AsyncIterable<TaskRecord> {
   const buf = await readFile(path);
   const parser = Readable.from([buf]).pipe(
-    parse({ info: true, bom: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }),
+    parse({ info: true, raw: true, bom: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }),
   );
   // csv-parse reports rows it cannot parse as 'skip' events, possibly before we consume the rows read
   // ahead of them: `records` (rows parsed so far) tells where each one belongs in the output order.
+  // csv-parse may report one bad row twice (same error, same position): one row is one drop
   const skipped: { after: number; detectedAt: number; error: CsvError }[] = [];
+  const seenSkips = new Set<string>();
   parser.on('skip', (error: CsvError) => {
-    const e = error as CsvError & { records?: number; lines?: number };
+    const e = error as CsvError & { records?: number; lines?: number; bytes?: number };
+    const key = `${e.code}:${e.bytes}:${e.lines}:${e.records}`;
+    if (seenSkips.has(key)) return;
+    seenSkips.add(key);
     skipped.push({ after: Number(e.records ?? 0), detectedAt: Number(e.lines ?? 0), error });
   });
 
@@ -62,9 +67,16 @@ export async function* readIacEvalCsv(path: string, displayPath = path): AsyncIt
       yield rejectedInput({ path: displayPath, line: at }, 'iac-eval-csv', 'csv-syntax', 'Malformed CSV', `${s.error.code}: ${s.error.message}`);
     }
   };
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { bytes: number; records: number } }>) {
+  for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; raw: string; info: { bytes: number; records: number } }>) {
     yield* flushSkipped(parsedRows);
     parsedRows = info.records;
+    // a row's region is its raw text ending at `bytes`: this finds its start even after rows csv-parse
+    // skipped, whose extent it does not report
+    const regionStart = info.bytes - Buffer.byteLength(raw, 'utf8');
+    if (regionStart > offset) {
+      line += countNewlines(buf, offset, regionStart);
+      offset = regionStart;
+    }
     const rowLine = nextRowLine().line;
     line += countNewlines(buf, offset, info.bytes);
     offset = info.bytes;

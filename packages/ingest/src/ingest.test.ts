@@ -64,6 +64,19 @@ describe('IaC-Eval CSV', () => {
     ]);
   });
 
+  it('a row with a broken quote is one drop at its line, and later rows keep their own lines', async () => {
+    const dir = tmp();
+    const path = join(dir, 'q.csv');
+    writeFileSync(path, 'Prompt,Reference output\n"p1","a = 1"\n"bad "x" quote",y\n"p3","b = 2"\n\n"p5","c = 3\nd = 4"\n');
+    const got = (await collect(readIacEvalCsv(path))).map(outcome);
+    expect(got).toEqual([
+      { line: 2, status: 'kept', code: undefined },
+      { line: 3, status: 'dropped', code: 'csv-syntax' },
+      { line: 4, status: 'kept', code: undefined },
+      { line: 6, status: 'kept', code: undefined },
+    ]);
+  });
+
   it('audits a header without the required columns on every row', async () => {
     const dir = tmp();
     const path = join(dir, 'h.csv');
