@@ -65,6 +65,28 @@ describe('tfpairs build (real CLI, end to end)', () => {
     expect([...before.keys()].filter((id) => after.has(id)).length).toBe(before.size);
   });
 
+  it('a prompt whose first gold is broken keeps its next valid gold; identical rows get distinct ids', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfpairs-e2e-'));
+    const valid = 'resource "aws_vpc" "v" {\n  cidr_block = "10.0.0.0/16"\n}\n';
+    const rows = [
+      { prompt: 'Make a VPC', gold: 'resource "aws_vpc" "v" {' }, // 1: broken gold
+      { prompt: 'make a  vpc', gold: valid }, // 2: same prompt, valid gold: kept
+      { prompt: 'Make a VPC', gold: valid }, // 3: duplicate of 2
+      { prompt: 'Make a VPC', gold: valid }, // 4: identical to 3
+    ];
+    writeFileSync(join(dir, 'd.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
+    const out = join(dir, 'out');
+    const { manifest } = await build(out, [join(dir, 'd.jsonl')]);
+    expect(manifest.counts).toMatchObject({ input: 4, kept: 1, dropped: 3, dropCodes: { 'hcl-syntax': 1, duplicate: 2 } });
+    const kept = await readSplitIds(out);
+    const records = await readNdjson<{ id: string; status: string; provenance: { source: { line: number } } }>(join(out, 'records.jsonl'));
+    expect(records.find((r) => r.status === 'kept')!.provenance.source.line).toBe(2);
+    // every record has its own id, and no kept id appears on a drop line of the audit
+    expect(new Set(records.map((r) => r.id)).size).toBe(4);
+    const audit = await readNdjson<{ id: string; dropped: boolean }>(join(out, 'audit.jsonl'));
+    expect(audit.filter((l) => l.dropped && kept.has(l.id))).toEqual([]);
+  });
+
   it('exits 1 with a one-line reason on unusable arguments or config', async () => {
     const bad = async (args: string[]) => {
       try {

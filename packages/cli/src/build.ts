@@ -84,7 +84,6 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     ]);
   // every stage is followed by a progress tap labelled with it (a bar on a terminal, log lines otherwise)
   const stages: [string, Stage][] = [
-    ['dedup', dedupStage(ctx)],
     // credentials in the input are replaced before anything is sent to a model; the second scrub
     // covers what generation and normalisation produce (scrubbing is idempotent)
     ['scrub-input', scrubStage(ctx)],
@@ -95,6 +94,8 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     ['sandbox', sandboxStage(ctx)],
     ['repair', repairStage(ctx)],
     ['gate', goldGateStage(ctx)],
+    // after the gate: a prompt whose first gold fails verification keeps its next valid gold
+    ['dedup', dedupStage(ctx)],
     ['mutate-recorded', recordedMutationsStage(ctx)],
     ['mutate', mutateStage(ctx)],
     ['split', splitStage(ctx)],

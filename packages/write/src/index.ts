@@ -188,6 +188,7 @@ export async function writeOutputs(stream: AsyncIterable<TaskRecord>, ctx: RunCo
   };
   const stages: Record<string, string> = { write: WRITE_VERSION };
   const keptIds = new Set<string>();
+  const seenIds = new Map<string, number>();
 
   for await (const incoming of stream) {
     let record = incoming;
@@ -197,9 +198,18 @@ export async function writeOutputs(stream: AsyncIterable<TaskRecord>, ctx: RunCo
     if (record.status === 'dropped' && dropFindings.length !== 1) throw new AccountingError(`dropped record ${record.id} (${where}) has ${dropFindings.length} drop findings`);
     if (record.status === 'kept' && dropFindings.length !== 0) throw new AccountingError(`kept record ${record.id} (${where}) carries a drop finding`);
 
+    if (record.id) {
+      // identical input rows share a content id; every line a run writes must name one record, so a
+      // repeat gets `<id>.<n>` (the n-th occurrence in input order: the same in every run)
+      const n = (seenIds.get(record.id) ?? 0) + 1;
+      seenIds.set(record.id, n);
+      if (n > 1) {
+        if (record.status === 'kept' && keptIds.has(record.id)) throw new AccountingError(`record ${record.id} (${where}) kept twice`);
+        record = { ...record, id: `${record.id}.${n}` };
+      }
+    }
     if (record.status === 'kept') {
       if (!record.id || !record.gold || !record.split) throw new AccountingError(`kept record at ${where} lacks id, gold or split`);
-      if (keptIds.has(record.id)) throw new AccountingError(`record ${record.id} (${where}) kept twice`);
       keptIds.add(record.id);
       const split = record.split;
       const { pairs, findings } = dpoPairs(record, ctx.config.dpo.rejected);
