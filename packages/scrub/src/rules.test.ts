@@ -6,7 +6,7 @@ describe('sensitiveKind', () => {
   it('maps sensitive names of any spelling to a placeholder kind', () => {
     const cases: [string, SecretKind][] = [
       ['password', 'PASSWORD'], ['master_password', 'PASSWORD'], ['masterUserPassword', 'PASSWORD'], ['"DB_PASSWORD"', 'PASSWORD'],
-      ['plain_text_passwd', 'PASSWORD'], ['secret_key', 'AWS_SECRET_ACCESS_KEY'], ['AWS_SECRET_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY'],
+      ['plain_text_passwd', 'PASSWORD'], ['db_pw', 'PASSWORD'], ['pw', 'PASSWORD'], ['secret_key', 'AWS_SECRET_ACCESS_KEY'], ['AWS_SECRET_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY'],
       ['access_key', 'ACCESS_KEY'], ['aws_access_key_id', 'AWS_ACCESS_KEY_ID'], ['client_secret', 'CLIENT_SECRET'],
       ['private_key', 'PRIVATE_KEY'], ['ca_private_key_pem', 'PRIVATE_KEY'], ['private_key_id', 'PRIVATE_KEY_ID'], ['api_key', 'API_KEY'],
       ['token', 'TOKEN'], ['GITHUB_TOKEN', 'TOKEN'], ['accessToken', 'TOKEN'], ['credentials', 'CREDENTIALS'],

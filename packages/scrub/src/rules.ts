@@ -68,7 +68,7 @@ export function sensitiveKind(name: string): SecretKind | null {
   if (n.includes('client_secret')) return 'CLIENT_SECRET';
   if (n.includes('private_key')) return 'PRIVATE_KEY';
   if (n.includes('connection_string') || n === 'conn_str' || n === 'dsn') return 'CONNECTION_STRING';
-  if (n.includes('password') || n.includes('passwd') || segs.some((s) => s === 'pwd' || s === 'pass' || s === 'passphrase'))
+  if (n.includes('password') || n.includes('passwd') || segs.some((s) => s === 'pwd' || s === 'pw' || s === 'pass' || s === 'passphrase'))
     return 'PASSWORD';
   if (n.includes('api_key') || n.includes('apikey') || segs.includes('apikey')) return 'API_KEY';
   if (segs.includes('token') || n.endsWith('token')) return 'TOKEN';
