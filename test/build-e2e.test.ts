@@ -100,7 +100,7 @@ describe('tfpairs build (real CLI, end to end)', () => {
     writeFileSync(join(dir, 'c.json'), '{ not json');
     // an output folder that cannot be created (a file stands in its path)
     const notADir = join(dir, 'c.json', 'out');
-    for (const args of [['--input', 'data/sample/tasks.jsonl', '--out', notADir], ['--out', dir], ['--input', 'x.csv'], ['--input', 'x', '--out', dir, '--bogus'], ['--input', 'x', '--out', dir, '--config', join(dir, 'c.json')], ['--input', 'x', '--out', dir, '--split-train', '2']]) {
+    for (const args of [['--input', 'data/sample/tasks.jsonl', '--out', notADir], ['--input', 'data/sample/nope.jsonl', '--out', dir], ['--input', 'README.md', '--out', dir], ['--out', dir], ['--input', 'x.csv'], ['--input', 'x', '--out', dir, '--bogus'], ['--input', 'x', '--out', dir, '--config', join(dir, 'c.json')], ['--input', 'x', '--out', dir, '--split-train', '2']]) {
       const r = await bad(args);
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   buildFlags,
@@ -38,9 +38,18 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     config = resolveConfig(values);
     if (config.inputs.length === 0) throw new ConfigError('no input: give at least one --input PATH');
     if (!config.out) throw new ConfigError('no output folder: give --out DIR');
+    // a mistyped --input is an argument error, not an empty corpus
+    for (const input of config.inputs) {
+      const path = resolve(io.cwd, input);
+      if (!existsSync(path)) throw new ConfigError(`no such input: ${input}`);
+      if (!statSync(path).isDirectory() && !/\.(csv|jsonl|ndjson|json)$/i.test(path)) {
+        throw new ConfigError(`unknown input format: ${input} (expected an IaC-Eval .csv, a .jsonl file or a folder of tasks)`);
+      }
+    }
   } catch (e) {
     if (e instanceof FlagError || e instanceof ConfigError) {
-      io.stderr.write(`tfpairs build: ${e.message}\n`);
+      // one line, whatever the message (a JSON parse error quotes the offending text, newlines included)
+      io.stderr.write(`tfpairs build: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return 1;
     }
     throw e;
