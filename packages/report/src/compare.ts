@@ -71,6 +71,28 @@ export interface Comparison {
   readonly modelFlips: readonly { model: string; fixed: readonly Flip[]; broke: readonly Flip[] }[];
   readonly diagnostics: { readonly appeared: readonly DiagnosticChange[]; readonly vanished: readonly DiagnosticChange[] };
   readonly pairs: readonly PairComparison[];
+  /** records kept in one run and dropped in the other (e.g. a gold that stopped verifying), with the cause */
+  readonly status: {
+    readonly counts: { readonly a: RunCounts; readonly b: RunCounts };
+    readonly newlyDropped: readonly StatusChange[];
+    readonly newlyKept: readonly StatusChange[];
+  };
+}
+
+export interface RunCounts {
+  readonly input: number;
+  readonly kept: number;
+  readonly dropped: number;
+  readonly dropCodes: Readonly<Record<string, number>>;
+}
+
+export interface StatusChange {
+  readonly idA: string;
+  readonly idB: string;
+  readonly source: string;
+  readonly prompt: string;
+  /** the drop code in the run where the record is dropped */
+  readonly code: string;
 }
 
 /** One record per id: the kept one when a duplicate shares its id. */
@@ -230,6 +252,18 @@ export function compareRuns(a: BuildOutput, b: BuildOutput): Comparison {
   const pairsA = a.pairs ?? { dpo: [], 'dpo-postedit': [] };
   const pairsB = b.pairs ?? { dpo: [], 'dpo-postedit': [] };
   const brief = (r: TaskRecord) => ({ id: r.id!, source: sourceRef(r.provenance.source), prompt: r.prompt });
+  const dropCode = (r: TaskRecord) => r.findings.find((f) => f.dropped)?.code ?? '';
+  const statusChange = (ra: TaskRecord, rb: TaskRecord, dropped: TaskRecord): StatusChange => ({
+    idA: ra.id!,
+    idB: rb.id!,
+    source: sourceRef(rb.provenance.source),
+    prompt: rb.prompt,
+    code: dropCode(dropped),
+  });
+  const runCounts = (o: BuildOutput): RunCounts => {
+    const c = (o.manifest as { counts?: Partial<RunCounts> }).counts ?? {};
+    return { input: c.input ?? 0, kept: c.kept ?? 0, dropped: c.dropped ?? 0, dropCodes: c.dropCodes ?? {} };
+  };
   return {
     a: side(a, recordsA),
     b: side(b, recordsB),
@@ -244,6 +278,11 @@ export function compareRuns(a: BuildOutput, b: BuildOutput): Comparison {
       vanished: all.filter((d) => d.vanished > 0).sort((x, y) => y.vanished - x.vanished || byKey(x, y)),
     },
     pairs: (['dpo', 'dpo-postedit'] as const).map((corpus) => comparePairs(corpus, pairsA[corpus], pairsB[corpus], joined, recordsA, recordsB)),
+    status: {
+      counts: { a: runCounts(a), b: runCounts(b) },
+      newlyDropped: joined.pairs.filter(([ra, rb]) => ra.status === 'kept' && rb.status === 'dropped').map(([ra, rb]) => statusChange(ra, rb, rb)),
+      newlyKept: joined.pairs.filter(([ra, rb]) => ra.status === 'dropped' && rb.status === 'kept').map(([ra, rb]) => statusChange(ra, rb, ra)),
+    },
   };
 }
 
@@ -281,6 +320,29 @@ export function renderCompareText(c: Comparison, limit = 20): string {
       ],
     ),
   );
+  const ca = c.status.counts.a;
+  const cb = c.status.counts.b;
+  const codes = [...new Set([...Object.keys(ca.dropCodes), ...Object.keys(cb.dropCodes)])].sort();
+  out.push(
+    renderTable(
+      [{ title: 'RECORDS' }, { title: 'A', align: 'right' }, { title: 'B', align: 'right' }, { title: 'CHANGE', align: 'right' }],
+      [
+        ['input', String(ca.input), String(cb.input), delta(ca.input, cb.input, 1, 0, '')],
+        ['kept', String(ca.kept), String(cb.kept), delta(ca.kept, cb.kept, 1, 0, '')],
+        ['dropped', String(ca.dropped), String(cb.dropped), delta(ca.dropped, cb.dropped, 1, 0, '')],
+        ...codes.map((k) => [`  dropped: ${k}`, String(ca.dropCodes[k] ?? 0), String(cb.dropCodes[k] ?? 0), delta(ca.dropCodes[k] ?? 0, cb.dropCodes[k] ?? 0, 1, 0, '')]),
+      ],
+    ),
+  );
+  const statusRows = (rows: readonly StatusChange[]) =>
+    renderTable(
+      [{ title: '    ID (B)' }, { title: 'CODE' }, { title: 'SOURCE (B)', max: 50 }, { title: 'PROMPT', max: 60 }],
+      rows.slice(0, limit).map((x) => [`    ${x.idB}`, x.code, x.source, truncate(x.prompt, 60)]),
+    ).trimEnd();
+  out.push(`newly dropped (kept in A, dropped in B): ${c.status.newlyDropped.length}`);
+  if (c.status.newlyDropped.length) out.push(statusRows(c.status.newlyDropped));
+  out.push(`newly kept (dropped in A, kept in B; code = why A dropped it): ${c.status.newlyKept.length}`, '');
+  if (c.status.newlyKept.length) out.push(statusRows(c.status.newlyKept), '');
   const models = [...new Set([...Object.keys(c.a.byModel), ...Object.keys(c.b.byModel)])].sort();
   if (models.length) {
     out.push(
