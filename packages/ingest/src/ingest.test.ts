@@ -206,6 +206,16 @@ describe('inputs and dedup', () => {
     expect(cause.detail).toContain('d.jsonl:1');
   });
 
+  it('flags bytes that are not UTF-8 without dropping the record', async () => {
+    const dir = tmp();
+    const path = join(dir, 'u.jsonl');
+    writeFileSync(path, Buffer.concat([Buffer.from('{"prompt": "caf'), Buffer.from([0xe9]), Buffer.from('", "gold": "a = 1"}\n{"prompt": "ok", "gold": "a = 1"}\n')]));
+    const [bad, good] = await collect(readJsonlTasks(path));
+    expect(bad!.status).toBe('kept');
+    expect(bad!.findings).toEqual([expect.objectContaining({ stage: 'ingest', code: 'invalid-utf8', severity: 'warning', dropped: false })]);
+    expect(good!.findings).toEqual([]);
+  });
+
   it('ids depend on content only', async () => {
     const dir = tmp();
     const path = join(dir, 'i.jsonl');

@@ -4,6 +4,7 @@ import {
   newArtifact,
   recordId,
   sha256,
+  type Finding,
   type InputFormat,
   type SourceRef,
   type TaskRecord,
@@ -34,9 +35,20 @@ export function taskRecord(task: TaskInput, source: SourceRef, format: InputForm
     meta: task.meta,
     provenance: { source, format, stages: { ingest: INGEST_VERSION } },
     split: null,
-    findings: [],
+    findings: undecodable(task),
     status: 'kept' as const,
   });
+}
+
+/**
+ * Input files are read as UTF-8; bytes that are not UTF-8 become U+FFFD. The record is kept (the text
+ * around them is intact) but the audit says so, rather than letting them pass unnoticed.
+ */
+function undecodable(task: TaskInput): Finding[] {
+  const parts: [string, string][] = [['prompt', task.prompt], ['gold', task.gold], ...task.drafts.map((d, i) => [`draft ${i + 1}`, d] as [string, string])];
+  const bad = parts.filter(([, text]) => text.includes('\uFFFD')).map(([name]) => name);
+  if (bad.length === 0) return [];
+  return [finding('ingest', 'invalid-utf8', { severity: 'warning', summary: 'Text is not valid UTF-8', detail: `bytes that are not UTF-8 were replaced by U+FFFD in: ${bad.join(', ')}` })];
 }
 
 /** Input that never became a task (bad line, bad row, unreadable file): a dropped record with id null. */
