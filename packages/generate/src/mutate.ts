@@ -2,7 +2,6 @@ import {
   addFindings,
   countMetric,
   finding,
-  mapKeptConcurrent,
   newArtifact,
   passThrough,
   sha256,
@@ -14,7 +13,7 @@ import {
 } from '@tfpairs/core';
 import { failureFinding } from './findings';
 import { artifactFields, processAnswer, selfCorrect, type ProcessedAnswer } from './repair';
-import { batchRoundsStage, type Complete } from './rounds';
+import { modelStage, type Complete } from './rounds';
 import { clientFor } from './run';
 import { bundledTemplate, renderTemplate } from './template';
 import { fencedBlocks, renderDiagnostics, scrubProse } from './toolchain';
@@ -171,13 +170,5 @@ export const mutateStage: StageFactory = (ctx) => {
     return addFindings(updateRecord(record, { mutations }), findings);
   }
 
-  const inner =
-    settings.batch && !ctx.config.offline
-      ? batchRoundsStage(ctx, client, 'mutate', MUTATE_VERSION, mutateRecord)
-      : mapKeptConcurrent('mutate', MUTATE_VERSION, Math.max(2, settings.concurrency * 2), (r) => mutateRecord(r, (m) => client.complete(m)));
-  return async function* (input) {
-    if (client.progress) client.progress.label = 'mutate';
-    yield* inner(input);
-    client.progress?.finish();
-  };
+  return modelStage(ctx, client, 'mutate', MUTATE_VERSION, mutateRecord);
 };

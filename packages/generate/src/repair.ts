@@ -2,7 +2,6 @@ import {
   addFindings,
   countMetric,
   finding,
-  mapKeptConcurrent,
   newArtifact,
   passThrough,
   sha256,
@@ -21,7 +20,7 @@ import {
   type Verdict,
 } from '@tfpairs/core';
 import type { ChatClient, CompletionFailure } from './client';
-import { batchRoundsStage, type Complete } from './rounds';
+import { modelStage, type Complete } from './rounds';
 import { clientFor } from './run';
 import { bundledTemplate, loadGenerateTemplate, renderTemplate, type ChatMessage, type PromptTemplate } from './template';
 import { normaliseModelAnswer, renderDiagnostics, scrubModelAnswer, verifyModelCode } from './toolchain';
@@ -224,13 +223,5 @@ export const repairStage: StageFactory = (ctx) => {
     return addFindings(updateRecord(record, { gold, candidates }), findings);
   }
 
-  const inner =
-    settings.batch && !ctx.config.offline
-      ? batchRoundsStage(ctx, client, 'repair', REPAIR_VERSION, repairRecord)
-      : mapKeptConcurrent('repair', REPAIR_VERSION, Math.max(2, settings.concurrency * 2), (r) => repairRecord(r, (m) => client.complete(m)));
-  return async function* (input) {
-    if (client.progress) client.progress.label = 'repair';
-    yield* inner(input);
-    client.progress?.finish();
-  };
+  return modelStage(ctx, client, 'repair', REPAIR_VERSION, repairRecord);
 };

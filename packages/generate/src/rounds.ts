@@ -1,4 +1,4 @@
-import { stampStage, type RunContext, type Stage, type TaskRecord } from '@tfpairs/core';
+import { mapKeptConcurrent, stampStage, type RunContext, type Stage, type TaskRecord } from '@tfpairs/core';
 import { requestKey, type ChatRequest } from './cache';
 import { BatchRunner } from './batch';
 import type { ChatClient, CompletionResult } from './client';
@@ -102,5 +102,27 @@ export function batchRoundsStage(
     if (rounds.rounds) ctx.log(`${name}: ${rounds.rounds} batch round(s)`);
     let i = 0;
     for (const record of records) yield record.status === 'kept' ? done[i++]! : record;
+  };
+}
+
+/**
+ * A stage whose per-record work talks to the model: through Batch API rounds with `--batch` (and not
+ * offline), else record by record with bounded concurrency; the progress display is labelled with it.
+ */
+export function modelStage(
+  ctx: RunContext,
+  client: ChatClient,
+  name: string,
+  version: string,
+  work: (record: TaskRecord, complete: Complete) => Promise<TaskRecord>,
+): Stage {
+  const inner =
+    ctx.config.generate.batch && !ctx.config.offline
+      ? batchRoundsStage(ctx, client, name, version, work)
+      : mapKeptConcurrent(name, version, Math.max(2, ctx.config.generate.concurrency * 2), (r) => work(r, (m) => client.complete(m)));
+  return async function* (input) {
+    if (client.progress) client.progress.label = name;
+    yield* inner(input);
+    client.progress?.finish();
   };
 }
