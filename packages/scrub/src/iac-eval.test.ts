@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from '@cdktf/hcl2json';
+import { parsesAsHcl as parses } from '@tfpairs/verify/syntax';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { SecretFactory } from './planted';
@@ -13,15 +13,6 @@ function rows(file: string): Record<string, string>[] {
   const path = dataDir + file;
   if (!existsSync(path)) throw new Error(`shared data missing: ${path}`);
   return parseCsv(readFileSync(path), { columns: true, relax_column_count: true }) as Record<string, string>[];
-}
-
-async function parses(text: string): Promise<boolean> {
-  try {
-    await parse('main.tf', text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The code of a model answer: its fenced blocks, or the whole answer when it has none. */

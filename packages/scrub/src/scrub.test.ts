@@ -1,16 +1,7 @@
-import { parse } from '@cdktf/hcl2json';
+import { parsesAsHcl as parses } from '@tfpairs/verify/syntax';
 import { describe, expect, it } from 'vitest';
 import { CLEAN_FILES, plantedCorpus, SecretFactory } from './planted';
 import { scrubText } from './scrub';
-
-async function parses(text: string): Promise<boolean> {
-  try {
-    await parse('main.tf', text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The text a finding's range points at, by byte offsets and by line/column (both must agree). */
 function sliceByRange(text: string, range: { start: { line: number; column: number; byte: number }; end: { byte: number } }): string[] {

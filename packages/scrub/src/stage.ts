@@ -1,4 +1,4 @@
-import { parse } from '@cdktf/hcl2json';
+import { parsesAsHcl as parses } from '@tfpairs/verify/syntax';
 import {
   addFindings,
   countMetric,
@@ -22,15 +22,6 @@ import { replaceKnownSecrets, scrubText, type ScrubFinding, type ScrubOptions } 
 
 export const SCRUB_VERSION = '1.0.0';
 const STAGE = 'scrub';
-
-async function parses(text: string): Promise<boolean> {
-  try {
-    await parse('main.tf', text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Scrubs one record. The secret -> placeholder map is shared by the whole record (gold, candidates,

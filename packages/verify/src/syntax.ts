@@ -61,6 +61,11 @@ export function nestingDepth(text: string): { depth: number; at: number } {
  */
 export const MAX_NESTING = 256;
 
+/** Whether HashiCorp's parser accepts the text (no syntax diagnostics). */
+export async function parsesAsHcl(text: string, filename = 'main.tf'): Promise<boolean> {
+  return (await checkSyntax(text, filename)).length === 0;
+}
+
 /** Stage 1 of verification: HashiCorp's own HCL parser decides whether the text is valid HCL. */
 export async function checkSyntax(text: string, filename = 'main.tf'): Promise<Diagnostic[]> {
   const nesting = nestingDepth(text);
