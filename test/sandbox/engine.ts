@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import { expect, it } from 'vitest';
 import { imagePresent, probeEngine, SANDBOX_LABEL } from '@tfpairs/sandbox';
+import { REPO } from '../paths';
 
 /** Helpers shared by the Docker tests: find the engine, build the test image, check for leftovers. */
-export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** the repository root, with a trailing slash */
+export const REPO_ROOT = REPO;
 export const TEST_IMAGE = process.env.TFPAIRS_SANDBOX_TEST_IMAGE ?? 'tfpairs/terraform-double:test';
 export const REQUIRE_DOCKER = process.env.TFPAIRS_REQUIRE_DOCKER === '1';
 

@@ -1,23 +1,21 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fencedBlocks } from '@tfpairs/normalise';
 import { parsesAsHcl as parses } from '@tfpairs/verify/syntax';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { SecretFactory } from './planted';
 import { scrubText } from './scrub';
-
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const dataDir = `${repoRoot}../shared/data/iac-eval/`;
+import { requireShared, SHARED } from '../../../test/paths';
 
 function rows(file: string): Record<string, string>[] {
-  const path = dataDir + file;
-  if (!existsSync(path)) throw new Error(`shared data missing: ${path}`);
+  const path = requireShared(join(SHARED, 'data', 'iac-eval', file));
   return parseCsv(readFileSync(path), { columns: true, relax_column_count: true }) as Record<string, string>[];
 }
 
 /** The code of a model answer: its fenced blocks, or the whole answer when it has none. */
 function fencedCode(answer: string): string {
-  const blocks = [...answer.matchAll(/```[A-Za-z0-9_-]*[ \t]*\r?\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const blocks = fencedBlocks(answer).map((b) => b.body);
   return blocks.length ? blocks.join('\n') : answer;
 }
 

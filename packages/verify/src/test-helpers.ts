@@ -1,12 +1,13 @@
 /** Shared by this package's tests: the repository root, the shared data folder, a fixed schema set. */
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Diagnostic } from '@tfpairs/core';
+import { AWS_4_SCHEMA, SHARED } from '../../../test/paths';
 import { loadSchemaSet, type SchemaSet } from './schemas';
 import { validateModule } from './validate';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const SHARED_DATA = fileURLToPath(new URL('../shared/data/', `file://${REPO_ROOT}`));
-export const AWS_4_36_1 = `${SHARED_DATA}provider-schemas/aws-4.36.1.schema.json.gz`;
+/** `shared/data/` beside the repository, with a trailing slash (callers append file names) */
+export const SHARED_DATA = `${join(SHARED, 'data')}/`;
+export const AWS_4_36_1 = AWS_4_SCHEMA;
 
 let aws: SchemaSet | undefined;
 /** The real `terraform providers schema -json` of AWS 4.36.1 (stable texts for exact assertions). */
