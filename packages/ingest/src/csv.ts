@@ -54,7 +54,7 @@ export async function* readIacEvalCsv(path: string, displayPath = path): AsyncIt
   const nextRowLine = () => {
     let start = offset;
     while (buf[start] === 0x0d || buf[start] === 0x0a) start++;
-    return { line: line + countNewlines(buf, offset, start) };
+    return line + countNewlines(buf, offset, start);
   };
   const flushSkipped = function* (upTo: number) {
     let first = true;
@@ -62,7 +62,7 @@ export async function* readIacEvalCsv(path: string, displayPath = path): AsyncIt
       const s = skipped.shift()!;
       // the first bad row after a good one starts right after it; once csv-parse has lost track of
       // quoting, later errors in the same stretch are only known by the line where they were detected
-      const at = first ? nextRowLine().line : s.detectedAt;
+      const at = first ? nextRowLine() : s.detectedAt;
       first = false;
       yield rejectedInput({ path: displayPath, line: at }, 'iac-eval-csv', 'csv-syntax', 'Malformed CSV', `${s.error.code}: ${s.error.message}`);
     }
@@ -77,7 +77,7 @@ export async function* readIacEvalCsv(path: string, displayPath = path): AsyncIt
       line += countNewlines(buf, offset, regionStart);
       offset = regionStart;
     }
-    const rowLine = nextRowLine().line;
+    const rowLine = nextRowLine();
     line += countNewlines(buf, offset, info.bytes);
     offset = info.bytes;
     const source = { path: displayPath, line: rowLine };

@@ -7,7 +7,6 @@ import {
   SPLITS,
   TFPAIRS_VERSION,
   writeFileAtomic,
-  type Artifact,
   type Finding,
   type RunContext,
   type Split,
@@ -46,10 +45,6 @@ export class AccountingError extends Error {}
 
 const zeroSplits = (): Record<Split, number> => ({ train: 0, val: 0, test: 0 });
 
-function verdictOf(a: Artifact): string {
-  return a.verdict;
-}
-
 /** DPO pairs of one kept record: chosen = gold, rejected = each distinct candidate that differs from it. */
 export function dpoPairs(record: TaskRecord, mode: 'different' | 'invalid'): { pairs: object[]; findings: Finding[] } {
   const gold = record.gold!;
@@ -81,9 +76,9 @@ export function dpoPairs(record: TaskRecord, mode: 'different' | 'invalid'): { p
       meta: {
         record_id: record.id,
         split: record.split,
-        chosen_verdict: verdictOf(gold),
+        chosen_verdict: gold.verdict,
         chosen_origin: gold.origin,
-        rejected_verdict: verdictOf(c),
+        rejected_verdict: c.verdict,
         rejected_origin: c.origin,
         rejected_model: c.generation?.model ?? null,
         rejected_id: c.id,
