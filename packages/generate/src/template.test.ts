@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkSyntax } from '@tfpairs/verify/syntax';
+import { checkSyntax } from '@tfpairs/hcl/syntax';
 import { Progress } from './progress';
 import { bundledTemplate, loadGenerateTemplate, parseTemplate, renderTemplate } from './template';
 import { fencedBlocks, renderDiagnostics } from './toolchain';

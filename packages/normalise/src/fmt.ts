@@ -1,6 +1,6 @@
 import { format as hclwriteFormat } from '@cdktf/hcl-tools';
 import type { Diagnostic } from '@tfpairs/core';
-import { checkSyntax } from '@tfpairs/verify/syntax';
+import { checkSyntax } from '@tfpairs/hcl/syntax';
 import type { Node } from 'web-tree-sitter';
 import { applyEdits, children, leaves, namedChildren, withHclTree, type Edit } from './tree';
 

@@ -1,5 +1,5 @@
 import type { Revision } from '@tfpairs/core';
-import { checkSyntax } from '@tfpairs/verify/syntax';
+import { checkSyntax } from '@tfpairs/hcl/syntax';
 import { extractCode, normaliseFindingOf, type NormaliseFinding } from './extract';
 import { formatValidHcl } from './fmt';
 import { stripValidComments } from './strip-comments';

@@ -1,4 +1,4 @@
-import { checkSyntax } from '@tfpairs/verify/syntax';
+import { checkSyntax } from '@tfpairs/hcl/syntax';
 import type { Node } from 'web-tree-sitter';
 import { formatValidHcl } from './fmt';
 import { withHclTree } from './tree';

@@ -1,5 +1,5 @@
 import type { Node, Tree } from 'web-tree-sitter';
-import { hclParser } from '@tfpairs/verify/hcl';
+import { hclParser } from '@tfpairs/hcl/tree';
 
 /**
  * Positioned HCL syntax trees from tree-sitter-hcl (web-tree-sitter, WASM). HashiCorp's own parser

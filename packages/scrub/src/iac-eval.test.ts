@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fencedBlocks } from '@tfpairs/normalise';
-import { parsesAsHcl as parses } from '@tfpairs/verify/syntax';
+import { parsesAsHcl as parses } from '@tfpairs/hcl/syntax';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { SecretFactory } from './planted';

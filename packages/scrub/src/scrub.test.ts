@@ -1,4 +1,4 @@
-import { parsesAsHcl as parses } from '@tfpairs/verify/syntax';
+import { parsesAsHcl as parses } from '@tfpairs/hcl/syntax';
 import { describe, expect, it } from 'vitest';
 import { CLEAN_FILES, plantedCorpus, SecretFactory } from './planted';
 import { scrubText } from './scrub';

@@ -1,4 +1,4 @@
-import { parsesAsHcl as parses } from '@tfpairs/verify/syntax';
+import { parsesAsHcl as parses } from '@tfpairs/hcl/syntax';
 import {
   addFindings,
   countMetric,

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { hclParser } from '@tfpairs/verify/hcl';
+import { hclParser } from '@tfpairs/hcl/tree';
 
 /**
  * A positioned HCL syntax tree (tree-sitter, error-tolerant), so every string literal is known together

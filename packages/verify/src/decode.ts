@@ -6,9 +6,9 @@
  */
 import type { Diagnostic, Range } from '@tfpairs/core';
 import { nameSuggestion } from './didyoumean';
-import { literalOf, type Attribute, type Block, type Body, type Expr } from './hcl';
+import { literalOf, type Attribute, type Block, type Body, type Expr } from '@tfpairs/hcl/tree';
 import type { AttributeSchema, BlockSchema } from './schemas';
-import { rangeString, startOf } from './source';
+import { rangeString, startOf } from '@tfpairs/hcl/source';
 import { literalTypeError, objectElementAttributes } from './types';
 
 /** An expression that terraform evaluates while decoding, with names bound around it (dynamic iterators). */

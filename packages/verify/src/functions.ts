@@ -6,7 +6,7 @@
 import type { Diagnostic, Range } from '@tfpairs/core';
 import { error } from './decode';
 import { nameSuggestion } from './didyoumean';
-import { literalOf, type Expr } from './hcl';
+import { literalOf, type Expr } from '@tfpairs/hcl/tree';
 
 export const TERRAFORM_FUNCTIONS: readonly string[] = [
   'abs', 'abspath', 'alltrue', 'anytrue', 'base64decode', 'base64encode', 'base64gzip', 'base64sha256', 'base64sha512',

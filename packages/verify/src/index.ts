@@ -1,5 +1,4 @@
 export * from './stage';
-export * from './syntax';
 export { validateModule, verifyCode, snippetFor, type ModuleFile, type ValidateOptions, type VerifyResult } from './validate';
 export { validateJson } from './cli';
 export { renderTerraformDiagnostic } from './render';

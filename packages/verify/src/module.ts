@@ -6,8 +6,8 @@
 import type { Diagnostic, Range } from '@tfpairs/core';
 import { error } from './decode';
 import { nameSuggestion } from './didyoumean';
-import { literalOf, traversalsIn, callsIn, type Attribute, type Block, type Body, type Expr, type ParsedFile, type TraversalStep } from './hcl';
-import { rangeString, startOf } from './source';
+import { literalOf, traversalsIn, callsIn, type Attribute, type Block, type Body, type Expr, type ParsedFile, type TraversalStep } from '@tfpairs/hcl/tree';
+import { rangeString, startOf } from '@tfpairs/hcl/source';
 import { startRange } from './functions';
 import { literalTypeError } from './types';
 

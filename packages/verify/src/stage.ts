@@ -11,7 +11,7 @@ import {
   type StageFactory,
 } from '@tfpairs/core';
 import { loadSchemaSet, type SchemaSet } from './schemas';
-import { checkSyntax } from './syntax';
+import { checkSyntax } from '@tfpairs/hcl/syntax';
 import { validateModule } from './validate';
 
 export const VERIFY_VERSION = '1.0.0';

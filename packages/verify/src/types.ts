@@ -3,7 +3,7 @@
  * ["list","string"], ["object",{...}], ...), with cty's own conversion-error wording. Only what can be
  * decided without evaluation: literals, tuples and objects of literals. Anything else passes.
  */
-import { literalOf, type Expr } from './hcl';
+import { literalOf, type Expr } from '@tfpairs/hcl/tree';
 
 export function friendlyTypeName(type: unknown): string {
   if (typeof type === 'string') return type === 'dynamic' ? 'any type' : type;

@@ -5,11 +5,11 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Diagnostic, Range, Snippet } from '@tfpairs/core';
-import { parseFile, type Block, type ParsedFile } from './hcl';
+import { parseFile, type Block, type ParsedFile } from '@tfpairs/hcl/tree';
 import { loadModule } from './module';
 import { loadSchemaSet, type SchemaSet } from './schemas';
-import { SourceFile } from './source';
-import { checkSyntax } from './syntax';
+import { SourceFile } from '@tfpairs/hcl/source';
+import { checkSyntax } from '@tfpairs/hcl/syntax';
 import { Walker } from './walk';
 
 export interface ModuleFile {

@@ -9,11 +9,11 @@ import type { Diagnostic, Range } from '@tfpairs/core';
 import { decodeBody, error, type DecodeOutput, type EvaluatedExpr } from './decode';
 import { nameSuggestion } from './didyoumean';
 import { checkCall, type FunctionContext } from './functions';
-import { callsIn, literalOf, traversalsIn, type Block, type Expr, type TraversalStep } from './hcl';
+import { callsIn, literalOf, traversalsIn, type Block, type Expr, type TraversalStep } from '@tfpairs/hcl/tree';
 import { literalTypeError } from './types';
 import { RESOURCE_META_ATTRIBUTES, RESOURCE_META_BLOCKS, type ModuleConfig, type ResourceConfig } from './module';
 import type { BlockSchema, SchemaSet } from './schemas';
-import { rangeBetween } from './source';
+import { rangeBetween } from '@tfpairs/hcl/source';
 
 type Traversal = Extract<Expr, { kind: 'traversal' }>;
 

@@ -1,0 +1,3 @@
+export * from './syntax';
+export * from './tree';
+export * from './source';
