@@ -10,6 +10,9 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   report: { load: async () => (await import('@tfpairs/report/cli')).reportCommand, summary: 'write a self-contained HTML report of a build output folder' },
   compare: { load: async () => (await import('@tfpairs/report/cli')).compareCommand, summary: 'compare two build outputs (baselines of two models)' },
   fidelity: { load: async () => (await import('@tfpairs/sandbox/cli')).fidelityCommand, summary: 'embedded verifier vs real terraform in a Docker sandbox' },
+  merge: { load: async () => (await import('@tfpairs/cluster/cli')).mergeCommand, summary: 'merge the outputs of `build --shard K/N` into what one process writes' },
+  slurm: { load: async () => (await import('@tfpairs/cluster/cli')).slurmCommand, summary: 'run a sharded build as a Slurm array job plus a merge job' },
+  k8s: { load: async () => (await import('@tfpairs/cluster/cli')).k8sCommand, summary: 'print Kubernetes Indexed Job manifests for a sharded build' },
 };
 
 export function usage(): string {

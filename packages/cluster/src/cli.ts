@@ -1,0 +1,240 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FlagError, parseFlags, renderFlagHelp, type CliIO, type Command, type FlagSpec } from '@tfpairs/core';
+import { k8sJobs } from './k8s';
+import { MergeError, mergeShards } from './merge';
+import { execCommand, SlurmError, slurmScripts, submit, waitForMerge, type Exec, type SlurmPlan } from './slurm';
+
+/** The checkout's own entry point: what `tfpairs build` runs as, so a compute node sharing the file
+ * system runs the same code with the same node. */
+export const CLI_ENTRY = fileURLToPath(new URL('../../cli/bin/tfpairs.js', import.meta.url));
+
+const help: FlagSpec = { name: 'help', type: 'boolean', help: 'print this help' };
+
+/** `--` separates a command's own flags from the build flags it passes on. */
+function splitBuildArgs(argv: readonly string[]): { own: string[]; build: string[] } {
+  const at = argv.indexOf('--');
+  return at < 0 ? { own: [...argv], build: [] } : { own: argv.slice(0, at), build: argv.slice(at + 1) };
+}
+
+function positiveInt(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new FlagError(`-${flag} must be a positive integer, not ${String(value)}`);
+  return value;
+}
+
+function fail(io: CliIO, command: string, e: unknown): number {
+  if (e instanceof FlagError || e instanceof MergeError || e instanceof SlurmError) {
+    for (const line of e.message.split('\n')) io.stderr.write(`tfpairs ${command}: ${line}\n`);
+    return 1;
+  }
+  throw e;
+}
+
+// --- merge ---------------------------------------------------------------------------------------
+
+const MERGE_FLAGS: FlagSpec[] = [
+  { name: 'out', type: 'string', arg: 'DIR', help: 'folder to write the merged corpora, records, audit, manifest and report into' },
+  { name: 'shards', type: 'number', arg: 'N', help: 'how many shards the build had (names shards whose folder is missing altogether)' },
+  { name: 'no-report', type: 'boolean', help: 'do not write report.html' },
+  help,
+];
+
+export const MERGE_HELP = `Usage: tfpairs merge SHARD_OUT... --out DIR [--shards N]
+
+Merges the output folders of \`tfpairs build --shard K/N\` into the files one process writes:
+tf-gen/, dpo/, dpo-postedit/, tf-mutn/ per split, records.jsonl, audit.jsonl, manifest.json and
+report.html, byte-identical to a one-process build of the same input except the manifest's createdAt
+and out, and its per-shard section (shards: timings). Exit 1 naming each missing or incomplete shard
+and the command that reruns it.
+
+Flags:
+${renderFlagHelp(MERGE_FLAGS)}
+`;
+
+export const mergeCommand: Command = async (argv, io) => {
+  try {
+    const { values, positionals } = parseFlags(argv, MERGE_FLAGS);
+    if (values.help) {
+      io.stdout.write(MERGE_HELP);
+      return 0;
+    }
+    if (typeof values.out !== 'string') throw new FlagError('no output folder: give --out DIR');
+    if (positionals.length === 0) throw new FlagError('no shard folders given');
+    const out = resolve(io.cwd, values.out);
+    const result = await mergeShards(
+      positionals.map((p) => resolve(io.cwd, p)),
+      out,
+      { shards: positiveInt(values.shards, 'shards'), report: !values['no-report'] },
+    );
+    const c = result.manifest.counts as { input: number; kept: number; dropped: number };
+    io.stderr.write(`tfpairs merge: ${result.shards.length} shards, ${c.input} input records, ${c.kept} kept, ${c.dropped} dropped -> ${out}\n`);
+    if (result.report) io.stderr.write(`  report: ${result.report}\n`);
+    return 0;
+  } catch (e) {
+    return fail(io, 'merge', e);
+  }
+};
+
+// --- slurm ---------------------------------------------------------------------------------------
+
+const SLURM_FLAGS: FlagSpec[] = [
+  { name: 'shards', type: 'number', arg: 'N', help: 'number of shards (array tasks)' },
+  { name: 'out', type: 'string', arg: 'DIR', help: 'output folder on a file system every node sees: shards in DIR/shards/K, the merge in DIR' },
+  { name: 'partition', type: 'string', arg: 'P', help: 'Slurm partition (default: the cluster default)' },
+  { name: 'time', type: 'string', arg: 'T', help: 'time limit per job, in sbatch --time syntax' },
+  { name: 'cpus', type: 'number', arg: 'C', help: 'CPUs per task (sbatch --cpus-per-task)' },
+  { name: 'mem', type: 'string', arg: 'M', help: 'memory per node (sbatch --mem, e.g. 2G)' },
+  { name: 'job-name', type: 'string', arg: 'NAME', help: 'job name prefix', default: 'tfpairs' },
+  { name: 'tfpairs', type: 'string', arg: 'PATH', help: 'tfpairs executable on the compute nodes (default: this node binary running this checkout)' },
+  { name: 'dry-run', type: 'boolean', help: 'print the sbatch scripts and commands, submit nothing' },
+  { name: 'wait', type: 'boolean', help: 'wait until the merge job ends; exit 1 naming failed shards' },
+  help,
+];
+
+export const SLURM_HELP = `Usage: tfpairs slurm --shards N --out DIR [flags] -- BUILD_FLAGS...
+
+Submits a sharded \`tfpairs build\` to Slurm: an array job (--array=0-(N-1)) whose task K runs
+\`tfpairs build --shard K/N --out DIR/shards/K BUILD_FLAGS\`, and a merge job
+(--dependency=afterok:<array job>) running \`tfpairs merge\` into DIR. Prints the job ids. The scripts
+are kept in DIR/slurm/, the job logs in DIR/logs/.
+
+Flags:
+${renderFlagHelp(SLURM_FLAGS)}
+`;
+
+/** `exec` is the Slurm client runner (tests pass the real one; a fake one would prove nothing). */
+export function makeSlurmCommand(exec: Exec = execCommand, tfpairsArgv: readonly string[] = [process.execPath, CLI_ENTRY]): Command {
+  return async (argv, io) => {
+    try {
+      const { own, build } = splitBuildArgs(argv);
+      const { values, positionals } = parseFlags(own, SLURM_FLAGS);
+      if (values.help) {
+        io.stdout.write(SLURM_HELP);
+        return 0;
+      }
+      if (positionals.length) throw new FlagError(`unexpected argument "${positionals[0]}" (build flags go after --)`);
+      const shards = positiveInt(values.shards, 'shards');
+      if (!shards) throw new FlagError('give --shards N');
+      if (typeof values.out !== 'string') throw new FlagError('no output folder: give --out DIR');
+      if (build.some((a) => /^--?(out|shard)(=|$)/.test(a))) throw new FlagError('--out and --shard are set by tfpairs slurm: leave them out of BUILD_FLAGS');
+      const out = resolve(io.cwd, values.out);
+      const plan: SlurmPlan = {
+        shards,
+        out,
+        cwd: io.cwd,
+        tfpairs: typeof values.tfpairs === 'string' ? [values.tfpairs] : tfpairsArgv,
+        buildArgs: build,
+        partition: values.partition as string | undefined,
+        time: values.time as string | undefined,
+        cpus: positiveInt(values.cpus, 'cpus'),
+        mem: values.mem as string | undefined,
+        jobName: (values['job-name'] as string | undefined) ?? 'tfpairs',
+      };
+      const scripts = slurmScripts(plan);
+      const buildPath = join(out, 'slurm', 'build.sbatch');
+      const mergePath = join(out, 'slurm', 'merge.sbatch');
+      if (values['dry-run']) {
+        io.stdout.write(`# ${buildPath}\n${scripts.build}\n# ${mergePath}\n${scripts.merge}\n`);
+        io.stdout.write(`# submit:\nsbatch --parsable ${buildPath}\nsbatch --parsable --dependency=afterok:<array job id> ${mergePath}\n`);
+        return 0;
+      }
+      mkdirSync(join(out, 'slurm'), { recursive: true });
+      // Slurm opens the --output files itself and fails the job when their folder is missing
+      mkdirSync(join(out, 'logs'), { recursive: true });
+      writeFileSync(buildPath, scripts.build, { mode: 0o755 });
+      writeFileSync(mergePath, scripts.merge, { mode: 0o755 });
+      const ids = await submit(exec, buildPath, mergePath);
+      io.stdout.write(`array job ${ids.build} (${shards} tasks: tfpairs build --shard 0..${shards - 1}/${shards})\nmerge job ${ids.merge} (afterok:${ids.build})\n`);
+      if (!values.wait) return 0;
+      const result = await waitForMerge(exec, ids);
+      for (const f of result.failedShards) {
+        io.stderr.write(`tfpairs slurm: shard ${f.task} of ${shards} ended ${f.state} (exit ${f.exitCode}): see ${join(out, 'logs', `build-${ids.build}_${f.task}.out`)}\n`);
+      }
+      if (!result.ok) {
+        io.stderr.write(`tfpairs slurm: merge job ${ids.merge} ended ${result.state} (log: ${join(out, 'logs', `merge-${ids.merge}.out`)})\n`);
+        return 1;
+      }
+      io.stderr.write(`tfpairs slurm: merged into ${out}\n`);
+      return 0;
+    } catch (e) {
+      return fail(io, 'slurm', e);
+    }
+  };
+}
+
+export const slurmCommand: Command = (argv, io) => makeSlurmCommand()(argv, io);
+
+// --- k8s -----------------------------------------------------------------------------------------
+
+const K8S_FLAGS: FlagSpec[] = [
+  { name: 'shards', type: 'number', arg: 'N', help: 'number of shards (completions of the Indexed Job)' },
+  { name: 'image', type: 'string', arg: 'IMG', help: 'container image with tfpairs on its PATH' },
+  { name: 'parallelism', type: 'number', arg: 'P', help: 'pods running at once (default: N)' },
+  { name: 'pvc', type: 'string', arg: 'NAME', help: 'PersistentVolumeClaim for inputs, shard outputs and the cache', default: 'tfpairs-data' },
+  { name: 'namespace', type: 'string', arg: 'NS', help: 'namespace of the Jobs' },
+  { name: 'name', type: 'string', arg: 'NAME', help: 'Job name prefix (NAME-build, NAME-merge)', default: 'tfpairs' },
+  { name: 'mount', type: 'string', arg: 'PATH', help: 'where the volume is mounted; the containers run there', default: '/data' },
+  { name: 'out', type: 'string', arg: 'DIR', help: 'output folder on the volume, relative to --mount', default: 'out' },
+  { name: 'cpus', type: 'string', arg: 'C', help: 'CPU request per pod (e.g. 2 or 500m)' },
+  { name: 'mem', type: 'string', arg: 'M', help: 'memory request per pod (e.g. 2Gi)' },
+  { name: 'job', type: 'string', arg: 'build|merge|all', help: 'which Job to print', default: 'all' },
+  { name: 'output', type: 'string', arg: 'yaml|json', help: 'format (json: a v1 List)', default: 'yaml' },
+  help,
+];
+
+export const K8S_HELP = `Usage: tfpairs k8s --shards N --image IMG [flags] -- BUILD_FLAGS...
+
+Prints Kubernetes batch/v1 Jobs for a sharded build: an Indexed Job (completionMode: Indexed,
+completions: N) whose pod with JOB_COMPLETION_INDEX=K runs
+\`tfpairs build --shard K/N --out OUT/shards/K BUILD_FLAGS\`, and a merge Job running \`tfpairs merge\`.
+Both mount one PersistentVolumeClaim (inputs, shard outputs, generation cache). Apply the merge Job
+once the build Job is complete (kubectl wait --for=condition=complete job/NAME-build).
+
+Flags:
+${renderFlagHelp(K8S_FLAGS)}
+`;
+
+export const k8sCommand: Command = async (argv, io) => {
+  try {
+    const { own, build } = splitBuildArgs(argv);
+    const { values, positionals } = parseFlags(own, K8S_FLAGS);
+    if (values.help) {
+      io.stdout.write(K8S_HELP);
+      return 0;
+    }
+    if (positionals.length) throw new FlagError(`unexpected argument "${positionals[0]}" (build flags go after --)`);
+    const shards = positiveInt(values.shards, 'shards');
+    if (!shards) throw new FlagError('give --shards N');
+    if (typeof values.image !== 'string' || !values.image) throw new FlagError('give --image IMG');
+    if (build.some((a) => /^--?(out|shard)(=|$)/.test(a))) throw new FlagError('--out and --shard are set by tfpairs k8s: leave them out of BUILD_FLAGS');
+    const job = (values.job as string | undefined) ?? 'all';
+    if (!['build', 'merge', 'all'].includes(job)) throw new FlagError(`-job must be build, merge or all, not "${job}"`);
+    const format = (values.output as string | undefined) ?? 'yaml';
+    if (format !== 'yaml' && format !== 'json') throw new FlagError(`-output must be yaml or json, not "${format}"`);
+    const [buildJob, mergeJob] = k8sJobs({
+      shards,
+      image: values.image,
+      buildArgs: build,
+      parallelism: positiveInt(values.parallelism, 'parallelism'),
+      pvc: values.pvc as string | undefined,
+      namespace: values.namespace as string | undefined,
+      name: values.name as string | undefined,
+      mountPath: values.mount as string | undefined,
+      out: values.out as string | undefined,
+      cpus: values.cpus as string | undefined,
+      mem: values.mem as string | undefined,
+    });
+    const docs = job === 'build' ? [buildJob] : job === 'merge' ? [mergeJob] : [buildJob, mergeJob];
+    if (format === 'json') {
+      io.stdout.write(`${JSON.stringify(docs.length === 1 ? docs[0] : { apiVersion: 'v1', kind: 'List', items: docs }, null, 2)}\n`);
+    } else {
+      const { stringify } = await import('yaml');
+      io.stdout.write(docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
+    }
+    return 0;
+  } catch (e) {
+    return fail(io, 'k8s', e);
+  }
+};
