@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collect, createRunContext, deepFreeze, fromArray, newArtifact, parseConfig, pipe, recordId, sha256, type TaskRecord } from '@tfpairs/core';
-import { generateStage, setProgressSink } from '@tfpairs/generate';
+import { generateStage } from '@tfpairs/generate';
 import { startOpenAIServer } from '@tfpairs/generate/testing/openai-server';
 
 const N = Number(process.argv[2] ?? 300);
@@ -26,7 +26,6 @@ function records(): TaskRecord[] {
 
 async function timed(url: string, cacheDir: string, batch: boolean): Promise<number> {
   const ctx = createRunContext(parseConfig({ generate: { model: 'gpt-4o', baseUrl: url, cacheDir, concurrency: 8, batch, batchPollMs: 5 } }));
-  setProgressSink(ctx, { tty: false, write: () => {}, log: () => {} });
   const start = process.hrtime.bigint();
   const out = await collect(pipe(fromArray(records()), generateStage(ctx)));
   const ms = Number(process.hrtime.bigint() - start) / 1e6;

@@ -22,7 +22,7 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - t;
 }
 
-const probe = await probeEngine();
+const probe = await probeEngine(process.env);
 if (!probe.ok) {
   console.error(`no Docker engine: ${probe.reason}`);
   process.exit(1);

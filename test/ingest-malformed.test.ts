@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collect, createRunContext, parseConfig, pipe } from '@tfpairs/core';
-import { dedupStage, ingestInputs } from '@tfpairs/ingest';
+import { dedupStage } from '@tfpairs/filter';
+import { ingestInputs } from '@tfpairs/ingest';
 import { REPO } from './paths';
 
 const FIXTURES = join(REPO, 'test', 'fixtures', 'malformed');
@@ -18,8 +19,8 @@ interface Expected {
 describe('malformed corpus (test/fixtures/malformed, expectations in expected.json)', () => {
   it('accounts for every record: kept or dropped with the right code at the right line', async () => {
     const expected = (JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as { records: Expected[] }).records;
-    const ctx = createRunContext(parseConfig({ inputs: ['bad.jsonl', 'bad.csv', 'truncated.csv', 'folder'] }));
-    const records = await collect(pipe(ingestInputs(ctx, FIXTURES), dedupStage(ctx)));
+    const ctx = createRunContext(parseConfig({ inputs: ['bad.jsonl', 'bad.csv', 'truncated.csv', 'folder'] }), { cwd: FIXTURES });
+    const records = await collect(pipe(ingestInputs(ctx), dedupStage(ctx)));
     const got = records.map((r) => ({
       path: r.provenance.source.path,
       line: r.provenance.source.line,
@@ -35,8 +36,8 @@ describe('malformed corpus (test/fixtures/malformed, expectations in expected.js
   });
 
   it('emits CSV rows in file order, bad rows included', async () => {
-    const ctx = createRunContext(parseConfig({ inputs: ['truncated.csv', 'bad.csv'] }));
-    const records = await collect(ingestInputs(ctx, FIXTURES));
+    const ctx = createRunContext(parseConfig({ inputs: ['truncated.csv', 'bad.csv'] }), { cwd: FIXTURES });
+    const records = await collect(ingestInputs(ctx));
     for (const path of ['truncated.csv', 'bad.csv']) {
       const lines = records.filter((r) => r.provenance.source.path === path).map((r) => r.provenance.source.line);
       expect(lines).toEqual([...lines].sort((a, b) => a - b));

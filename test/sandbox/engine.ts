@@ -19,7 +19,7 @@ export interface TestEngine {
 let cached: Promise<TestEngine> | undefined;
 
 async function open(): Promise<TestEngine> {
-  const probe = await probeEngine();
+  const probe = await probeEngine(process.env);
   if (!probe.ok) return { reason: `no Docker engine reachable (${probe.where}: ${probe.reason})` };
   if (!(await imagePresent(probe.docker, TEST_IMAGE))) {
     // the image is built locally from Debian's busybox-static (no registry): idempotent and quick

@@ -46,9 +46,12 @@ function verified(id: string, code: string | null, verdict: Artifact['verdict'])
 /** run ids the stage announced in its log (`... (run <id>)`), to look for leftovers of exactly those */
 const announcedRuns: string[] = [];
 function context(sandbox: Record<string, unknown>) {
-  return createRunContext(parseConfig({ sandbox: { mode: 'docker', image: TEST_IMAGE, ...sandbox } }), (line) => {
-    const run = /\(run ([^)]+)\)/.exec(line)?.[1];
-    if (run) announcedRuns.push(run);
+  return createRunContext(parseConfig({ sandbox: { mode: 'docker', image: TEST_IMAGE, ...sandbox } }), {
+    env: process.env,
+    log: (line) => {
+      const run = /\(run ([^)]+)\)/.exec(line)?.[1];
+      if (run) announcedRuns.push(run);
+    },
   });
 }
 

@@ -6,12 +6,13 @@ import {
   createRunContext,
   FlagError,
   parseFlags,
-  pipe,
+  ProgressDisplay,
   renderFlagHelp,
   resolveConfig,
+  runSteps,
   type CliIO,
   type Command,
-  type Stage,
+  type Step,
 } from '@tfpairs/core';
 
 export const BUILD_HELP = `Usage: tfpairs build --input PATH [--input PATH]... --out DIR [flags]
@@ -35,7 +36,9 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
       return 0;
     }
     if (positionals.length) throw new FlagError(`unexpected argument "${positionals[0]}" (inputs are given with --input)`);
-    config = resolveConfig(values);
+    // every path field is resolved against where the user ran the command (inputs stay as given:
+    // ingest resolves them against the same directory and shows them as typed in the audit)
+    config = resolveConfig(values, io.cwd);
     if (config.inputs.length === 0) throw new ConfigError('no input: give at least one --input PATH');
     if (!config.out) throw new ConfigError('no output folder: give --out DIR');
     // a mistyped --input is an argument error, not an empty corpus
@@ -46,6 +49,8 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
         throw new ConfigError(`unknown input format: ${input} (expected an IaC-Eval .csv, a .jsonl file or a folder of tasks)`);
       }
     }
+    // an unusable prompt template is a config error, reported before a single record is read
+    if (config.generate.templateFile) (await import('@tfpairs/generate/template')).loadGenerateTemplate(config.generate.templateFile);
   } catch (e) {
     if (e instanceof FlagError || e instanceof ConfigError) {
       // one line, whatever the message (a JSON parse error quotes the offending text, newlines included)
@@ -54,7 +59,7 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     }
     throw e;
   }
-  const outDir = resolve(io.cwd, config.out!);
+  const outDir = config.out!;
   try {
     // an unusable output folder is an argument problem: say so before reading a single record
     mkdirSync(outDir, { recursive: true });
@@ -63,60 +68,49 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     io.stderr.write(`tfpairs build: cannot write the output folder ${outDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
     return 1;
   }
-  // every path in the config is relative to where the user ran the command (inputs stay as given:
-  // ingest resolves them and shows them relative in the audit)
-  const at = (p: string | undefined) => (p === undefined ? undefined : resolve(io.cwd, p));
-  const ctx = createRunContext(
-    {
-      ...config,
-      out: outDir,
-      verify: { ...config.verify, schemas: config.verify.schemas.map((p) => resolve(io.cwd, p)) },
-      generate: { ...config.generate, cacheDir: at(config.generate.cacheDir), templateFile: at(config.generate.templateFile) },
-      sandbox: { ...config.sandbox, pluginDir: at(config.sandbox.pluginDir), providerFile: at(config.sandbox.providerFile) },
-    },
-    // on a terminal a stage's log line first clears the progress bar's line; the bar redraws below it
-    (message) => io.stderr.write(`${io.stderr.isTTY ? '\r\x1b[2K' : ''}${message}\n`),
-  );
+  // the run's one progress display: stages' log lines and request progress go through it
+  const progress = new ProgressDisplay(io);
+  const ctx = createRunContext(config, { cwd: io.cwd, env: io.env, services: { progress } });
   // stage packages load only once the arguments are known to be usable (a bad flag answers at once)
-  const [{ generateStage, mutateStage, recordedMutationsStage, repairStage }, { dedupStage, ingestInputs }, { normaliseStage }, { writeReport }, { progressStage }, { sandboxStage }, { scrubStage }, { splitStage }, { goldGateStage, verifyStage }, { writeOutputs }] =
+  const [{ generateStage, mutateStage, recordedMutationsStage, repairStage }, { dedupStage, goldGateStage }, { ingestInputs }, { normaliseStage }, { writeReport }, { sandboxStage }, { scrubStage }, { splitStage }, { verifyStage }, { writeOutputs }] =
     await Promise.all([
       import('@tfpairs/generate'),
+      import('@tfpairs/filter'),
       import('@tfpairs/ingest'),
       import('@tfpairs/normalise'),
       import('@tfpairs/report'),
-      import('@tfpairs/report/progress'),
       import('@tfpairs/sandbox'),
       import('@tfpairs/scrub'),
       import('@tfpairs/split'),
       import('@tfpairs/verify'),
       import('@tfpairs/write'),
     ]);
-  // every stage is followed by a progress tap labelled with it (a bar on a terminal, log lines otherwise)
-  const stages: [string, Stage][] = [
+  // Artifact-level stages (normalise, scrub, verify, sandbox) apply over every artifact of a record. The
+  // repair loop and the mutate stage run their answers through the same normalise/scrub/verify
+  // functions; sandbox passes after them take only the artifacts no earlier pass ran.
+  const steps: Step[] = [
     // credentials in the input are replaced before anything is sent to a model; the second scrub
     // covers what generation and normalisation produce (scrubbing is idempotent)
-    ['scrub-input', scrubStage(ctx)],
-    ['generate', generateStage(ctx)],
-    ['normalise', normaliseStage(ctx)],
-    ['scrub', scrubStage(ctx)],
-    ['verify', verifyStage(ctx)],
-    ['sandbox', sandboxStage(ctx)],
-    ['repair', repairStage(ctx)],
-    ['gate', goldGateStage(ctx)],
+    { name: 'scrub-input', run: scrubStage(ctx) },
+    { name: 'generate', run: generateStage(ctx) },
+    { name: 'normalise', run: normaliseStage(ctx) },
+    { name: 'scrub', run: scrubStage(ctx) },
+    { name: 'verify', run: verifyStage(ctx) },
+    { name: 'sandbox', run: sandboxStage(ctx) },
+    { name: 'repair', run: repairStage(ctx) },
+    { name: 'sandbox-repaired', run: sandboxStage(ctx) },
+    { name: 'gate', run: goldGateStage(ctx) },
     // after the gate: a prompt whose first gold fails verification keeps its next valid gold
-    ['dedup', dedupStage(ctx)],
-    ['mutate-recorded', recordedMutationsStage(ctx)],
-    ['mutate', mutateStage(ctx)],
-    ['split', splitStage(ctx)],
+    { name: 'dedup', run: dedupStage(ctx) },
+    { name: 'mutate-recorded', run: recordedMutationsStage(ctx) },
+    { name: 'mutate', run: mutateStage(ctx) },
+    { name: 'sandbox-mutations', run: sandboxStage(ctx) },
+    { name: 'split', run: splitStage(ctx) },
   ];
-  const stream = pipe(
-    ingestInputs(ctx, io.cwd),
-    progressStage(ctx, io, 'ingest'),
-    ...stages.flatMap(([label, stage]) => [stage, progressStage(ctx, io, label)]),
-  );
+  const { stream, stats } = runSteps({ name: 'ingest', run: () => ingestInputs(ctx) }, steps, { progress });
   let manifest;
   try {
-    manifest = await writeOutputs(stream, ctx, outDir);
+    manifest = await writeOutputs(stream, ctx, outDir, { steps: stats });
   } catch (e) {
     // the file system failing mid-run (disk full, folder removed) is not about the data: one line, exit 1
     const code = (e as NodeJS.ErrnoException).code;

@@ -86,3 +86,34 @@ export function renderDiagnostic(d: Diagnostic): string {
   if (d.detail) lines.push(d.detail, '');
   return lines.join('\n');
 }
+
+/**
+ * Diagnostics as a model is shown them (the repair loop's feedback and the post-edit training prompt
+ * use this one renderer, so a post-editor is trained on what it is later repaired with): errors first,
+ * each as terraform prints it, with the offending source line when a range has no snippet.
+ */
+export function renderDiagnosticsForModel(diagnostics: readonly Diagnostic[], code: string): string {
+  const lines = code.split('\n');
+  const ordered = [...diagnostics].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  return ordered
+    .map((d) => {
+      if (d.range && !d.snippet) {
+        const line = d.range.start.line;
+        const text = lines[line - 1];
+        if (text !== undefined) {
+          const snippet = { context: null, code: text, start_line: line, highlight_start_offset: Math.max(0, d.range.start.column - 1), highlight_end_offset: text.length, values: [] };
+          return renderDiagnostic({ ...d, snippet });
+        }
+      }
+      return renderDiagnostic(d);
+    })
+    .join('\n');
+}
+
+/** The role of the artifact a subject names (`candidate:<id>` -> candidate). */
+export function roleOfSubject(subject: Subject): 'gold' | 'candidate' | 'mutation' | undefined {
+  if (subject === 'gold') return 'gold';
+  if (subject.startsWith('candidate:')) return 'candidate';
+  if (subject.startsWith('mutation:')) return 'mutation';
+  return undefined;
+}

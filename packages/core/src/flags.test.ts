@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FlagError, parseFlags, type FlagSpec } from './flags';
 import { ConfigError, resolveConfig } from './config';
@@ -29,15 +32,27 @@ describe('parseFlags (Go flag package semantics, as terraform)', () => {
 
 describe('resolveConfig', () => {
   it('maps build flags onto the one config schema, inverted flags included', () => {
-    const c = resolveConfig({ input: ['a.csv'], out: 'o', 'no-scrub': true, 'repair-turns': 0, 'split-train': 0.7, 'split-val': 0.2 });
+    const c = resolveConfig({ input: ['a.csv'], out: 'o', 'no-scrub': true, 'repair-turns': 0, 'split-train': 0.7, 'split-val': 0.2 }, '/elsewhere');
     expect(c.inputs).toEqual(['a.csv']);
+    expect(c.out).toBe('/elsewhere/o');
     expect(c.scrub.enabled).toBe(false);
     expect(c.generate.repairTurns).toBe(0);
     expect(c.split).toMatchObject({ train: 0.7, val: 0.2, test: 0.1 });
   });
   it('says what is wrong with a bad config in one line', () => {
-    expect(() => resolveConfig({ 'split-train': 0.9 })).toThrow(ConfigError);
-    expect(() => resolveConfig({ 'split-train': 0.9 })).toThrow(/add up to 1/);
-    expect(() => resolveConfig({ config: '/nonexistent/tfpairs.json' })).toThrow(/cannot read config file/);
+    expect(() => resolveConfig({ 'split-train': 0.9 }, '/')).toThrow(ConfigError);
+    expect(() => resolveConfig({ 'split-train': 0.9 }, '/')).toThrow(/add up to 1/);
+    expect(() => resolveConfig({ config: '/nonexistent/tfpairs.json' }, '/')).toThrow(/cannot read config file/);
+  });
+  it('reads --config and resolves every path field against the given cwd, not the process cwd', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfpairs-config-'));
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ generate: { cacheDir: 'cache', templateFile: 't.txt' }, verify: { schemas: ['s.json', '/abs/s.json'] }, sandbox: { pluginDir: 'mirror' } }));
+    const c = resolveConfig({ config: 'c.json', out: 'out', 'sandbox-provider-file': 'p.tf' }, dir);
+    expect(c.generate.cacheDir).toBe(join(dir, 'cache'));
+    expect(c.generate.templateFile).toBe(join(dir, 't.txt'));
+    expect(c.verify.schemas).toEqual([join(dir, 's.json'), '/abs/s.json']);
+    expect(c.sandbox.pluginDir).toBe(join(dir, 'mirror'));
+    expect(c.sandbox.providerFile).toBe(join(dir, 'p.tf'));
+    expect(c.out).toBe(join(dir, 'out'));
   });
 });

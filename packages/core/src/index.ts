@@ -8,3 +8,6 @@ export * from './flags';
 export * from './config';
 export * from './versions';
 export * from './cli-io';
+export * from './artifacts';
+export * from './runner';
+export * from './progress';

@@ -1,11 +1,13 @@
-import type { CliIO, RunContext, Stage, TaskRecord } from '@tfpairs/core';
+import type { CliIO } from './cli-io';
+import type { TaskRecord } from './record';
 
 /**
- * Build progress: `progressStage(ctx, io, label)` is a pass-through tap placed after a stage. All taps of
- * one run share one tracker (keyed by the RunContext), so they can say how many records were read (the
- * first tap), how many went through every tap (the last), how many were dropped so far and which stage is
- * working. On a terminal stderr it draws one self-updating bar; otherwise it writes a plain log line now
- * and then, so CI logs stay readable.
+ * The one progress display of a run, owned by the step runner: after every step the runner reports
+ * each record to the step's tap, so the display can say how many records were read (the first tap), how
+ * many went through every tap (the last), how many were dropped so far and which step is working. On a
+ * terminal stderr it draws one self-updating bar; otherwise it writes a plain log line now and then, so
+ * CI logs stay readable. Log lines and other progress lines (model requests) go through it too, so
+ * nothing else draws on the terminal.
  */
 
 export interface ProgressOptions {
@@ -17,14 +19,14 @@ export interface ProgressOptions {
   readonly now?: () => number;
 }
 
-interface Tap {
+export interface ProgressTap {
   readonly label: string;
   seen: number;
   done: boolean;
 }
 
-class Tracker {
-  readonly taps: Tap[] = [];
+export class ProgressDisplay {
+  readonly taps: ProgressTap[] = [];
   /** drop findings already counted: a dropped record passes later taps as the same object */
   private readonly countedDrops = new WeakSet<object>();
   dropped = 0;
@@ -34,18 +36,40 @@ class Tracker {
   private finished = false;
   private readonly started: number;
 
+  private readonly options: Required<ProgressOptions>;
+
   constructor(
-    private readonly io: CliIO,
-    private readonly options: Required<ProgressOptions>,
+    private readonly io: Pick<CliIO, 'stderr'>,
+    options: ProgressOptions = {},
   ) {
-    this.started = options.now();
+    this.options = { redrawMs: options.redrawMs ?? 100, logEveryMs: options.logEveryMs ?? 5000, now: options.now ?? Date.now };
+    this.started = this.options.now();
+  }
+
+  /** A new tap, after the taps made before it (the runner makes one per step, in pipeline order). */
+  tap(label: string): ProgressTap {
+    const tap: ProgressTap = { label, seen: 0, done: false };
+    this.taps.push(tap);
+    return tap;
+  }
+
+  /** A tap's stream ended; the last tap ending finishes the display. */
+  end(tap: ProgressTap): void {
+    tap.done = true;
+    if (tap === this.taps[this.taps.length - 1]) this.finish();
+  }
+
+  /** A line of its own (a stage's log, a request counter): the bar is cleared first and redrawn later. */
+  log(message: string): void {
+    this.io.stderr.write(`${this.tty && this.drawn ? '\r\x1b[2K' : ''}${message}\n`);
+    if (this.tty) this.lastDraw = -Infinity;
   }
 
   get tty(): boolean {
     return this.io.stderr.isTTY === true;
   }
 
-  see(tap: Tap, record: TaskRecord): void {
+  see(tap: ProgressTap, record: TaskRecord): void {
     tap.seen += 1;
     if (record.status === 'dropped') {
       const cause = record.findings.find((f) => f.dropped) ?? record;
@@ -110,23 +134,3 @@ class Tracker {
   }
 }
 
-const trackers = new WeakMap<RunContext, Tracker>();
-
-export function progressStage(ctx: RunContext, io: CliIO, label: string, options: ProgressOptions = {}): Stage {
-  let tracker = trackers.get(ctx);
-  if (!tracker) {
-    tracker = new Tracker(io, { redrawMs: options.redrawMs ?? 100, logEveryMs: options.logEveryMs ?? 5000, now: options.now ?? Date.now });
-    trackers.set(ctx, tracker);
-  }
-  const t = tracker;
-  const tap: Tap = { label, seen: 0, done: false };
-  t.taps.push(tap);
-  return async function* (input) {
-    for await (const record of input) {
-      t.see(tap, record);
-      yield record;
-    }
-    tap.done = true;
-    if (tap === t.taps[t.taps.length - 1]) t.finish();
-  };
-}

@@ -167,7 +167,7 @@ export class ChatClient {
     this.cache.sweepTempFiles();
     this.queue = new PQueue({ concurrency: this.settings.concurrency });
     this.progress = options.progress;
-    this.env = options.env ?? process.env;
+    this.env = options.env ?? ctx.env;
   }
 
   private readonly env: Readonly<Record<string, string | undefined>>;

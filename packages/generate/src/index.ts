@@ -4,7 +4,6 @@ export * from './cache';
 export * from './client';
 export * from './batch';
 export * from './template';
-export * from './toolchain';
 export * from './repair';
 export * from './mutate';
 export * from './run';

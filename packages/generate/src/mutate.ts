@@ -1,5 +1,6 @@
 import {
   addFindings,
+  renderDiagnosticsForModel,
   countMetric,
   finding,
   newArtifact,
@@ -16,7 +17,8 @@ import { artifactFields, processAnswer, selfCorrect, type ProcessedAnswer } from
 import { modelStage, type Complete } from './rounds';
 import { clientFor } from './run';
 import { bundledTemplate, renderTemplate } from './template';
-import { fencedBlocks, renderDiagnostics, scrubProse } from './toolchain';
+import { fencedBlocks } from '@tfpairs/normalise';
+import { scrubProseText } from '@tfpairs/scrub';
 
 export const MUTATE_VERSION = '1.0.0';
 
@@ -74,9 +76,10 @@ export const mutateStage: StageFactory = (ctx) => {
   if (!settings.model || settings.mutations === 0) return passThrough;
   const client = clientFor(ctx);
   const template = bundledTemplate('mutate');
+  const repairTemplate = bundledTemplate('repair');
 
   /** The start of an unusable answer for the audit, without credentials. */
-  const excerpt = async (answer: string) => (ctx.config.scrub.enabled ? (await scrubProse(answer)).text : answer).slice(0, 300);
+  const excerpt = async (answer: string) => (await scrubProseText(ctx, answer, 'record', 'model answer', new Map())).text.slice(0, 300);
 
   async function mutateRecord(record: TaskRecord, complete: Complete): Promise<TaskRecord> {
     const gold = record.gold;
@@ -110,15 +113,13 @@ export const mutateStage: StageFactory = (ctx) => {
       const reject = (why: Finding) => findings.push(...answerFindings, ...repairFindings, why);
       // the change request may repeat a credential of the code: same placeholders
       let utterance = parsed.utterance;
-      if (ctx.config.scrub.enabled) {
-        const u = await scrubProse(utterance, placeholders);
-        utterance = u.text;
-        answerFindings = [...answerFindings, ...u.findings];
-      }
+      const u = await scrubProseText(ctx, utterance, `mutation:${provisional}`, 'change request', placeholders);
+      utterance = u.text;
+      answerFindings = [...answerFindings, ...u.findings];
       let trajectory;
       let origin: 'generated' | 'repaired' = 'generated';
       if (processed.verdict === 'invalid' && processed.code !== null && settings.repairTurns > 0) {
-        const outcome = await selfCorrect(ctx, client, messages, { code: processed.code, answer, diagnostics: processed.diagnostics }, settings.repairTurns, `mutation:${provisional}`, complete);
+        const outcome = await selfCorrect(ctx, client, messages, { code: processed.code, answer, diagnostics: processed.diagnostics }, settings.repairTurns, `mutation:${provisional}`, complete, repairTemplate);
         if (outcome.failure) repairFindings.push({ ...failureFinding('mutate', outcome.failure), subject: `mutation:${provisional}` });
         if (outcome.final) {
           answerFindings = outcome.findings;
@@ -136,7 +137,7 @@ export const mutateStage: StageFactory = (ctx) => {
           finding(
             'mutate',
             'mutation-invalid',
-            { severity: 'warning', summary: 'Changed configuration does not verify', detail: `${utterance}\n\n${renderDiagnostics(processed.diagnostics, processed.code)}` },
+            { severity: 'warning', summary: 'Changed configuration does not verify', detail: `${utterance}\n\n${renderDiagnosticsForModel(processed.diagnostics, processed.code)}` },
             `mutation:${provisional}`,
           ),
         );

@@ -77,9 +77,3 @@ export class Progress {
     else this.show();
   }
 }
-
-/** stderr when it is a terminal (the CLI's), the run's log otherwise. */
-export function defaultSink(log: (line: string) => void): ProgressSink {
-  const tty = Boolean(process.stderr.isTTY);
-  return { tty, write: (t) => process.stderr.write(t), log };
-}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, fromArray, pipe, type TaskRecord } from '@tfpairs/core';
-import { goldGateStage, verifyStage } from '@tfpairs/verify';
+import { goldGateStage } from '@tfpairs/filter';
+import { verifyStage } from '@tfpairs/verify';
 import { repairStage } from './repair';
 import { BROKEN_CODE, goodCode, scriptedResponder, startOpenAIServer, type OpenAITestServer } from './testing/openai-server';
 import { taskRecord, tempDir, testContext } from './testing/fixtures';

@@ -1,5 +1,8 @@
 import {
   addFindings,
+  artifactScope,
+  renderDiagnosticsForModel,
+  roleOfSubject,
   countMetric,
   finding,
   newArtifact,
@@ -23,7 +26,9 @@ import type { ChatClient, CompletionFailure } from './client';
 import { modelStage, type Complete } from './rounds';
 import { clientFor } from './run';
 import { bundledTemplate, loadGenerateTemplate, renderTemplate, type ChatMessage, type PromptTemplate } from './template';
-import { normaliseModelAnswer, renderDiagnostics, scrubModelAnswer, verifyModelCode } from './toolchain';
+import { normaliseArtifact } from '@tfpairs/normalise';
+import { scrubArtifact, scrubProseText } from '@tfpairs/scrub';
+import { verifyArtifact } from '@tfpairs/verify';
 
 export const REPAIR_VERSION = '1.0.0';
 
@@ -51,36 +56,36 @@ const NO_CODE: Diagnostic = {
 };
 
 /**
+ * A model answer through the pipeline's own artifact functions (normalise -> scrub -> verify), the
+ * same ones the stages apply to gold and drafts, with the record's placeholder map.
  * `raw` is the text the code is extracted from; `whole` the model's whole answer (what `answer` keeps,
  * scrubbed with the same placeholders as the code).
  */
 export async function processAnswer(ctx: RunContext, raw: string, subject: Subject, whole = raw, placeholders = new Map<string, string>()): Promise<ProcessedAnswer> {
-  const n = await normaliseModelAnswer(ctx, raw);
+  const scope = artifactScope(roleOfSubject(subject) ?? 'candidate', placeholders);
+  const n = await normaliseArtifact(ctx, newArtifact('answer', 'generated', raw), subject, scope);
   const findings: Finding[] = [...n.findings];
-  let answer = whole;
-  if (n.code === null) {
-    return { answer, code: null, revisions: n.revisions, diagnostics: [NO_CODE], verdict: 'invalid', verifiedBy: 'embedded', truncated: n.truncated, findings: findings.map((f) => ({ ...f, subject })) };
+  const truncated = n.artifact.truncated === true;
+  const s = await scrubArtifact(ctx, n.artifact, subject, scope);
+  findings.push(...s.findings);
+  let answer = s.artifact.raw;
+  if (whole !== raw) {
+    const prose = await scrubProseText(ctx, whole, subject, 'model answer', placeholders);
+    findings.push(...prose.findings);
+    answer = prose.text;
   }
-  let code = n.code;
-  let revisions: Revision[] = [...n.revisions];
-  if (ctx.config.scrub.enabled) {
-    const s = await scrubModelAnswer(code, whole, revisions, placeholders);
-    findings.push(...s.findings);
-    if (s.code !== code) revisions = [...s.revisions, { stage: 'scrub', text: s.code }];
-    code = s.code;
-    answer = s.answer;
+  if (s.artifact.code === null) {
+    return { answer, code: null, revisions: s.artifact.revisions, diagnostics: [NO_CODE], verdict: 'invalid', verifiedBy: 'embedded', truncated, findings };
   }
-  const v = await verifyModelCode(ctx, code);
-  return { answer, code, revisions, diagnostics: v.diagnostics, verdict: v.verdict, verifiedBy: v.verifiedBy, truncated: n.truncated, findings: findings.map((f) => ({ ...f, subject })) };
+  const v = await verifyArtifact(ctx, s.artifact, subject, scope);
+  return { answer, code: v.artifact.code, revisions: v.artifact.revisions, diagnostics: v.artifact.diagnostics, verdict: v.artifact.verdict, verifiedBy: v.artifact.verifiedBy ?? 'embedded', truncated, findings };
 }
 
 const fence = (code: string) => `\`\`\`hcl\n${code.trimEnd()}\n\`\`\``;
 
-let repairTemplate: PromptTemplate | undefined;
-function feedback(diagnostics: readonly Diagnostic[], code: string | null): ChatMessage[] {
-  repairTemplate ??= bundledTemplate('repair');
-  const rendered = code === null ? renderDiagnostics([NO_CODE], '') : renderDiagnostics(diagnostics, code);
-  return renderTemplate(repairTemplate, { diagnostics: rendered });
+function feedback(template: PromptTemplate, diagnostics: readonly Diagnostic[], code: string | null): ChatMessage[] {
+  const rendered = code === null ? renderDiagnosticsForModel([NO_CODE], '') : renderDiagnosticsForModel(diagnostics, code);
+  return renderTemplate(template, { diagnostics: rendered });
 }
 
 export interface CorrectionOutcome {
@@ -105,13 +110,14 @@ export async function selfCorrect(
   maxTurns: number,
   subject: Subject,
   complete: Complete = (m) => client.complete(m),
+  template: PromptTemplate = bundledTemplate('repair'),
 ): Promise<CorrectionOutcome> {
   const turns: RepairTurn[] = [];
   const findings: Finding[] = [];
   let messages: ChatMessage[] = [
     ...base,
     { role: 'assistant', content: start.code !== null ? fence(start.code) : (start.answer ?? '') },
-    ...feedback(start.diagnostics, start.code),
+    ...feedback(template, start.diagnostics, start.code),
   ];
   let final: ProcessedAnswer | undefined;
   let failure: CompletionFailure | undefined;
@@ -132,11 +138,10 @@ export async function selfCorrect(
     final = await processAnswer(ctx, result.response.content ?? '', subject);
     turns.push({ messages, answer: final.answer, code: final.code, diagnostics: final.diagnostics });
     if (final.verdict === 'valid') break;
-    messages = [...messages, { role: 'assistant', content: final.code !== null ? fence(final.code) : final.answer }, ...feedback(final.diagnostics, final.code)];
+    messages = [...messages, { role: 'assistant', content: final.code !== null ? fence(final.code) : final.answer }, ...feedback(template, final.diagnostics, final.code)];
   }
-  repairTemplate ??= bundledTemplate('repair');
   const generation: GenerationInfo | undefined = turns.length
-    ? { model: client.model, params: { ...client.params, template: repairTemplate.name }, templateHash: repairTemplate.hash, finishReason, cached, usage }
+    ? { model: client.model, params: { ...client.params, template: template.name }, templateHash: template.hash, finishReason, cached, usage }
     : undefined;
   // what normalise/scrub said about the answer that is kept (earlier turns live in the trajectory)
   if (final) findings.push(...final.findings);
@@ -186,6 +191,7 @@ export const repairStage: StageFactory = (ctx) => {
   if (!settings.model || settings.repairTurns === 0) return passThrough;
   const client = clientFor(ctx);
   const template = loadGenerateTemplate(settings.templateFile);
+  const repairTemplate = bundledTemplate('repair');
   const turns = settings.repairTurns;
 
   async function repairRecord(record: TaskRecord, complete: Complete): Promise<TaskRecord> {
@@ -194,7 +200,7 @@ export const repairStage: StageFactory = (ctx) => {
     let gold = record.gold;
     if (gold && needsRepair(gold) && !gold.trajectory) {
       countMetric(ctx, 'repair.gold_attempted');
-      const outcome = await selfCorrect(ctx, client, base, { code: gold.code, answer: gold.raw, diagnostics: gold.diagnostics }, turns, 'gold', complete);
+      const outcome = await selfCorrect(ctx, client, base, { code: gold.code, answer: gold.raw, diagnostics: gold.diagnostics }, turns, 'gold', complete, repairTemplate);
       findings.push(...outcome.findings);
       if (outcome.final?.verdict === 'valid') {
         countMetric(ctx, 'repair.gold_fixed');
@@ -209,7 +215,7 @@ export const repairStage: StageFactory = (ctx) => {
       if (!needsRepair(draft) || draft.origin === 'repaired' || record.candidates.some((c) => c.repairedFrom === draft.id)) continue;
       countMetric(ctx, 'repair.candidate_attempted');
       const subject: Subject = `candidate:${draft.id}`;
-      const outcome = await selfCorrect(ctx, client, base, { code: draft.code, answer: draft.raw, diagnostics: draft.diagnostics }, turns, subject, complete);
+      const outcome = await selfCorrect(ctx, client, base, { code: draft.code, answer: draft.raw, diagnostics: draft.diagnostics }, turns, subject, complete, repairTemplate);
       if (outcome.final) {
         const repaired = repairedArtifact(draft, outcome);
         candidates.push(repaired);

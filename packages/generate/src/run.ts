@@ -1,22 +1,26 @@
 import type { RunContext } from '@tfpairs/core';
 import { ChatClient } from './client';
-import { defaultSink, Progress, type ProgressSink } from './progress';
+import { Progress, type ProgressSink } from './progress';
 
-/** One client (cache, queue, progress) per run, shared by the generate, repair and mutate stages. */
-const clients = new WeakMap<RunContext, ChatClient>();
-const sinks = new WeakMap<RunContext, ProgressSink>();
-
-/** Lets a caller (tests, a CLI with its own streams) decide where progress goes. */
-export function setProgressSink(ctx: RunContext, sink: ProgressSink): void {
-  sinks.set(ctx, sink);
+declare module '@tfpairs/core' {
+  interface RunServices {
+    /** the run's one chat client (cache, queue, request progress), shared by generate, repair and mutate */
+    chat?: ChatClient;
+  }
 }
 
+/**
+ * Request progress goes through the run's progress display when there is one (it owns the terminal:
+ * its bar is cleared before a request line and redrawn after), else to the run's log.
+ */
+function progressSink(ctx: RunContext): ProgressSink {
+  const display = ctx.services.progress;
+  if (!display) return { tty: false, write: (t) => ctx.log(t.trimEnd()), log: (line) => ctx.log(line) };
+  return { tty: display.tty, write: (t) => display.log(t.replace(/^\r\x1b\[2K/, '').replace(/\n$/, '')), log: (line) => display.log(line) };
+}
+
+/** The run's chat client, made on first use and kept in the run's services. */
 export function clientFor(ctx: RunContext): ChatClient {
-  let client = clients.get(ctx);
-  if (!client) {
-    const progress = new Progress('generate', sinks.get(ctx) ?? defaultSink((line) => ctx.log(line)));
-    client = new ChatClient(ctx, { progress });
-    clients.set(ctx, client);
-  }
-  return client;
+  ctx.services.chat ??= new ChatClient(ctx, { progress: new Progress('generate', progressSink(ctx)) });
+  return ctx.services.chat;
 }

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { checkSyntax } from '@tfpairs/hcl/syntax';
 import { Progress } from './progress';
 import { bundledTemplate, loadGenerateTemplate, parseTemplate, renderTemplate } from './template';
-import { fencedBlocks, renderDiagnostics } from './toolchain';
+import { renderDiagnosticsForModel as renderDiagnostics } from '@tfpairs/core';
+import { fencedBlocks } from '@tfpairs/normalise';
 import { tempDir } from './testing/fixtures';
 
 describe('prompt templates', () => {

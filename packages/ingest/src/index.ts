@@ -1,12 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { extname, relative, resolve } from 'node:path';
-import { dropRecord, finding, normalisePrompt, sha256, stampStage, type RunContext, type Stage, type TaskRecord } from '@tfpairs/core';
+import type { RunContext, TaskRecord } from '@tfpairs/core';
 import { readIacEvalCsv } from './csv';
 import { readJsonlTasks } from './jsonl';
 import { readTaskFolder } from './folder';
 import { rejectedInput } from './records';
-
-export const DEDUP_VERSION = '0.1.0';
 
 export { readIacEvalCsv } from './csv';
 export { readJsonlTasks, invalidCode } from './jsonl';
@@ -44,35 +42,9 @@ export async function* readInput(input: string, cwd: string): AsyncIterable<Task
   }
 }
 
-/** All inputs of the run, in the order given. */
-export function ingestInputs(ctx: RunContext, cwd = process.cwd()): AsyncIterable<TaskRecord> {
+/** All inputs of the run, in the order given, read relative to the run's `cwd`. */
+export function ingestInputs(ctx: RunContext): AsyncIterable<TaskRecord> {
   return (async function* () {
-    for (const input of ctx.config.inputs) yield* readInput(input, cwd);
+    for (const input of ctx.config.inputs) yield* readInput(input, ctx.cwd);
   })();
 }
-
-/** Drops a prompt seen before (after whitespace/case normalisation); the first occurrence is kept. */
-export function dedupStage(_ctx?: RunContext): Stage {
-  return async function* (input) {
-    // only what the audit needs of the first occurrence: a 150k-record run must not keep records alive
-    const seen = new Map<string, { id: string | null; at: string }>();
-    for await (const record of input) {
-      if (record.status !== 'kept') {
-        yield record;
-        continue;
-      }
-      const key = sha256(normalisePrompt(record.prompt));
-      const first = seen.get(key);
-      if (!first) {
-        seen.set(key, { id: record.id, at: `${record.provenance.source.path}:${record.provenance.source.line}` });
-        yield stampStage(record, 'dedup', DEDUP_VERSION);
-        continue;
-      }
-      yield dropRecord(
-        stampStage(record, 'dedup', DEDUP_VERSION),
-        finding('dedup', 'duplicate', { severity: 'warning', summary: 'Duplicate prompt', detail: `same prompt (ignoring case and whitespace) as record ${first.id} at ${first.at}` }),
-      );
-    }
-  };
-}
-

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collect, createRunContext, fromArray, parseConfig, pipe, type TaskRecord } from '@tfpairs/core';
-import { dedupStage, ingestInputs, readIacEvalCsv, readInput, readJsonlTasks, readTaskFolder } from './index';
+import { dedupStage } from '@tfpairs/filter';
+import { ingestInputs, readIacEvalCsv, readInput, readJsonlTasks, readTaskFolder } from './index';
 import { DRAFTS_CSV, IAC_EVAL_CSV, requireShared } from '../../../test/paths';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tfpairs-ingest-'));
@@ -185,8 +186,8 @@ describe('inputs and dedup', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'x.txt'), 'hello');
     writeFileSync(join(dir, 'a.jsonl'), `${JSON.stringify({ prompt: 'p', gold: 'a = 1' })}\n`);
-    const ctx = createRunContext(parseConfig({ inputs: ['missing.csv', 'x.txt', 'a.jsonl'] }));
-    const got = (await collect(ingestInputs(ctx, dir))).map((r) => [r.provenance.source.path, r.status, r.findings[0]?.code]);
+    const ctx = createRunContext(parseConfig({ inputs: ['missing.csv', 'x.txt', 'a.jsonl'] }), { cwd: dir });
+    const got = (await collect(ingestInputs(ctx))).map((r) => [r.provenance.source.path, r.status, r.findings[0]?.code]);
     expect(got).toEqual([
       ['missing.csv', 'dropped', 'unreadable-input'],
       ['x.txt', 'dropped', 'unknown-input-format'],

@@ -4,5 +4,4 @@ export * from './compare';
 export * from './metrics';
 export * from './output';
 export * from './story';
-export * from './progress';
 export { renderChart } from './charts';

@@ -64,16 +64,15 @@ export const fidelityCommand: Command = async (argv, io) => {
       return 0;
     }
     json = Boolean(values.json);
-    config = resolveConfig(values, FIDELITY_FLAGS);
+    config = resolveConfig(values, io.cwd, FIDELITY_FLAGS);
     paths = positionals;
     for (const file of config.verify.schemas) {
       try {
-        loadSchemaSet({ userSchemaFiles: [resolve(io.cwd, file)] });
+        loadSchemaSet({ userSchemaFiles: [file] });
       } catch (e) {
         throw new ConfigError(`schema ${file}: ${(e as Error).message}`);
       }
     }
-    config = { ...config, verify: { ...config.verify, schemas: config.verify.schemas.map((f) => resolve(io.cwd, f)) } };
     if (paths.length === 0) throw new FlagError('no configuration given: tfpairs fidelity [flags] PATH...');
     for (const p of paths) {
       const abs = resolve(io.cwd, p);
@@ -93,14 +92,12 @@ export const fidelityCommand: Command = async (argv, io) => {
   }
 
   const settings = { ...config.sandbox, mode: 'docker' as const };
-  if (settings.pluginDir) settings.pluginDir = resolve(io.cwd, settings.pluginDir);
-  if (settings.providerFile) settings.providerFile = resolve(io.cwd, settings.providerFile);
   const opening = await openSandbox(settings, io.env);
   if (!opening.ok) {
     io.stderr.write(`tfpairs fidelity: ${opening.warning.summary.replace(/^Sandbox stage skipped: /, '')}\n  ${opening.warning.detail}\n`);
     return 1;
   }
-  const ctx = createRunContext({ ...config, sandbox: settings });
+  const ctx = createRunContext({ ...config, sandbox: settings }, { cwd: io.cwd, env: io.env });
   let extraFiles: Record<string, string> = {};
   if (settings.providerFile) {
     try {

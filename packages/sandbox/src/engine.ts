@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 
 /** Where the Docker engine listens, from `DOCKER_HOST` (unix:// or tcp://) or the default socket. */
-export function engineOptions(env: Readonly<Record<string, string | undefined>> = process.env): Docker.DockerOptions {
+export function engineOptions(env: Readonly<Record<string, string | undefined>>): Docker.DockerOptions {
   const host = env.DOCKER_HOST?.trim();
   if (!host) return { socketPath: '/var/run/docker.sock' };
   if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
@@ -14,7 +14,7 @@ export function engineOptions(env: Readonly<Record<string, string | undefined>> 
   };
 }
 
-export function describeEngine(env: Readonly<Record<string, string | undefined>> = process.env): string {
+export function describeEngine(env: Readonly<Record<string, string | undefined>>): string {
   return env.DOCKER_HOST?.trim() ? `DOCKER_HOST=${env.DOCKER_HOST.trim()}` : 'unix:///var/run/docker.sock (default; DOCKER_HOST unset)';
 }
 
@@ -32,7 +32,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 
 /** Connects to the engine and asks for its version; never throws (no engine is a normal situation). */
 export async function probeEngine(
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Readonly<Record<string, string | undefined>>,
   timeoutMs = 5_000,
 ): Promise<EngineProbe> {
   const where = describeEngine(env);

@@ -5,13 +5,15 @@ import type Docker from 'dockerode';
 import PQueue from 'p-queue';
 import {
   addFindings,
+  artifactsOf,
+  withArtifact,
+  type ArtifactRef,
   countMetric,
   diagnostic,
   finding,
   mapKeptConcurrent,
   passThrough,
   updateArtifact,
-  updateRecord,
   type Artifact,
   type Diagnostic,
   type Finding,
@@ -137,21 +139,54 @@ export class SandboxVerifier {
     };
   }
 
-  async verifyRecord(record: TaskRecord): Promise<TaskRecord> {
-    const [gold, ...candidates] = await Promise.all([
-      record.gold ? this.verifyArtifact(record.gold, 'gold') : Promise.resolve(null),
-      ...record.candidates.map((c) => this.verifyArtifact(c, `candidate:${c.id}`)),
-    ]);
-    const findings = [...(gold?.findings ?? []), ...candidates.flatMap((c) => c!.findings)];
-    const updated = updateRecord(record, { gold: gold?.artifact ?? record.gold, candidates: candidates.map((c) => c!.artifact) });
-    return addFindings(updated, findings);
+  /** artifacts already sent once (a failed run is not retried by a later pass of the stage) */
+  private readonly attempted = new Set<string>();
+
+  /** Whether a pass of the stage still has to run this artifact: it has code and no sandbox verdict yet. */
+  pending(recordId: string | null, ref: ArtifactRef): boolean {
+    return ref.artifact.code !== null && ref.artifact.verifiedBy !== STAGE && !this.attempted.has(`${recordId}\u0000${ref.subject}\u0000${ref.artifact.code}`);
   }
+
+  /** Every pending artifact of the record (gold, drafts, repaired drafts, mutations), at once through the pool. */
+  async verifyRecord(record: TaskRecord): Promise<TaskRecord> {
+    const refs = artifactsOf(record).filter((ref) => this.pending(record.id, ref));
+    if (refs.length === 0) return record;
+    for (const ref of refs) this.attempted.add(`${record.id}\u0000${ref.subject}\u0000${ref.artifact.code}`);
+    const results = await Promise.all(refs.map((ref) => this.verifyArtifact(ref.artifact, ref.subject)));
+    let next = record;
+    refs.forEach((ref, i) => (next = withArtifact(next, ref.subject, results[i]!.artifact)));
+    return addFindings(next, results.flatMap((r) => r.findings));
+  }
+}
+
+declare module '@tfpairs/core' {
+  interface RunServices {
+    /** the run's sandbox, opened once however many passes of the stage the pipeline has (null: skipped) */
+    sandbox?: Promise<SandboxVerifier | null>;
+  }
+}
+
+/** The run's sandbox verifier: the engine is probed and the image checked once per run. */
+export function sandboxFor(ctx: RunContext): Promise<SandboxVerifier | null> {
+  ctx.services.sandbox ??= (async () => {
+    const settings = ctx.config.sandbox;
+    const opening = await openSandbox(settings, ctx.env);
+    if (!opening.ok) {
+      ctx.warnings.push(opening.warning);
+      ctx.log(`sandbox: ${opening.warning.summary}`);
+      return null;
+    }
+    const verifier = new SandboxVerifier(opening.docker, settings, ctx, readProviderFile(settings, ctx));
+    ctx.log(`sandbox: verifying with ${settings.image}, ${settings.concurrency} container(s) at once (run ${verifier.runId})`);
+    return verifier;
+  })();
+  return ctx.services.sandbox;
 }
 
 export type SandboxOpening = { readonly ok: true; readonly docker: Docker } | { readonly ok: false; readonly warning: Diagnostic };
 
 /** Engine reachable and image present? Otherwise the one run-level warning that explains the skip. */
-export async function openSandbox(settings: SandboxSettings, env: Readonly<Record<string, string | undefined>> = process.env): Promise<SandboxOpening> {
+export async function openSandbox(settings: SandboxSettings, env: Readonly<Record<string, string | undefined>>): Promise<SandboxOpening> {
   const probe = await probeEngine(env);
   const keep = 'Records keep the embedded verifier\'s verdicts.';
   if (!probe.ok) {
@@ -196,21 +231,19 @@ function readProviderFile(settings: SandboxSettings, ctx: RunContext): Record<st
 /**
  * Real terraform in Docker after the embedded verifier (`--sandbox docker`). Its verdict overrides
  * the embedded one (`verifiedBy: 'sandbox'`); disagreements and sandbox failures become findings.
- * Without an engine (or image) the stage adds one run-level warning and passes records through.
+ * The pipeline lists the stage after every step that makes artifacts (verify, repair, mutate); each
+ * pass runs only the artifacts no earlier pass ran, so repaired drafts and mutations are sandboxed by
+ * the same function as gold. Without an engine (or image) the run gets one warning and records pass.
  */
 export const sandboxStage: StageFactory = (ctx) => {
   const settings = ctx.config.sandbox;
   if (settings.mode !== 'docker') return passThrough;
   return async function* (input) {
-    const opening = await openSandbox(settings);
-    if (!opening.ok) {
-      ctx.warnings.push(opening.warning);
-      ctx.log(`sandbox: ${opening.warning.summary}`);
+    const verifier = await sandboxFor(ctx);
+    if (!verifier) {
       yield* input;
       return;
     }
-    const verifier = new SandboxVerifier(opening.docker, settings, ctx, readProviderFile(settings, ctx));
-    ctx.log(`sandbox: verifying with ${settings.image}, ${settings.concurrency} container(s) at once (run ${verifier.runId})`);
     // enough records in flight to keep the container pool busy; output order is kept
     yield* mapKeptConcurrent(STAGE, SANDBOX_VERSION, Math.max(2, settings.concurrency * 2), (r) => verifier.verifyRecord(r))(input);
   };

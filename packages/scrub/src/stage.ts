@@ -1,6 +1,8 @@
 import { parsesAsHcl as parses } from '@tfpairs/hcl/syntax';
 import {
   addFindings,
+  artifactScope,
+  type ArtifactRole,
   countMetric,
   diagnostic,
   dropRecord,
@@ -12,6 +14,7 @@ import {
   updateRecord,
   type Artifact,
   type Finding,
+  type ArtifactFn,
   type Mutation,
   type RunContext,
   type StageFactory,
@@ -29,10 +32,12 @@ const STAGE = 'scrub';
  * so a DPO pair never differs only by placeholder numbering. The map lives only for this call.
  */
 class RecordScrubber {
-  readonly placeholders = new Map<string, string>();
   readonly findings: Finding[] = [];
 
-  constructor(private readonly ctx: RunContext) {}
+  constructor(
+    private readonly ctx: RunContext,
+    readonly placeholders = new Map<string, string>(),
+  ) {}
 
   /** Scrubs `text`; hcl falls back to prose (patterns only) if the tree cannot be built. */
   async scrub(text: string, opts: ScrubOptions, subject: Subject, where: string): Promise<string> {
@@ -107,17 +112,42 @@ class RecordScrubber {
   }
 }
 
+/**
+ * Scrubs one artifact (artifact-level: the scrub stage, the repair loop and the mutate stage all call
+ * this): its code as HCL, its raw text (a model's whole answer as prose), its revisions and recorded
+ * notes, with the record's placeholder map from `scope`.
+ */
+export const scrubArtifact: ArtifactFn = async (ctx, artifact, subject, scope) => {
+  if (!ctx.config.scrub.enabled) return { artifact, findings: [] };
+  const scrubber = new RecordScrubber(ctx, scope.placeholders);
+  const next = await scrubber.artifact(artifact, subject);
+  return { artifact: next, findings: scrubber.findings };
+};
+
+/** Credentials in free text (a change request) become placeholders of the record's map. */
+export async function scrubProseText(ctx: RunContext, text: string, subject: Subject, where: string, placeholders: Map<string, string>): Promise<{ text: string; findings: readonly Finding[] }> {
+  if (!ctx.config.scrub.enabled) return { text, findings: [] };
+  const scrubber = new RecordScrubber(ctx, placeholders);
+  const out = await scrubber.trail(text, 'prose', where, subject, where);
+  return { text: out, findings: scrubber.findings };
+}
+
 async function scrubRecord(record: TaskRecord, ctx: RunContext): Promise<TaskRecord> {
   const scrubber = new RecordScrubber(ctx);
   try {
     // gold first: it gets the lowest placeholder numbers (`<PASSWORD>` rather than `<PASSWORD_2>`)
-    const gold = record.gold ? await scrubber.artifact(record.gold, 'gold') : null;
+    const artifact = async (a: Artifact, subject: Subject, role: ArtifactRole) => {
+      const result = await scrubArtifact(ctx, a, subject, artifactScope(role, scrubber.placeholders));
+      scrubber.findings.push(...result.findings);
+      return result.artifact;
+    };
+    const gold = record.gold ? await artifact(record.gold, 'gold', 'gold') : null;
     const candidates: Artifact[] = [];
-    for (const c of record.candidates) candidates.push(await scrubber.artifact(c, `candidate:${c.id}`));
+    for (const c of record.candidates) candidates.push(await artifact(c, `candidate:${c.id}`, 'candidate'));
     const mutations: Mutation[] = [];
     for (const m of record.mutations) {
       const subject = `mutation:${m.id}` as const;
-      const expected = await scrubber.artifact(m.expected, subject);
+      const expected = await artifact(m.expected, subject, 'mutation');
       const initial = await scrubber.trail(m.initial, 'hcl', 'initial.tf', subject, 'initial configuration');
       const utterance = await scrubber.trail(m.utterance, 'prose', 'utterance', subject, 'change request');
       mutations.push(expected === m.expected && initial === m.initial && utterance === m.utterance ? m : { ...m, expected, initial, utterance });

@@ -1,6 +1,7 @@
 import { collect, createRunContext, deepFreeze, fromArray, newArtifact, parseConfig, recordId, type TaskRecord } from '@tfpairs/core';
 import { describe, expect, it } from 'vitest';
-import { goldGateStage, verifyStage, VERIFY_VERSION } from './stage';
+import { goldGateStage } from '@tfpairs/filter';
+import { verifyStage, VERIFY_VERSION } from './stage';
 import { AWS_4_36_1 } from './test-helpers';
 
 function record(gold: string, drafts: string[], line = 1): TaskRecord {

@@ -1,29 +1,24 @@
-import {
-  countMetric,
-  diagnostic,
-  dropRecord,
-  finding,
-  mapKept,
-  updateArtifact,
-  updateRecord,
-  type Artifact,
-  type RunContext,
-  type StageFactory,
-} from '@tfpairs/core';
-import { loadSchemaSet, type SchemaSet } from './schemas';
-import { checkSyntax } from '@tfpairs/hcl/syntax';
+import { artifactStage, countMetric, diagnostic, updateArtifact, type ArtifactFn, type ArtifactRole, type RunContext, type StageFactory } from '@tfpairs/core';
+import { loadSchemaSet } from './schemas';
 import { validateModule } from './validate';
 
 export const VERIFY_VERSION = '1.0.0';
+
+declare module '@tfpairs/core' {
+  interface RunServices {
+    /** the user's schema files that could be read, decided once per run (bad ones are a run warning) */
+    verifySchemaFiles?: readonly string[];
+  }
+}
 
 /**
  * The user's schema files, read once for the run; a file that cannot be read becomes a run warning and
  * the run goes on with the bundled schemas.
  */
 function userSchemaFiles(ctx: RunContext): readonly string[] {
-  const files = ctx.config.verify.schemas;
+  if (ctx.services.verifySchemaFiles) return ctx.services.verifySchemaFiles;
   const usable: string[] = [];
-  for (const file of files) {
+  for (const file of ctx.config.verify.schemas) {
     try {
       loadSchemaSet({ userSchemaFiles: [file] });
       usable.push(file);
@@ -31,57 +26,32 @@ function userSchemaFiles(ctx: RunContext): readonly string[] {
       ctx.warnings.push(diagnostic('warning', 'Provider schema file not used', `${file}: ${(e as Error).message}. Validation uses the bundled schemas instead.`));
     }
   }
+  ctx.services.verifySchemaFiles = usable;
   return usable;
 }
 
-async function verifyArtifact(artifact: Artifact, ctx: RunContext, role: 'gold' | 'candidate', schemaFiles: readonly string[], schemas?: SchemaSet): Promise<Artifact> {
-  if (artifact.code === null) return artifact;
+const METRIC_ROLE: Record<ArtifactRole, string> = { gold: 'gold', candidate: 'candidate', mutation: 'mutation' };
+
+/**
+ * The embedded `terraform validate` on one artifact (artifact-level: the verify stage, the repair loop and
+ * the mutate stage all call this): terraform's diagnostics, a verdict and `verifiedBy: 'embedded'`.
+ */
+export const verifyArtifact: ArtifactFn = async (ctx, artifact, _subject, scope) => {
+  if (artifact.code === null) return { artifact, findings: [] };
   const diagnostics = await validateModule([{ filename: 'main.tf', text: artifact.code }], {
-    schemas,
-    schemaFiles,
+    schemaFiles: userSchemaFiles(ctx),
     providerChecks: ctx.config.verify.providerChecks,
   });
   const verdict = diagnostics.some((d) => d.severity === 'error') ? 'invalid' : 'valid';
-  countMetric(ctx, `verify.${role}.${verdict}`);
+  countMetric(ctx, `verify.${METRIC_ROLE[scope.role]}.${verdict}`);
   for (const d of diagnostics) if (d.severity === 'error') countMetric(ctx, `verify.error.${d.summary.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`);
-  return updateArtifact(artifact, { diagnostics, verdict, verifiedBy: 'embedded' });
-}
-
-/**
- * The embedded `terraform validate` on the gold and every candidate: each gets terraform's diagnostics,
- * a verdict and `verifiedBy: 'embedded'`. Nothing is dropped here (see goldGateStage).
- */
-export const verifyStage: StageFactory = (ctx) => {
-  let files: readonly string[] | undefined;
-  return mapKept('verify', VERIFY_VERSION, async (record) => {
-    files ??= userSchemaFiles(ctx);
-    const gold = record.gold ? await verifyArtifact(record.gold, ctx, 'gold', files) : null;
-    const candidates: Artifact[] = [];
-    for (const c of record.candidates) candidates.push(await verifyArtifact(c, ctx, 'candidate', files));
-    return updateRecord(record, { gold, candidates });
-  });
+  return { artifact: updateArtifact(artifact, { diagnostics, verdict, verifiedBy: 'embedded' }), findings: [] };
 };
 
 /**
- * Drops records whose gold still fails verification (after repair, if any): code `hcl-syntax` when
- * the gold is not valid HCL, `invalid-gold` otherwise; every diagnostic lands in the audit, the first
- * error is the drop cause. Candidates are never dropped.
+ * The embedded `terraform validate` on every artifact not verified yet (gold, candidates, recorded
+ * mutations; repaired drafts and model mutations arrive verified by the loops that made them). Nothing
+ * is dropped here (see goldGateStage in @tfpairs/filter).
  */
-export const goldGateStage: StageFactory = (ctx) =>
-  mapKept('verify-gate', VERIFY_VERSION, async (record) => {
-    const gold = record.gold;
-    if (!gold || gold.verdict !== 'invalid') return record;
-    const errors = gold.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length === 0) return record;
-    const syntax = gold.code !== null && (await checkSyntax(gold.code)).some((d) => d.severity === 'error');
-    const code = syntax ? 'hcl-syntax' : 'invalid-gold';
-    countMetric(ctx, `verify.gold.dropped.${code}`);
-    const first = errors[0]!;
-    const where = first.range ? ` (${first.range.filename} line ${first.range.start.line})` : '';
-    const others = gold.diagnostics.filter((d) => d !== first);
-    return dropRecord(
-      record,
-      finding('verify', code, { ...first, summary: `Gold does not verify: ${first.summary}`, detail: `${first.detail}${where}` }, 'gold'),
-      others.map((d) => finding('verify', code, d, 'gold')),
-    );
-  });
+export const verifyStage: StageFactory = (ctx) =>
+  artifactStage('verify', VERIFY_VERSION, ctx, verifyArtifact, { pending: (ref) => ref.role !== 'mutation' || ref.artifact.verdict === 'unverified' });

@@ -10,6 +10,7 @@ import {
   type Finding,
   type RunContext,
   type Split,
+  type StepStats,
   type TaskRecord,
 } from '@tfpairs/core';
 import { renderMutationPrompt, renderPostEditPrompt } from './render';
@@ -38,6 +39,8 @@ export interface Manifest {
   };
   readonly metrics: Record<string, Record<string, number>>;
   readonly warnings: unknown[];
+  /** what the step runner measured of each step, in pipeline order (records in/out, drops, findings, ms) */
+  readonly steps?: readonly StepStats[];
 }
 
 /** Thrown when the accounting invariant breaks: a bug in a stage, never a property of the data. */
@@ -165,7 +168,7 @@ function auditLine(record: TaskRecord, f: Finding): object {
  * Enforces the accounting invariant: each input record is kept (tf-gen) or dropped (audited), never
  * both, never neither.
  */
-export async function writeOutputs(stream: AsyncIterable<TaskRecord>, ctx: RunContext, outDir: string): Promise<Manifest> {
+export async function writeOutputs(stream: AsyncIterable<TaskRecord>, ctx: RunContext, outDir: string, options: { steps?: readonly StepStats[] } = {}): Promise<Manifest> {
   const writers = new Map<string, NdjsonWriter>();
   for (const corpus of CORPORA) for (const split of SPLITS) writers.set(`${corpus}/${split}`, new NdjsonWriter(join(outDir, corpus, `${split}.jsonl`)));
   const records = new NdjsonWriter(join(outDir, 'records.jsonl'));
@@ -256,6 +259,7 @@ export async function writeOutputs(stream: AsyncIterable<TaskRecord>, ctx: RunCo
     counts,
     metrics: groupMetrics(ctx.metrics),
     warnings: ctx.warnings,
+    ...(options.steps ? { steps: options.steps } : {}),
   };
   writeFileAtomic(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;

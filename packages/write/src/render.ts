@@ -1,11 +1,11 @@
-import { renderDiagnostic, type Diagnostic } from '@tfpairs/core';
+import { renderDiagnosticsForModel, type Diagnostic } from '@tfpairs/core';
 
 /**
  * The IaC-DPO controller's input: the task, the draft and what terraform says about it. The controller
  * learns to emit the corrected configuration (chosen) rather than the draft (rejected).
  */
 export function renderPostEditPrompt(task: string, draft: string, diagnostics: readonly Diagnostic[]): string {
-  const diags = diagnostics.length ? diagnostics.map(renderDiagnostic).join('\n').trimEnd() : '(no diagnostics)';
+  const diags = diagnostics.length ? renderDiagnosticsForModel(diagnostics, draft).trimEnd() : '(no diagnostics)';
   return [
     'Fix the Terraform configuration so that `terraform validate` accepts it and it still does what the task asks.',
     '',

@@ -1,22 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { FlagSpec } from '../flags';
-
-/**
- * A template file that cannot be used is a config error, reported with the other config errors before
- * the run starts (the generate package parses it again when the stage is built).
- */
-function checkTemplateFile(file: string | undefined, ctx: z.RefinementCtx): void {
-  if (file === undefined) return;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: `cannot read prompt template ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
-    return;
-  }
-  if (!text.includes('{{prompt}}')) ctx.addIssue({ code: 'custom', message: `prompt template ${file} has no {{prompt}} placeholder` });
-}
 
 export const GenerateConfig = z.object({
   /** model to draft baselines with; no model = no generation (recorded drafts only) */
@@ -40,7 +23,7 @@ export const GenerateConfig = z.object({
   retryMaxDelayMs: z.number().int().positive().default(60_000),
   timeoutMs: z.number().int().positive().default(120_000),
   /** content-addressed response cache; shareable between runs (default: OUT/cache) */
-  cacheDir: z.string().optional(),
+  cacheDir: z.string().meta({ path: true }).optional(),
   /** use the Batch API (half price, hours of latency) */
   batch: z.boolean().default(false),
   batchPollMs: z.number().int().positive().default(30_000),
@@ -53,7 +36,7 @@ export const GenerateConfig = z.object({
   /** TF-Mutn samples to draw per verified configuration; 0 disables */
   mutations: z.number().int().min(0).default(0),
   /** file holding the prompt template (`{{prompt}}` placeholder); default is the bundled one */
-  templateFile: z.string().optional().superRefine(checkTemplateFile),
+  templateFile: z.string().meta({ path: true }).optional(),
   /** USD per 1M tokens, for the cost estimate in manifest.json */
   pricePerMInput: z.number().min(0).default(2.5),
   pricePerMOutput: z.number().min(0).default(10),

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { setPath, type FlagSpec } from '../flags';
 import { GenerateConfig, generateFlags } from './generate';
@@ -20,7 +21,7 @@ export const DpoConfig = z.object({
 /** The one config schema of the whole pipeline. CLI flags and `--config FILE` (JSON) map onto it. */
 export const PipelineConfig = z.object({
   inputs: z.array(z.string()).default([]),
-  out: z.string().optional(),
+  out: z.string().meta({ path: true }).optional(),
   /** never make a network call (generation only from cache / recorded drafts) */
   offline: z.boolean().default(false),
   normalise: NormaliseConfig.default(NormaliseConfig.parse({})),
@@ -56,14 +57,19 @@ function formatZodError(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ');
 }
 
-/** Reads a JSON config file (optional), overlays flag values, validates the whole with zod. */
-export function resolveConfig(flagValues: Record<string, unknown>, specs: readonly FlagSpec[] = buildFlags): PipelineConfig {
+/**
+ * Reads a JSON config file (optional), overlays flag values, validates the whole with zod, and resolves
+ * every field the schema marks as a path (`.meta({ path: true })`) against `cwd`: the directory the user
+ * ran the command in, never the process's. Inputs stay as given (ingest resolves them and shows them
+ * as typed in the audit).
+ */
+export function resolveConfig(flagValues: Record<string, unknown>, cwd: string, specs: readonly FlagSpec[] = buildFlags): PipelineConfig {
   let base: Record<string, unknown> = {};
   const file = flagValues.config as string | undefined;
   if (file) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readFileSync(resolve(cwd, file), 'utf8');
     } catch (e) {
       throw new ConfigError(`cannot read config file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
@@ -81,7 +87,38 @@ export function resolveConfig(flagValues: Record<string, unknown>, specs: readon
     if (spec.type === 'string[]' && spec.path === 'inputs' && Array.isArray(base.inputs)) value = [...(base.inputs as string[]), ...(value as string[])];
     setPath(base, spec.path, value);
   }
-  return parseConfig(base, file ? `config file ${file}` : 'flags');
+  return resolvePaths(parseConfig(base, file ? `config file ${file}` : 'flags'), cwd);
+}
+
+type Walkable = { _zod: { def: { type: string; shape?: Record<string, Walkable>; innerType?: Walkable; element?: Walkable } }; meta?: () => { path?: boolean } | undefined };
+
+/** Dotted paths of the fields marked as file paths (`[]` for array elements), read from the schema. */
+function pathFields(schema: Walkable, at: string[] = [], out: string[][] = []): string[][] {
+  if (schema.meta?.()?.path) {
+    out.push(at);
+    return out;
+  }
+  const def = schema._zod.def;
+  if (def.type === 'object') for (const [k, v] of Object.entries(def.shape!)) pathFields(v, [...at, k], out);
+  else if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable') pathFields(def.innerType!, at, out);
+  else if (def.type === 'array') pathFields(def.element!, [...at, '[]'], out);
+  return out;
+}
+
+const PATH_FIELDS = pathFields(PipelineConfig as unknown as Walkable);
+
+/** The config with every path field absolute (relative ones taken from `cwd`). */
+export function resolvePaths(config: PipelineConfig, cwd: string): PipelineConfig {
+  const at = (value: unknown, path: readonly string[]): unknown => {
+    if (value === undefined || value === null) return value;
+    if (path.length === 0) return typeof value === 'string' && !isAbsolute(value) ? resolve(cwd, value) : value;
+    const [head, ...rest] = path;
+    if (head === '[]') return Array.isArray(value) ? value.map((v) => at(v, rest)) : value;
+    const object = value as Record<string, unknown>;
+    if (!(head! in object)) return value;
+    return { ...object, [head!]: at(object[head!], rest) };
+  };
+  return PATH_FIELDS.reduce<unknown>((c, path) => at(c, path), config) as PipelineConfig;
 }
 
 export function parseConfig(value: unknown, where = 'config'): PipelineConfig {

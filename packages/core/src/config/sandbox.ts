@@ -14,9 +14,9 @@ export const SandboxConfig = z.object({
   pids: z.number().int().positive().default(256),
   concurrency: z.number().int().positive().default(2),
   /** host folder with a provider filesystem mirror / plugin cache, mounted read-only */
-  pluginDir: z.string().optional(),
+  pluginDir: z.string().meta({ path: true }).optional(),
   /** a .tf file with provider configuration, uploaded beside every configuration (for plan) */
-  providerFile: z.string().optional(),
+  providerFile: z.string().meta({ path: true }).optional(),
   /** size of the in-memory work dir (configuration + .terraform) per container */
   workMb: z.number().int().positive().default(64),
 });

@@ -3,7 +3,7 @@ import type { FlagSpec } from '../flags';
 
 export const VerifyConfig = z.object({
   /** extra `terraform providers schema -json` files; they win for the providers they cover */
-  schemas: z.array(z.string()).default([]),
+  schemas: z.array(z.string().meta({ path: true })).default([]),
   /** check resources against provider schemas (bundled + `schemas`) */
   providerChecks: z.boolean().default(true),
 });

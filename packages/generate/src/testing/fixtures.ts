@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRunContext, deepFreeze, newArtifact, parseConfig, recordId, sha256, type RunContext, type TaskRecord } from '@tfpairs/core';
-import { setProgressSink } from '../run';
 
 /** A kept record as ingest makes it (gold + recorded drafts), for driving stages directly in tests. */
 export function taskRecord(prompt: string, gold: string, drafts: readonly string[] = [], line = 1): TaskRecord {
@@ -29,7 +28,6 @@ export function testContext(generate: Record<string, unknown>, extra: Record<str
     ...extra,
   });
   const lines: string[] = [];
-  const ctx = Object.assign(createRunContext(config, (l) => lines.push(l)), { lines });
-  setProgressSink(ctx, { tty: false, write: () => {}, log: (l) => lines.push(l) });
+  const ctx = Object.assign(createRunContext(config, { log: (l: string) => lines.push(l) }), { lines });
   return ctx;
 }

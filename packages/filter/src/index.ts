@@ -1,0 +1,2 @@
+export * from './dedup';
+export * from './gate';
