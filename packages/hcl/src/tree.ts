@@ -10,25 +10,72 @@ import type { Range } from '@tfpairs/core';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 import { SourceFile, rangeBetween } from './source';
 
+
 export type LiteralValue = string | number | boolean | null;
 
 export type TraversalStep =
   | { readonly kind: 'attr'; readonly name: string; readonly range: Range }
   | { readonly kind: 'index'; readonly key: LiteralValue; readonly range: Range };
 
+/** A step after a non-traversal expression or an index with a computed key (`x[var.i]`). */
+export type PostfixStep = TraversalStep | { readonly kind: 'index_expr'; readonly key: Expr; readonly range: Range };
+
+export type BinaryOperator = '||' | '&&' | '==' | '!=' | '<' | '>' | '<=' | '>=' | '+' | '-' | '*' | '/' | '%';
+
+/**
+ * Expressions that HCL has but that carry no traversal/call/collection/for/template shape of their own.
+ * They share `kind: 'other'` (older walkers only read `children`, every sub-expression in source order)
+ * and are told apart by `what`.
+ */
+export type OtherExpr =
+  | { readonly kind: 'other'; readonly what: 'paren'; readonly inner: Expr; readonly children: readonly Expr[]; readonly range: Range }
+  | { readonly kind: 'other'; readonly what: 'binary_operation'; readonly op: BinaryOperator; readonly opRange: Range; readonly left: Expr; readonly right: Expr; readonly children: readonly Expr[]; readonly range: Range }
+  | { readonly kind: 'other'; readonly what: 'unary_operation'; readonly op: '-' | '!'; readonly operand: Expr; readonly children: readonly Expr[]; readonly range: Range }
+  | { readonly kind: 'other'; readonly what: 'conditional'; readonly cond: Expr; readonly then: Expr; readonly else: Expr; readonly children: readonly Expr[]; readonly range: Range }
+  /** steps applied to the result of any expression: `f(x).a`, `(a)[0]`, `a[var.i].b` */
+  | { readonly kind: 'other'; readonly what: 'relative'; readonly source: Expr; readonly steps: readonly PostfixStep[]; readonly children: readonly Expr[]; readonly range: Range }
+  /** `src[*].a.b` (full) or `src.*.a` (attribute-only): `each` steps apply to every element */
+  | { readonly kind: 'other'; readonly what: 'splat'; readonly full: boolean; readonly source: Expr; readonly each: readonly PostfixStep[]; readonly markerRange: Range; readonly children: readonly Expr[]; readonly range: Range }
+  /** a template's `%{ if cond }then%{ else }else%{ endif }` (parts already whitespace-stripped) */
+  | { readonly kind: 'other'; readonly what: 'directive'; readonly cond: Expr; readonly then: readonly Expr[]; readonly else: readonly Expr[]; readonly children: readonly Expr[]; readonly range: Range }
+  /** something tree-sitter could not shape (error recovery); HashiCorp's parser rejects such files */
+  | { readonly kind: 'other'; readonly what: 'invalid'; readonly children: readonly Expr[]; readonly range: Range };
+
 export type Expr =
   | { readonly kind: 'literal'; readonly value: LiteralValue; readonly range: Range }
-  /** a quoted or heredoc template; `parts` are literal strings and interpolated expressions */
+  /**
+   * A quoted or heredoc template; `parts` are literal strings (escapes resolved, strip markers and flush
+   * heredoc indentation applied), interpolated expressions, `%{if}` directives and `%{for}` loops.
+   */
   | { readonly kind: 'template'; readonly parts: readonly Expr[]; readonly range: Range; readonly heredoc: boolean }
   /** a scope traversal: `aws_instance.web.id`, `var.x`, `local.y[0]` (literal keys only, as HCL) */
   | { readonly kind: 'traversal'; readonly root: string; readonly rootRange: Range; readonly steps: readonly TraversalStep[]; readonly range: Range }
-  | { readonly kind: 'call'; readonly name: string; readonly nameRange: Range; readonly args: readonly Expr[]; readonly range: Range; readonly expand: boolean }
+  | { readonly kind: 'call'; readonly name: string; readonly nameRange: Range; readonly args: readonly Expr[]; readonly range: Range; readonly expand: boolean; readonly closeParenRange?: Range }
   | { readonly kind: 'tuple'; readonly items: readonly Expr[]; readonly range: Range }
   | { readonly kind: 'object'; readonly items: readonly { readonly key: Expr; readonly value: Expr }[]; readonly range: Range }
-  /** `for` expression: names in `vars` are local to `body` */
-  | { readonly kind: 'for'; readonly vars: readonly string[]; readonly collection: Expr; readonly body: readonly Expr[]; readonly range: Range }
-  /** anything else (operators, conditionals, splats, relative traversals); references live in `children` */
-  | { readonly kind: 'other'; readonly what: string; readonly children: readonly Expr[]; readonly range: Range };
+  /**
+   * `for` expression (`form` tuple or object) or a template's `%{for}` (`form` template, `body` holds the
+   * template parts). `vars` ([key, value] or [value]) are local to `body`; for tuple/object forms `body`
+   * is [keyExpr?, valueExpr, cond?], also given by name.
+   */
+  | ForExpr
+  | OtherExpr;
+
+export interface ForExpr {
+  readonly kind: 'for';
+  readonly form?: 'tuple' | 'object' | 'template';
+  readonly vars: readonly string[];
+  readonly keyVar?: string;
+  readonly valueVar?: string;
+  readonly collection: Expr;
+  readonly body: readonly Expr[];
+  readonly keyExpr?: Expr;
+  readonly valueExpr?: Expr;
+  readonly cond?: Expr;
+  /** `...` after the value of an object `for`: values with the same key are grouped in tuples */
+  readonly grouping?: boolean;
+  readonly range: Range;
+}
 
 export interface Attribute {
   readonly name: string;
@@ -80,7 +127,7 @@ export function hclParser(): Promise<Parser> {
 
 export async function parseFile(filename: string, text: string, known?: SourceFile): Promise<ParsedFile> {
   const parser = await hclParser();
-  const tree = parser.parse(text);
+  const tree = parser.parse(maskExponents(text));
   const source = known ?? new SourceFile(filename, text);
   if (!tree) return { source, body: { attributes: [], blocks: [], range: source.range(0, text.length) }, hasErrors: true };
   let root: Node;
@@ -243,44 +290,72 @@ class Converter {
     return this.sequence(kids, node);
   }
 
+  invalid(range: Range, children: Expr[] = []): Expr {
+    return { kind: 'other', what: 'invalid', children, range };
+  }
+
   /** A flat sequence of a primary term followed by postfix get_attr / index / splat nodes. */
   sequence(kids: Node[], whole: Node): Expr {
-    if (kids.length === 0) return { kind: 'other', what: 'empty', children: [], range: this.range(whole) };
+    if (kids.length === 0) return this.invalid(this.range(whole));
     let i = 0;
     let head: Expr;
     const first = kids[0]!;
     if (first.type === '(') {
-      const inner = kids.find((k) => k.type === 'expression');
-      head = inner ? this.expression(inner) : { kind: 'other', what: 'paren', children: [], range: this.range(first) };
+      const innerNode = kids.find((k) => k.type === 'expression');
       const closeIdx = kids.findIndex((k) => k.type === ')');
       const end = closeIdx >= 0 ? kids[closeIdx]! : first;
-      head = { kind: 'other', what: 'paren', children: [head], range: this.source.range(first.startIndex, end.endIndex) };
+      const range = this.source.range(first.startIndex, end.endIndex);
+      const inner = innerNode ? this.expression(innerNode) : this.invalid(range);
+      head = { kind: 'other', what: 'paren', inner, children: [inner], range };
       i = closeIdx >= 0 ? closeIdx + 1 : kids.length;
     } else {
       head = this.term(first);
       i = 1;
     }
-    const rest = kids.slice(i).filter((k) => POSTFIX.has(k.type));
-    if (rest.length === 0) return head;
-    const start = first.startIndex;
-    if (head.kind === 'traversal') {
-      const steps = [...head.steps];
-      let j = 0;
-      for (; j < rest.length; j++) {
-        const step = this.step(rest[j]!);
-        if (!step) break;
-        steps.push(step);
-      }
-      const lastEnd = j > 0 ? rest[j - 1]!.endIndex : first.endIndex;
-      head = { ...head, steps, range: this.source.range(start, lastEnd) };
-      if (j === rest.length) return head;
-      return { kind: 'other', what: 'postfix', children: [head, ...rest.slice(j).map((r) => this.postfixChildren(r)).flat()], range: this.source.range(start, rest[rest.length - 1]!.endIndex) };
+    for (; i < kids.length; i++) {
+      const k = kids[i]!;
+      if (k.type === 'get_attr' || k.type === 'index') {
+        const step = this.step(k);
+        if (!step) continue;
+        head = this.applyStep(head, step);
+      } else if (k.type === 'splat') head = this.splat(head, k);
     }
-    return { kind: 'other', what: 'postfix', children: [head, ...rest.map((r) => this.postfixChildren(r)).flat()], range: this.source.range(start, rest[rest.length - 1]!.endIndex) };
+    return head;
   }
 
-  /** get_attr / index with a literal key become traversal steps, as HCL folds them. */
-  step(node: Node): TraversalStep | undefined {
+  /** Adds a postfix step: literal steps extend a scope traversal (as HCL folds them), others make a relative traversal. */
+  applyStep(head: Expr, step: PostfixStep): Expr {
+    const range = rangeBetween(head.range, step.range);
+    if (head.kind === 'traversal' && step.kind !== 'index_expr') return { ...head, steps: [...head.steps, step], range };
+    if (head.kind === 'other' && head.what === 'relative') {
+      const steps = [...head.steps, step];
+      return { kind: 'other', what: 'relative', source: head.source, steps, children: [head.source, ...stepExprs(steps)], range };
+    }
+    return { kind: 'other', what: 'relative', source: head, steps: [step], children: [head, ...stepExprs([step])], range };
+  }
+
+  splat(source: Expr, node: Node): Expr {
+    const inner = node.namedChildren[0];
+    const full = inner?.type === 'full_splat';
+    const markerEnd = inner ? inner.startIndex + (full ? 3 : 2) : node.endIndex;
+    const markerRange = this.source.range(inner?.startIndex ?? node.startIndex, markerEnd);
+    const each: PostfixStep[] = [];
+    const after: PostfixStep[] = [];
+    for (const c of inner?.namedChildren ?? NO_NODES) {
+      const step = this.step(c);
+      if (!step) continue;
+      // an attribute-only splat (`.*`) takes only `.name` steps; a bracketed index ends it (HCL's parser)
+      if (!full && (after.length || (c.type === 'index' && c.namedChildren[0]?.type !== 'legacy_index'))) after.push(step);
+      else each.push(step);
+    }
+    const lastEach = each.length ? each[each.length - 1]!.range : markerRange;
+    let out: Expr = { kind: 'other', what: 'splat', full, source, each, markerRange, children: [source, ...stepExprs(each)], range: rangeBetween(source.range, lastEach) };
+    for (const s of after) out = this.applyStep(out, s);
+    return out;
+  }
+
+  /** get_attr / index nodes; an index with a literal key is a traversal step, as HCL folds them. */
+  step(node: Node): PostfixStep | undefined {
     if (node.type === 'get_attr') {
       const id = node.namedChildren.find((c) => c?.type === 'identifier');
       return id ? { kind: 'attr', name: id.text, range: this.range(node) } : undefined;
@@ -295,24 +370,18 @@ class Converter {
       const keyExpr = inner.namedChildren.find((c) => c?.type === 'expression');
       if (!keyExpr) return undefined;
       const key = this.expression(keyExpr);
-      const lit = literalOf(key);
-      if (lit === undefined) return undefined;
+      const lit = key.kind === 'literal' || (key.kind === 'template' && !key.heredoc) ? literalOf(key) : undefined;
+      if (lit === undefined) return { kind: 'index_expr', key, range: this.range(node) };
       return { kind: 'index', key: lit, range: this.range(node) };
     }
     return undefined;
   }
 
-  postfixChildren(node: Node): Expr[] {
-    const out: Expr[] = [];
-    const visit = (n: Node) => {
-      for (const c of n.namedChildren) {
-        if (!c) continue;
-        if (c.type === 'expression') out.push(this.expression(c));
-        else visit(c);
-      }
-    };
-    visit(node);
-    return out;
+  /** A number literal: tree-sitter-hcl stops at an exponent, so the literal is re-read from the text. */
+  number(node: Node): Expr {
+    const m = NUMBER_AT.exec(this.source.text.slice(node.startIndex, node.startIndex + 400));
+    const text = m ? m[0] : node.text;
+    return { kind: 'literal', value: Number(text), range: this.source.range(node.startIndex, node.startIndex + text.length) };
   }
 
   term(node: Node): Expr {
@@ -321,7 +390,7 @@ class Converter {
       case 'literal_value': {
         const lit = node.namedChildren[0];
         if (!lit) return { kind: 'literal', value: null, range };
-        if (lit.type === 'numeric_lit') return { kind: 'literal', value: Number(lit.text), range };
+        if (lit.type === 'numeric_lit') return this.number(lit);
         if (lit.type === 'bool_lit') return { kind: 'literal', value: lit.text === 'true', range };
         if (lit.type === 'null_lit') return { kind: 'literal', value: null, range };
         if (lit.type === 'string_lit') return { kind: 'literal', value: unescapeHcl(lit.namedChildren.find((c) => c?.type === 'template_literal')?.text ?? ''), range };
@@ -330,48 +399,7 @@ class Converter {
       case 'template_expr': {
         const t = node.namedChildren[0];
         if (!t) return { kind: 'template', parts: [], range, heredoc: false };
-        const heredoc = t.type === 'heredoc_template';
-        const parts: Expr[] = [];
-        const collect = (n: Node) => {
-          for (const c of n.namedChildren) {
-            if (!c) continue;
-            if (c.type === 'template_literal') parts.push({ kind: 'literal', value: heredoc ? c.text : unescapeHcl(c.text), range: this.range(c) });
-            else if (c.type === 'template_interpolation') {
-              const e = c.namedChildren.find((x) => x?.type === 'expression');
-              if (e) parts.push(this.expression(e));
-            } else if (c.type === 'template_directive') {
-              collect(c);
-            } else if (c.type === 'template_for') {
-              // %{ for k, v in coll } ... %{ endfor }: k and v are local to the body
-              const start = c.namedChildren.find((x) => x.type === 'template_for_start');
-              const vars = start ? start.namedChildren.filter((x) => x.type === 'identifier').map((x) => x.text) : [];
-              const collNode = start?.namedChildren.find((x) => x.type === 'expression');
-              const before = parts.length;
-              collect(c);
-              const body = parts.splice(before);
-              parts.push({
-                kind: 'for',
-                vars,
-                collection: collNode ? this.expression(collNode) : { kind: 'other', what: 'empty', children: [], range: this.range(c) },
-                body,
-                range: this.range(c),
-              });
-            } else if (c.type === 'template_if' || /^template_(if|else)/.test(c.type)) {
-              const dirExprs: Expr[] = [];
-              const walk = (d: Node) => {
-                for (const x of d.namedChildren) {
-                  if (!x) continue;
-                  if (x.type === 'expression') dirExprs.push(this.expression(x));
-                  else walk(x);
-                }
-              };
-              walk(c);
-              parts.push({ kind: 'other', what: 'directive', children: dirExprs, range: this.range(c) });
-            }
-          }
-        };
-        collect(t);
-        return { kind: 'template', parts, range, heredoc };
+        return this.template(t, range);
       }
       case 'variable_expr': {
         const id = node.namedChildren[0];
@@ -383,7 +411,8 @@ class Converter {
         const argsNode = node.namedChildren.find((c) => c?.type === 'function_arguments');
         const args = argsNode ? argsNode.namedChildren.filter((c): c is Node => c?.type === 'expression').map((c) => this.expression(c)) : [];
         const expand = !!argsNode?.namedChildren.some((c) => c?.type === 'ellipsis');
-        return { kind: 'call', name: id?.text ?? '', nameRange: id ? this.range(id) : range, args, range, expand };
+        const close = node.children.find((c) => c.type === ')');
+        return { kind: 'call', name: id?.text ?? '', nameRange: id ? this.range(id) : range, args, range, expand, closeParenRange: close ? this.range(close) : this.source.range(node.endIndex, node.endIndex) };
       }
       case 'collection_value': {
         const c = node.namedChildren[0];
@@ -403,45 +432,279 @@ class Converter {
       }
       case 'for_expr': {
         const f = node.namedChildren[0];
-        if (!f) return { kind: 'other', what: 'for', children: [], range };
+        if (!f) return this.invalid(range);
         const intro = f.namedChildren.find((c) => c?.type === 'for_intro');
         const vars = intro ? intro.namedChildren.filter((c): c is Node => c?.type === 'identifier').map((c) => c.text) : [];
         const collNode = intro?.namedChildren.find((c) => c?.type === 'expression');
-        const collection = collNode ? this.expression(collNode) : ({ kind: 'other', what: 'empty', children: [], range } as Expr);
+        const collection = collNode ? this.expression(collNode) : this.invalid(range);
         const body: Expr[] = [];
+        const values: Expr[] = [];
+        let cond: Expr | undefined;
         for (const c of f.namedChildren) {
           if (!c) continue;
-          if (c.type === 'expression') body.push(this.expression(c));
-          else if (c.type === 'for_cond') {
+          if (c.type === 'expression') {
+            const e = this.expression(c);
+            body.push(e);
+            values.push(e);
+          } else if (c.type === 'for_cond') {
             const e = c.namedChildren.find((x) => x?.type === 'expression');
-            if (e) body.push(this.expression(e));
+            if (e) body.push((cond = this.expression(e)));
           }
         }
-        return { kind: 'for', vars, collection, body, range };
+        const object = f.type === 'for_object_expr';
+        return {
+          kind: 'for',
+          form: object ? 'object' : 'tuple',
+          vars,
+          keyVar: vars.length > 1 ? vars[0] : undefined,
+          valueVar: vars[vars.length - 1],
+          collection,
+          body,
+          keyExpr: object ? values[0] : undefined,
+          valueExpr: object ? values[1] : values[0],
+          cond,
+          grouping: object && f.namedChildren.some((c) => c?.type === 'ellipsis'),
+          range,
+        };
       }
-      case 'conditional':
-        return { kind: 'other', what: 'conditional', children: node.namedChildren.filter((c): c is Node => c?.type === 'expression').map((c) => this.expression(c)), range };
+      case 'conditional': {
+        const [c, t, e] = node.namedChildren.filter((x): x is Node => x?.type === 'expression').map((x) => this.expression(x));
+        if (!c || !t || !e) return this.invalid(range, [c, t, e].filter((x): x is Expr => !!x));
+        return { kind: 'other', what: 'conditional', cond: c, then: t, else: e, children: [c, t, e], range };
+      }
       case 'operation': {
         const op = node.namedChildren[0];
-        if (!op) return { kind: 'other', what: 'operation', children: [], range };
+        if (!op) return this.invalid(range);
         const kids = op.children.filter((c): c is Node => !!c && c.type !== 'comment');
         const operands: Node[][] = [[]];
+        let opNode: Node | undefined;
         for (const k of kids) {
           if (!k.isNamed) {
+            opNode ??= k;
             if (operands[operands.length - 1]!.length) operands.push([]);
           } else operands[operands.length - 1]!.push(k);
         }
-        return { kind: 'other', what: op.type, children: operands.filter((o) => o.length).map((o) => this.sequence(o, op)), range };
+        const exprs = operands.filter((o) => o.length).map((o) => this.sequence(o, op));
+        if (op.type === 'unary_operation' && exprs.length === 1 && opNode) {
+          return { kind: 'other', what: 'unary_operation', op: opNode.type as '-' | '!', operand: exprs[0]!, children: exprs, range };
+        }
+        if (op.type === 'binary_operation' && exprs.length === 2 && opNode) {
+          return { kind: 'other', what: 'binary_operation', op: opNode.type as BinaryOperator, opRange: this.range(opNode), left: exprs[0]!, right: exprs[1]!, children: exprs, range };
+        }
+        return this.invalid(range, exprs);
       }
       case 'expression':
         return this.expression(node);
       default: {
         const children: Expr[] = [];
         for (const c of node.namedChildren) if (c?.type === 'expression') children.push(this.expression(c));
-        return { kind: 'other', what: node.type, children, range };
+        return this.invalid(range, children);
       }
     }
   }
+
+  /**
+   * A quoted or heredoc template. Literal text is read from the source between the structural nodes
+   * (tree-sitter drops whitespace from heredoc literals), then HCL's strip markers and flush-heredoc
+   * indentation rules are applied and adjacent literals merged.
+   */
+  template(t: Node, range: Range): Expr {
+    const heredoc = t.type === 'heredoc_template';
+    let start: number;
+    let end: number;
+    const flush = heredoc && t.namedChildren.find((c) => c.type === 'heredoc_start')?.text === '<<-';
+    if (heredoc) {
+      const ids = t.namedChildren.filter((c) => c.type === 'heredoc_identifier');
+      const open = ids[0];
+      const nl = open ? this.source.text.indexOf('\n', open.endIndex) : -1;
+      start = nl >= 0 ? nl + 1 : t.endIndex;
+      const close = ids.length > 1 ? ids[ids.length - 1]! : undefined;
+      end = close ? this.source.text.lastIndexOf('\n', close.startIndex - 1) + 1 : t.endIndex;
+      if (end < start) end = start;
+    } else {
+      const open = t.children.find((c) => c.type === 'quoted_template_start');
+      const close = t.children.find((c) => c.type === 'quoted_template_end');
+      start = open ? open.endIndex : t.startIndex;
+      end = close ? close.startIndex : t.endIndex;
+    }
+    const toks = this.templateTokens(t, start, end, heredoc);
+    applyStrips(toks);
+    if (flush) flushIndent(toks);
+    const parts = this.templateParts(toks, { i: 0 }, NO_STOP);
+    return { kind: 'template', parts, range, heredoc };
+  }
+
+  /**
+   * Template content from `start` to `end` as HCL's flat token stream: literal text (one token per line,
+   * as HCL's scanner makes them), interpolations, and directive markers (`if`, `else`, `endif`, `for`,
+   * `endfor`) with their strip flags.
+   */
+  templateTokens(container: Node, start: number, end: number, heredoc: boolean): TemplateToken[] {
+    const out: TemplateToken[] = [];
+    let pos = start;
+    const lit = (a: number, b: number) => {
+      if (b <= a) return;
+      const raw = this.source.text.slice(a, b);
+      for (const line of raw.split(/(?<=\n)/)) out.push({ t: 'lit', text: heredoc ? unescapeTemplate(line) : unescapeHcl(line), start: a, end: (a += line.length) });
+    };
+    const walk = (n: Node) => {
+      for (const c of n.namedChildren) {
+        if (c.startIndex < start || c.endIndex > end) continue;
+        if (c.type === 'template_interpolation') {
+          lit(pos, c.startIndex);
+          const e = c.namedChildren.find((x) => x.type === 'expression');
+          const [l, r] = stripFlags(c);
+          out.push({ t: 'expr', expr: e ? this.expression(e) : this.invalid(this.range(c)), stripLeft: l, stripRight: r });
+          pos = c.endIndex;
+        } else if (c.type === 'template_directive' || c.type === 'template_if' || c.type === 'template_for') {
+          walk(c);
+        } else if (MARKERS.has(c.type)) {
+          lit(pos, c.startIndex);
+          const [l, r] = stripFlags(c);
+          const e = c.namedChildren.find((x) => x.type === 'expression');
+          const vars = c.namedChildren.filter((x) => x.type === 'identifier').map((x) => x.text);
+          out.push({ t: 'ctl', ctl: MARKERS.get(c.type)!, expr: e ? this.expression(e) : undefined, vars, stripLeft: l, stripRight: r, start: c.startIndex, end: c.endIndex });
+          pos = c.endIndex;
+        }
+      }
+    };
+    walk(container);
+    lit(pos, end);
+    return out;
+  }
+
+  /** Folds the flat token stream into template parts until a control token in `stop`. */
+  templateParts(toks: TemplateToken[], at: { i: number }, stop: ReadonlySet<string>): Expr[] {
+    const parts: Expr[] = [];
+    while (at.i < toks.length) {
+      const tok = toks[at.i]!;
+      if (tok.t === 'ctl' && stop.has(tok.ctl)) return parts;
+      at.i++;
+      if (tok.t === 'lit') {
+        if (tok.text === '') continue;
+        const prev = parts[parts.length - 1];
+        const r = this.source.range(tok.start, tok.end);
+        if (prev?.kind === 'literal' && typeof prev.value === 'string') parts[parts.length - 1] = { kind: 'literal', value: prev.value + tok.text, range: rangeBetween(prev.range, r) };
+        else parts.push({ kind: 'literal', value: tok.text, range: r });
+      } else if (tok.t === 'expr') parts.push(tok.expr);
+      else if (tok.ctl === 'for') {
+        const body = this.templateParts(toks, at, END_FOR);
+        const endTok = toks[at.i];
+        if (endTok) at.i++;
+        const range = this.source.range(tok.start, endTok && endTok.t === 'ctl' ? endTok.end : tok.end);
+        const vars = tok.vars;
+        const collection = tok.expr ?? this.invalid(range);
+        parts.push({ kind: 'for', form: 'template', vars, keyVar: vars.length > 1 ? vars[0] : undefined, valueVar: vars[vars.length - 1], collection, body, range });
+      } else if (tok.ctl === 'if') {
+        const then = this.templateParts(toks, at, ELSE_OR_END_IF);
+        let els: Expr[] = [];
+        if (toks[at.i]?.t === 'ctl' && (toks[at.i] as { ctl: string }).ctl === 'else') {
+          at.i++;
+          els = this.templateParts(toks, at, END_IF);
+        }
+        const endTok = toks[at.i];
+        if (endTok) at.i++;
+        const range = this.source.range(tok.start, endTok && endTok.t === 'ctl' ? endTok.end : tok.end);
+        const cond = tok.expr ?? this.invalid(range);
+        parts.push({ kind: 'other', what: 'directive', cond, then, else: els, children: [cond, ...then, ...els], range });
+      }
+      // a stray else/endif/endfor: HashiCorp's parser rejects the file; nothing to build
+    }
+    return parts;
+  }
+}
+
+type TemplateToken =
+  | { t: 'lit'; text: string; readonly start: number; readonly end: number }
+  | { readonly t: 'expr'; readonly expr: Expr; readonly stripLeft: boolean; readonly stripRight: boolean }
+  | { readonly t: 'ctl'; readonly ctl: 'if' | 'else' | 'endif' | 'for' | 'endfor'; readonly expr?: Expr; readonly vars: readonly string[]; readonly stripLeft: boolean; readonly stripRight: boolean; readonly start: number; readonly end: number };
+
+const MARKERS = new Map<string, 'if' | 'else' | 'endif' | 'for' | 'endfor'>([
+  ['template_if_intro', 'if'],
+  ['template_else_intro', 'else'],
+  ['template_if_end', 'endif'],
+  ['template_for_start', 'for'],
+  ['template_for_end', 'endfor'],
+]);
+const NO_STOP: ReadonlySet<string> = new Set();
+const END_FOR: ReadonlySet<string> = new Set(['endfor']);
+const END_IF: ReadonlySet<string> = new Set(['endif']);
+const ELSE_OR_END_IF: ReadonlySet<string> = new Set(['else', 'endif']);
+
+/** `~` strip markers of an interpolation or directive marker: [after the opener, before the closer]. */
+function stripFlags(n: Node): [boolean, boolean] {
+  let left = false;
+  let right = false;
+  let seenContent = false;
+  for (const c of n.children) {
+    if (c.type === 'strip_marker') {
+      if (seenContent) right = true;
+      else left = true;
+    } else if (c.type !== 'template_interpolation_start' && c.type !== 'template_directive_start') seenContent = true;
+  }
+  return [left, right];
+}
+
+/** HCL's strip markers: `~` after an opener trims the preceding literal's trailing space, before a closer the next one's leading space. */
+function applyStrips(toks: TemplateToken[]): void {
+  for (let i = 0; i < toks.length; i++) {
+    const tok = toks[i]!;
+    if (tok.t === 'lit') continue;
+    const prev = toks[i - 1];
+    const next = toks[i + 1];
+    if (tok.stripLeft && prev?.t === 'lit') prev.text = prev.text.replace(/\s+$/u, '');
+    if (tok.stripRight && next?.t === 'lit') next.text = next.text.replace(/^\s+/u, '');
+  }
+}
+
+/** HCL's flush heredoc rule (`<<-`): the smallest indentation of the non-blank lines is removed from every line. */
+function flushIndent(toks: TemplateToken[]): void {
+  let min = Infinity;
+  let newline = true;
+  const adjust: Extract<TemplateToken, { t: 'lit' }>[] = [];
+  for (const tok of toks) {
+    if (newline) {
+      newline = false;
+      let spaces = Infinity;
+      if (tok.t === 'lit') {
+        const trimmed = tok.text.replace(/^\s+/u, '');
+        if (!(trimmed.length === 0 && tok.text.endsWith('\n'))) {
+          spaces = [...tok.text.slice(0, tok.text.length - trimmed.length)].length;
+          adjust.push(tok);
+        }
+      } else spaces = 0;
+      if (spaces < min) min = spaces;
+    }
+    if (tok.t === 'lit' && tok.text.endsWith('\n')) newline = true;
+  }
+  if (!Number.isFinite(min) || min === 0) return;
+  for (const tok of adjust) tok.text = [...tok.text].slice(min).join('');
+}
+
+/** Heredoc literal escapes: only `$${` and `%%{` (backslashes are literal in heredocs). */
+function unescapeTemplate(raw: string): string {
+  if (!raw.includes('$${') && !raw.includes('%%{')) return raw;
+  return raw.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+}
+
+function stepExprs(steps: readonly PostfixStep[]): Expr[] {
+  const out: Expr[] = [];
+  for (const s of steps) if (s.kind === 'index_expr') out.push(s.key);
+  return out;
+}
+
+/** a number literal at the start of a text, exponent included (HCL's scanner) */
+const NUMBER_AT = /^[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/;
+
+/**
+ * tree-sitter-hcl has no exponent in number literals: `1e10` parses as `1` followed by an error. The
+ * exponent is blanked out for tree-sitter only (same length, so offsets stay right) and the literal is
+ * read back from the real text; HashiCorp's parser still decides validity.
+ */
+const EXPONENT = /(?<![\w.])([0-9]+(?:\.[0-9]+)?)([eE][+-]?[0-9]+)(?![\w.])/g;
+export function maskExponents(text: string): string {
+  if (!/[0-9][eE]/.test(text)) return text;
+  return text.replace(EXPONENT, (_m, mant: string, exp: string) => mant + ' '.repeat(exp.length));
 }
 
 /** The literal value of an expression, if it has one without evaluation (number, bool, null, plain string). */

@@ -1,3 +1,4 @@
 export * from './types';
 export * from './value';
 export * from './function';
+export * from './convert';
