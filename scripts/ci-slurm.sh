@@ -118,8 +118,12 @@ else
     sleep 1
   fi
   $SUDO mkdir -p /etc/slurm "$STATE/state" "$STATE/spool"
-  printf '%s\n' "$WANT" | $SUDO tee "$CONF" >/dev/null
-  say "wrote $CONF (node $HOST, $CPUS CPUs, partition $PARTITION, state in $STATE)"
+  if [ -f "$CONF" ] && [ "$(cat "$CONF")" = "$WANT" ]; then
+    say "$CONF is already ours (node $HOST, $CPUS CPUs, partition $PARTITION, state in $STATE)"
+  else
+    printf '%s\n' "$WANT" | $SUDO tee "$CONF" >/dev/null
+    say "wrote $CONF (node $HOST, $CPUS CPUs, partition $PARTITION, state in $STATE)"
+  fi
   if ! pgrep -x slurmctld >/dev/null; then
     say "starting slurmctld (log: $STATE/slurmctld.log)"
     $SUDO slurmctld || die "slurmctld did not start: $(tail -n 5 "$STATE/slurmctld.log" 2>/dev/null)"
