@@ -1,5 +1,5 @@
 /** Type conversion and mark functions (cty stdlib conversion.go MakeToFunc; terraform funcs/sensitive.go, conversion.go). */
-import { T, type Type, listOf, setOf, mapOf, typeEquals, friendlyName, typeString } from '../types';
+import { T, type Type, listOf, setOf, mapOf, typeEquals, friendlyName } from '../types';
 import { type Value, unmark, unmarkDeep, withMarks, True, False, unknownVal, nullVal, stringVal, hasMarkDeep, UNKNOWN } from '../value';
 import type { FunctionSpec } from '../function';
 import { convert, mismatchMessage } from './deps';
@@ -97,27 +97,24 @@ export const typeFunction: FunctionSpec = {
   impl: ([v]) => stringVal(consoleTypeString(unmarkDeep(v!)[0].type)),
 };
 
-/** terraform console's rendering of a type (funcs.TypeString): nested types one per line, indented by 4. */
-export function consoleTypeString(t: Type, indent = 0): string {
-  const pad = ' '.repeat(indent + 4);
-  const close = ' '.repeat(indent);
+/** terraform console's rendering of a type (repl writeType): structural types one member a line, indented by 4. */
+export function consoleTypeString(t: Type, level = 0): string {
+  const ind = (n: number) => '    '.repeat(n);
   switch (t.kind) {
-    case 'list':
-    case 'set':
-    case 'map':
-      if (t.elem.kind === 'object' || t.elem.kind === 'tuple' || t.elem.kind === 'list' || t.elem.kind === 'set' || t.elem.kind === 'map') {
-        return `${t.kind}(\n${pad}${consoleTypeString(t.elem, indent + 4)},\n${close})`;
-      }
-      return `${t.kind}(${consoleTypeString(t.elem, indent)})`;
-    case 'tuple':
-      if (t.elems.length === 0) return 'tuple([])';
-      return `tuple([\n${t.elems.map((e) => `${pad}${consoleTypeString(e, indent + 4)},\n`).join('')}${close}])`;
     case 'object':
       if (t.names.length === 0) return 'object({})';
-      return `object({\n${t.names.map((n) => `${pad}${n}: ${consoleTypeString(t.attrs.get(n)!, indent + 4)},\n`).join('')}${close}})`;
-    case 'dynamic':
-      return 'dynamic';
+      return `object({\n${t.names.map((n) => `${ind(level + 1)}${n}: ${consoleTypeString(t.attrs.get(n)!, level + 1)},\n`).join('')}${ind(level)}})`;
+    case 'tuple':
+      if (t.elems.length === 0) return 'tuple([])';
+      return `tuple([\n${t.elems.map((e) => `${ind(level + 1)}${consoleTypeString(e, level + 1)},\n`).join('')}${ind(level)}])`;
+    case 'list':
+    case 'set':
+    case 'map': {
+      const complex = t.elem.kind === 'object' || t.elem.kind === 'tuple';
+      if (!complex) return `${t.kind}(${consoleTypeString(t.elem, level)})`;
+      return `${t.kind}(\n${ind(level + 1)}${consoleTypeString(t.elem, level + 1)},\n${ind(level)})`;
+    }
     default:
-      return typeString(t);
+      return friendlyName(t);
   }
 }

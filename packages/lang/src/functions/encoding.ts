@@ -1,6 +1,6 @@
 /** Encoding functions (terraform funcs/encoding.go; cty stdlib json.go, csv.go; go-cty-yaml). */
 import { gzipSync } from 'node:zlib';
-import { parseDocument } from 'yaml';
+import { parseDocument, type ScalarTag } from 'yaml';
 import { T, listOf, objectOf, type ListType } from '../types';
 import { type Value, stringVal, numberVal, boolVal, nullVal, listVal, emptyListVal, tupleVal, objectVal, isWhollyKnown, unknownVal, UNKNOWN } from '../value';
 import type { FunctionSpec } from '../function';
@@ -111,9 +111,19 @@ function encodingOf(name: string): (typeof ENCODINGS)[string] {
   return e;
 }
 
+/** go-cty-yaml also reads YAML 1.2's `0o17` octal integers. */
+const OCTAL_12: ScalarTag = {
+  identify: () => false,
+  default: true,
+  tag: 'tag:yaml.org,2002:int',
+  format: 'OCT',
+  test: /^0o[0-7]+$/,
+  resolve: (s: string) => parseInt(s.slice(2), 8),
+};
+
 /** yamldecode: YAML 1.1 scalars as go-cty-yaml resolves them, mappings as objects, sequences as tuples. */
 function yamlDecode(src: string): Value {
-  const docs = src.trim() === '' ? [] : [parseDocument(src, { schema: 'yaml-1.1', uniqueKeys: false })];
+  const docs = src.trim() === '' ? [] : [parseDocument(src, { schema: 'yaml-1.1', uniqueKeys: false, customTags: (tags) => [...(tags as ScalarTag[]), OCTAL_12] })];
   if (docs.length === 0) throw new Error('on line 1, column 1: missing start of document');
   const doc = docs[0]!;
   if (doc.errors.length) {

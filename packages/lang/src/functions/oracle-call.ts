@@ -8,7 +8,7 @@
 import { T } from '../types';
 import { type Value, stringVal, numberVal, boolVal, nullVal, tupleVal, objectVal, unmark } from '../value';
 import { callFunction, FunctionArgError, type Functions } from '../function';
-import { convert, formatConversionError } from './deps';
+import { convert } from './deps';
 
 export interface CallOutcome {
   readonly value?: Value;
@@ -221,7 +221,7 @@ function call(name: string, args: Value[], functions: Functions): Value {
     try {
       return convert(a, param.type);
     } catch (e) {
-      throw new CallError('Invalid function argument', `Invalid value for ${JSON.stringify(param.name)} parameter: ${formatConversionError(e)}.`);
+      throw new CallError('Invalid function argument', `Invalid value for ${JSON.stringify(param.name)} parameter: ${(e as Error).message}.`);
     }
   });
   try {

@@ -71,7 +71,7 @@ function node(v: Value, indent: string): string[] {
 }
 
 export function yamlEncode(v: Value): string {
-  const text = node(v, '').join('\n');
+  const text = (v.raw !== null && typeof v.raw === 'object' ? node(v, '') : [scalar(v, '  ')]).join('\n');
   const x = v.raw;
   const docEnd = x === null || typeof x === 'number' || typeof x === 'boolean';
   return `${text}\n${docEnd ? '...\n' : ''}`;
