@@ -9,6 +9,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   audit: { load: async () => (await import('@tfpairs/report/cli')).auditCommand, summary: 'why records were dropped or flagged, from a build output folder' },
   report: { load: async () => (await import('@tfpairs/report/cli')).reportCommand, summary: 'write a self-contained HTML report of a build output folder' },
   compare: { load: async () => (await import('@tfpairs/report/cli')).compareCommand, summary: 'compare two build outputs (baselines of two models)' },
+  eval: { load: async () => (await import('@tfpairs/eval/cli')).evalCommand, summary: 'score predictions: CodeBLEU, syntax pass, error lines, intent pass@1, with bootstrap CIs' },
   fidelity: { load: async () => (await import('@tfpairs/sandbox/cli')).fidelityCommand, summary: 'embedded verifier vs real terraform in a Docker sandbox' },
   merge: { load: async () => (await import('@tfpairs/cluster/cli')).mergeCommand, summary: 'merge the outputs of `build --shard K/N` into what one process writes' },
   slurm: { load: async () => (await import('@tfpairs/cluster/cli')).slurmCommand, summary: 'run a sharded build as a Slurm array job plus a merge job' },

@@ -82,10 +82,3 @@ export function ngramScore(stats: NgramStats, refLen: number, hypLen: number): n
   }
   return brevityPenalty(refLen, hypLen) * Math.exp(logSum);
 }
-
-export function addNgramStats(a: NgramStats, b: NgramStats): NgramStats {
-  return {
-    numerators: a.numerators.map((x, i) => x + b.numerators[i]!),
-    denominators: a.denominators.map((x, i) => x + b.denominators[i]!),
-  };
-}

@@ -1,4 +1,4 @@
-import { addNgramStats, bleuStats, ngramScore, weightedNgramStats, type NgramStats } from './bleu';
+import { MAX_ORDER, bleuStats, ngramScore, weightedNgramStats, type NgramStats } from './bleu';
 import { dataflowEdges, dataflowMatchCounts, normaliseDataflow } from './dataflow';
 import { HCL_KEYWORDS } from './keywords';
 import { subtreeSexps, syntaxMatchCounts } from './syntax';
@@ -85,23 +85,41 @@ export async function codebleuStats(reference: string, candidate: string, opts: 
   return pairStats(await prepareCode(reference), await prepareCode(candidate), opts);
 }
 
-const addCount = (a: Count, b: Count): Count => ({ matched: a.matched + b.matched, total: a.total + b.total });
-
+/** Element-wise sum of statistics (null for none); accumulates in place, as bootstrap resamples sum many. */
 export function sumStats(all: Iterable<CodeBleuStats>): CodeBleuStats | null {
-  let acc: CodeBleuStats | null = null;
+  const zeros = () => new Array<number>(MAX_ORDER).fill(0);
+  const [bn, bd, wn, wd] = [zeros(), zeros(), zeros(), zeros()];
+  let hypLen = 0;
+  let refLen = 0;
+  let sm = 0;
+  let st = 0;
+  let dm = 0;
+  let dt = 0;
+  let any = false;
   for (const s of all) {
-    acc = acc
-      ? {
-          bleu: addNgramStats(acc.bleu, s.bleu),
-          weighted: addNgramStats(acc.weighted, s.weighted),
-          hypLen: acc.hypLen + s.hypLen,
-          refLen: acc.refLen + s.refLen,
-          syntax: addCount(acc.syntax, s.syntax),
-          dataflow: addCount(acc.dataflow, s.dataflow),
-        }
-      : s;
+    any = true;
+    for (let i = 0; i < bn.length; i++) {
+      bn[i]! += s.bleu.numerators[i]!;
+      bd[i]! += s.bleu.denominators[i]!;
+      wn[i]! += s.weighted.numerators[i]!;
+      wd[i]! += s.weighted.denominators[i]!;
+    }
+    hypLen += s.hypLen;
+    refLen += s.refLen;
+    sm += s.syntax.matched;
+    st += s.syntax.total;
+    dm += s.dataflow.matched;
+    dt += s.dataflow.total;
   }
-  return acc;
+  if (!any) return null;
+  return {
+    bleu: { numerators: bn, denominators: bd },
+    weighted: { numerators: wn, denominators: wd },
+    hypLen,
+    refLen,
+    syntax: { matched: sm, total: st },
+    dataflow: { matched: dm, total: dt },
+  };
 }
 
 export function scoreStats(s: CodeBleuStats, opts: CodeBleuOptions = {}): CodeBleuScore {

@@ -46,7 +46,10 @@ export interface CandidateMetrics {
   readonly unlocatedDiagnostics: number;
 }
 
-export function candidateMetrics(candidates: readonly Artifact[]): CandidateMetrics {
+/** What the two metrics read of a candidate: `tfpairs eval` scores predictions that are not artifacts with the same code. */
+export type Verified = Pick<Artifact, 'verdict' | 'diagnostics'>;
+
+export function candidateMetrics(candidates: readonly Verified[]): CandidateMetrics {
   let valid = 0;
   let invalid = 0;
   let lines = 0;

@@ -1,0 +1,60 @@
+/**
+ * Speed of `tfpairs eval`'s scoring: the 140 shared deepseek-coder-v2 drafts (`LLM Output #0`) as
+ * predictions against their IaC-Eval golds, all metrics together (extract + normalise, CodeBLEU,
+ * embedded validate, error lines; intent when @tfpairs/plan and @tfpairs/policy provide it), and
+ * each part alone in the same run. References are prepared once (as eval does); the bootstrap of
+ * the summary (1000 resamples) is timed apart. Medians of several runs after one warm-up pass.
+ *
+ *   npx tsx scripts/bench-eval.ts [runs=5]
+ */
+import { join } from 'node:path';
+import { codebleuStats, prepareCode, pairStats } from '../packages/codebleu/src/index';
+import { normaliseAnswer } from '../packages/normalise/src/index';
+import { verifyCode } from '../packages/verify/src/index';
+import { matchPredictions, readPredictions, referencesFromInput } from '../packages/eval/src/inputs';
+import { loadIntentChecker } from '../packages/eval/src/intent';
+import { scoreAll, summarise } from '../packages/eval/src/evaluate';
+
+const runs = Number(process.argv[2] ?? 5);
+const csv = join(import.meta.dirname, '..', '..', 'shared', 'data', 'iac-eval', 'deepseek-coder-v2-16b-drafts-140.csv');
+const cwd = process.cwd();
+const refs = await referencesFromInput(csv, cwd);
+const preds = await readPredictions(csv, cwd);
+const pairs = matchPredictions(preds.items, refs.items).items;
+const intent = await loadIntentChecker();
+const opts = 'checker' in intent ? { intent: intent.checker } : {};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+async function time(f: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await f();
+  return performance.now() - t0;
+}
+const normalised = await Promise.all(pairs.map((p) => normaliseAnswer(p.prediction.completion, { isAnswer: true, format: true, stripComments: true })));
+const parts = {
+  all: () => scoreAll(pairs, opts),
+  normalise: async () => {
+    for (const p of pairs) await normaliseAnswer(p.prediction.completion, { isAnswer: true, format: true, stripComments: true });
+  },
+  codebleu: async () => {
+    for (let i = 0; i < pairs.length; i++) pairStats(await prepareCode(pairs[i]!.reference.code), await prepareCode(normalised[i]!.code ?? ''));
+  },
+  validate: async () => {
+    for (const n of normalised) if (n.code !== null) await verifyCode(n.code, { snippets: false });
+  },
+};
+await codebleuStats('a = 1', 'a = 1');
+for (const f of Object.values(parts)) await f();
+const ms: Record<string, number[]> = Object.fromEntries(Object.keys(parts).map((k) => [k, []]));
+const bootMs: number[] = [];
+for (let r = 0; r < runs; r++) {
+  for (const [k, f] of Object.entries(parts)) ms[k]!.push(await time(f));
+  const scored = await scoreAll(pairs, opts);
+  bootMs.push(await time(async () => summarise(scored, { resamples: 1000 })));
+}
+console.log(`predictions: ${pairs.length}, runs: ${runs}, intent: ${'checker' in intent ? 'on' : `skipped (${intent.reason})`}`);
+for (const [k, xs] of Object.entries(ms)) {
+  const m = median(xs);
+  console.log(`${k.padEnd(10)} ${(pairs.length / (m / 1000)).toFixed(0).padStart(6)} predictions/s  (median ${m.toFixed(0)} ms per pass${k === 'codebleu' ? ', reference prepared each time' : ''})`);
+}
+console.log(`bootstrap  ${median(bootMs).toFixed(0)} ms for the 1000-resample summary of ${pairs.length} predictions (median)`);
