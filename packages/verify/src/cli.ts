@@ -3,12 +3,13 @@
  * terraform. PATH is a module directory (every `.tf` file directly in it) or one `.tf` file; the
  * default is the current directory. Exit 1 when there is any error, as terraform.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { FlagError, parseFlags, renderFlagHelp, type Command, type Diagnostic, type FlagSpec } from '@tfpairs/core';
 import { renderTerraformDiagnostic } from './render';
 import { isSchemaFileError, loadSchemaSet } from './schemas';
-import { validateModule, type ModuleFile } from './validate';
+import { diskFileSystem } from '@tfpairs/configs';
+import { validateConfig, validateModule, type ModuleFile } from './validate';
 
 const FLAGS: FlagSpec[] = [
   { name: 'json', type: 'boolean', help: "print terraform's `validate -json` object (one line per PATH when there are several, with \"path\")" },
@@ -32,6 +33,8 @@ interface Target {
   readonly path: string;
   readonly files?: ModuleFile[];
   readonly baseDir?: string;
+  /** set for a directory target: diagnostics name files with this prefix ('' for none) */
+  readonly dirPrefix?: string;
   readonly problem?: Diagnostic;
   /** files terraform would read that this validator does not (said, never skipped silently) */
   readonly notes?: Diagnostic[];
@@ -47,26 +50,20 @@ function readTarget(path: string, cwd: string, showDir: boolean): Target {
     return { path, problem: { severity: 'error', summary: 'Invalid path', detail: `The path ${JSON.stringify(path)} does not exist.` } };
   }
   try {
-    if (st.isDirectory()) {
-      const names = readdirSync(abs)
-        .filter((n) => n.endsWith('.tf') && !n.startsWith('.'))
-        .sort();
-      if (names.length === 0) {
-        return { path, problem: { severity: 'error', summary: 'No configuration files', detail: `The directory ${JSON.stringify(path)} contains no Terraform configuration files (.tf).` } };
-      }
-      const prefix = showDir ? relative(cwd, abs) : '';
-      const notes: Diagnostic[] = readdirSync(abs)
-        .filter((n) => n.endsWith('.tf.json') && !n.startsWith('.'))
-        .sort()
-        .map((n) => ({ severity: 'warning', summary: 'Configuration file not checked', detail: `${n}: JSON-syntax configuration files are not checked by the embedded validator.` }));
-      return { path, baseDir: abs, notes, files: names.map((n) => ({ filename: prefix ? join(prefix, n) : n, text: readFileSync(join(abs, n), 'utf8') })) };
-    }
+    // a directory is read as terraform reads it (configs): .tf, .tf.json, overrides, tests, local modules
+    if (st.isDirectory()) return { path, baseDir: abs, dirPrefix: showDir ? relative(cwd, abs) : '' };
     const name = basename(abs);
     const prefix = showDir ? relative(cwd, resolve(abs, '..')) : '';
     return { path, baseDir: resolve(abs, '..'), files: [{ filename: prefix ? join(prefix, name) : name, text: readFileSync(abs, 'utf8') }] };
   } catch (e) {
     return { path, problem: { severity: 'error', summary: 'Failed to read configuration', detail: `${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` } };
   }
+}
+
+/** file names as seen from the working directory when several PATHs are validated */
+function withPrefix(diags: Diagnostic[], prefix: string): Diagnostic[] {
+  if (!prefix) return diags;
+  return diags.map((d) => (d.range ? { ...d, range: { ...d.range, filename: join(prefix, d.range.filename) } } : d));
 }
 
 /** The object `terraform validate -json` prints. */
@@ -112,7 +109,10 @@ export const validateCommand: Command = async (argv, io) => {
     const target = readTarget(path, io.cwd, several && !json);
     let diagnostics: Diagnostic[];
     if (target.problem) diagnostics = [target.problem];
-    else {
+    else if (target.dirPrefix !== undefined) {
+      const opts = { schemaFiles, baseDir: target.baseDir, providerChecks: !values['no-provider-checks'], useInstalledModules: true, uninstalledModules: 'error' as const };
+      diagnostics = withPrefix(await validateConfig(diskFileSystem(target.baseDir!), '.', opts), target.dirPrefix);
+    } else {
       diagnostics = await validateModule(target.files!, { schemaFiles, baseDir: target.baseDir, providerChecks: !values['no-provider-checks'] });
     }
     if (target.notes?.length) diagnostics = [...target.notes, ...diagnostics];

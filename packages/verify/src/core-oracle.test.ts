@@ -36,7 +36,6 @@ const recorded = JSON.parse(readFileSync(join(FIXTURES, 'recorded.json'), 'utf8'
  */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'backend-variable': 'validate ignores backend settings; tfpairs reports what `terraform init` rejects (drafts must survive init)',
-  'count-negative': 'a negated literal (-1) is an operation: count values are evaluated only when they are literals',
   'file-heredoc-arg': 'file() of a heredoc path is not evaluated',
   'file-number-then-template': 'terraform evaluates locals at validate time (the path is known); tfpairs does not evaluate locals',
   'invalid-reference-var-no-name': 'terraform also reports a second, sourceless-looking undeclared variable "" at 0:0 (a terraform quirk)',
@@ -44,7 +43,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'function-known-bad-args': 'function calls are not evaluated (tonumber("abc"), element([], 0), jsondecode("{") fail only when run)',
   'module-local-source': 'recorded without `terraform init`, so terraform says "Module not installed"; tfpairs treats module calls as installed and opaque, by design',
   'moved-invalid': 'moved/removed addresses are not parsed',
-  'variable-type-object-default': 'defaults are converted only to primitive type constraints, not to object(...) ones',
   'terraform-required-version-unmet': 'tfpairs is no particular terraform version: required_version is not checked',
 };
 

@@ -10,6 +10,8 @@ import { literalOf, traversalsIn, callsIn, type Attribute, type Block, type Body
 import { rangeString, startOf } from '@tfpairs/hcl/source';
 import { startRange } from './functions';
 import { literalTypeError } from './types';
+import { checkVariableDefault } from './vartype';
+import type { ConfigModule } from '@tfpairs/configs';
 
 export interface ResourceConfig {
   readonly mode: 'managed' | 'data';
@@ -257,32 +259,11 @@ function checkTypeExpr(expr: Expr, diags: Diagnostic[]): void {
   }
 }
 
-/** Simple literal default vs. primitive type constraint. */
 /** gohcl decoding of a bool argument (sensitive, nullable, ephemeral): literals only */
 function checkBoolArgument(expr: Expr, diags: Diagnostic[]): void {
   const problem = literalTypeError(expr, 'bool');
   // gohcl points at the expression's StartRange (inside the quotes of a string)
   if (problem) diags.push(error('Unsuitable value type', `Unsuitable value: ${problem}`, startRange(expr)));
-}
-
-function checkDefaultType(typeExpr: Expr | undefined, def: Expr, diags: Diagnostic[]): void {
-  if (!typeExpr || typeExpr.kind !== 'traversal' || typeExpr.steps.length > 0) return;
-  const lit = literalOf(def);
-  if (lit === undefined || lit === null) {
-    if ((def.kind === 'tuple' || def.kind === 'object') && (typeExpr.root === 'string' || typeExpr.root === 'number' || typeExpr.root === 'bool')) {
-      diags.push(error('Invalid default value for variable', `This default value is not compatible with the variable's type constraint: ${typeExpr.root} required.`, def.range));
-    }
-    return;
-  }
-  let problem: string | undefined;
-  if (typeExpr.root === 'number') {
-    if (typeof lit === 'boolean') problem = 'number required';
-    else if (typeof lit === 'string' && !/^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/.test(lit)) problem = 'a number is required';
-  } else if (typeExpr.root === 'bool') {
-    if (typeof lit === 'number') problem = 'bool required';
-    else if (typeof lit === 'string' && lit !== 'true' && lit !== 'false') problem = 'a bool is required';
-  }
-  if (problem) diags.push(error('Invalid default value for variable', `This default value is not compatible with the variable's type constraint: ${problem}.`, def.range));
 }
 
 const RESERVED_VARIABLE_NAMES = new Set(['source', 'version', 'providers', 'count', 'for_each', 'lifecycle', 'depends_on', 'locals']);
@@ -293,7 +274,14 @@ export interface LoadResult {
 }
 
 /** Decodes the module's files; `diags` holds what `terraform validate` reports before the graph walk. */
-export function loadModule(files: readonly ParsedFile[]): LoadResult {
+export interface LoadExtras {
+  /** the module's `*.tftest.hcl` files */
+  readonly tests?: readonly ParsedFile[];
+  /** where the module sits in the tree (root when absent) */
+  readonly module?: Pick<ConfigModule, 'path' | 'sourceAddr'>;
+}
+
+export function loadModule(files: readonly ParsedFile[], extras: LoadExtras = {}): LoadResult {
   const diags: Diagnostic[] = [];
   const module: ModuleConfig = {
     resources: new Map(),
@@ -413,7 +401,10 @@ function decodeVariable(b: Block, module: ModuleConfig, diags: Diagnostic[]): vo
   const typeAttr = attrs.get('type');
   if (typeAttr) checkTypeExpr(typeAttr.expr, diags);
   const def = attrs.get('default');
-  if (def && checkConstant(def.expr, diags)) checkDefaultType(typeAttr?.expr, def.expr, diags);
+  if (def && checkConstant(def.expr, diags) && typeAttr) {
+    const problem = checkVariableDefault(typeAttr.expr, def.expr);
+    if (problem) diags.push(error(problem.summary, problem.detail, problem.range));
+  }
   for (const k of ['description', 'sensitive', 'nullable']) {
     const a = attrs.get(k);
     if (a && checkConstant(a.expr, diags) && k !== 'description') checkBoolArgument(a.expr, diags);

@@ -5,12 +5,14 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Diagnostic, Range, Snippet } from '@tfpairs/core';
-import { parseFile, type Block, type ParsedFile } from '@tfpairs/hcl/tree';
-import { loadModule } from './module';
+import { literalOf, type Block, type ParsedFile } from '@tfpairs/hcl/tree';
+import { allModules, diskFileSystem, joinPath, loadConfig, memoryFileSystem, normalisePath, type ConfigFileSystem, type ConfigModule, type ModulesManifest } from '@tfpairs/configs';
+import { loadModule, type ModuleConfig } from './module';
 import { loadSchemaSet, type SchemaSet } from './schemas';
 import { SourceFile } from '@tfpairs/hcl/source';
-import { checkSyntax } from '@tfpairs/hcl/syntax';
-import { Walker } from './walk';
+import { typeConstraint } from './vartype';
+import type { Type } from '@tfpairs/lang';
+import { Walker, type ChildInterface } from './walk';
 
 export interface ModuleFile {
   readonly filename: string;
@@ -30,57 +32,123 @@ export interface ValidateOptions {
   readonly snippets?: boolean;
 }
 
-/** Exactly what `terraform validate` reports for a module made of these files. */
-export async function validateModule(files: readonly ModuleFile[], opts: ValidateOptions = {}): Promise<Diagnostic[]> {
-  const sources = new Map(files.map((f) => [f.filename, new SourceFile(f.filename, f.text)]));
-  const finish = (diags: Diagnostic[]) => finishDiagnostics(diags, sources, opts.snippets !== false, parsed);
-  let parsed: ParsedFile[] = [];
-
-  // 1. syntax: HashiCorp's parser is the judge
-  const syntaxDiags: Diagnostic[] = [];
-  for (const f of files) {
-    const diags = await checkSyntax(f.text, f.filename);
-    syntaxDiags.push(...diags);
+/** What a module call's child looks like from the call: its variables and outputs. */
+function childInterface(child: ModuleConfig): ChildInterface {
+  const variables = new Map<string, { required: boolean; nullable: boolean; type?: Type; declRange: Range }>();
+  for (const [name, v] of child.variables) {
+    const attrs = new Map(v.block.body.attributes.map((a) => [a.name, a]));
+    const typeExpr = attrs.get('type')?.expr;
+    const nullable = literalOf(attrs.get('nullable')?.expr ?? { kind: 'literal', value: true, range: v.block.range }) !== false;
+    variables.set(name, { required: !attrs.has('default'), nullable, type: typeExpr ? typeConstraint(typeExpr)?.type : undefined, declRange: v.block.defRange });
   }
-  if (syntaxDiags.some((d) => d.severity === 'error')) {
-    // the snippet's context ("in resource ...") comes from the error-tolerant tree
-    if (opts.snippets !== false) parsed = await Promise.all(files.map((f) => parseFile(f.filename, f.text, sources.get(f.filename))));
-    return finish(syntaxDiags);
-  }
+  return { variables, outputs: new Set(child.outputs.keys()) };
+}
 
+export interface ConfigValidateOptions extends ValidateOptions {
+  /** how a registry/remote module that is not installed is treated: terraform's error (default) or an opaque call */
+  readonly uninstalledModules?: 'error' | 'opaque';
+  /** an initialised `.terraform/modules/modules.json` (or read it from the root directory) */
+  readonly manifest?: ModulesManifest;
+  readonly useInstalledModules?: boolean;
+}
+
+/**
+ * `terraform validate` of the configuration whose root module is `dir` in `fs`: every module of the
+ * tree (local sources read recursively, registry/remote ones from an initialised modules.json).
+ */
+export async function validateConfig(fs: ConfigFileSystem, dir: string, opts: ConfigValidateOptions = {}): Promise<Diagnostic[]> {
+  let root: ConfigModule;
   try {
-    return finish(await validateParsed(files, sources, opts, (p) => (parsed = p)));
+    root = await loadConfig(fs, dir, { manifest: opts.manifest, useInstalledModules: opts.useInstalledModules });
   } catch (e) {
-    // pathological inputs (e.g. operator chains thousands of terms long) exhaust the JS stack in the
-    // recursive checks; that is a finding about the input, never a crash of the pipeline
     if (!(e instanceof RangeError)) throw e;
-    return finish([{ severity: 'error', summary: 'Configuration too complex', detail: `The configuration could not be checked: ${e.message}.` }]);
+    return [tooComplex(e)];
+  }
+  return validateTree(root, fs, opts);
+}
+
+/** pathological inputs (e.g. operator chains thousands of terms long) exhaust the JS stack in the
+ * recursive readers and checks; that is a finding about the input, never a crash of the pipeline */
+function tooComplex(e: RangeError): Diagnostic {
+  return { severity: 'error', summary: 'Configuration too complex', detail: `The configuration could not be checked: ${e.message}.` };
+}
+
+/** Exactly what `terraform validate` reports for a module made of these files (child modules from `baseDir`). */
+export async function validateModule(files: readonly ModuleFile[], opts: ConfigValidateOptions = {}): Promise<Diagnostic[]> {
+  const memory = memoryFileSystem(Object.fromEntries(files.map((f) => [f.filename, f.text])));
+  const fs = opts.baseDir ? overlay(memory, diskFileSystem(resolve(opts.baseDir))) : memory;
+  // the pipeline's single drafts keep registry modules opaque unless asked otherwise
+  return validateConfig(fs, '.', { uninstalledModules: 'opaque', ...opts });
+}
+
+/** the root directory's files from `top` only (the caller chose them); every other directory from `top`, else `below` */
+function overlay(top: ConfigFileSystem, below: ConfigFileSystem): ConfigFileSystem {
+  return {
+    readDir: (dir) => (normalisePath(dir) === '.' ? top.readDir(dir) : (top.readDir(dir) ?? below.readDir(dir))),
+    readFile: (path) => top.readFile(path) ?? below.readFile(path),
+  };
+}
+
+async function validateTree(root: ConfigModule, fs: ConfigFileSystem, opts: ConfigValidateOptions): Promise<Diagnostic[]> {
+  const modules = allModules(root);
+  const sources = new Map<string, SourceFile>();
+  for (const m of modules) for (const [k, v] of m.sources) sources.set(k, v);
+  const parsed = modules.flatMap((m) => [...m.files, ...m.tests]);
+  const finish = (diags: Diagnostic[]) => finishDiagnostics(diags, sources, opts.snippets !== false, parsed);
+
+  // 1. syntax (and encoding, override merging): HashiCorp's parser is the judge
+  const loadDiags = modules.flatMap((m) => m.diags);
+  if (loadDiags.some((d) => d.severity === 'error')) return finish(loadDiags);
+  try {
+    return finish(await validateModules(root, modules, fs, opts));
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return finish([tooComplex(e)]);
   }
 }
 
-async function validateParsed(files: readonly ModuleFile[], sources: ReadonlyMap<string, SourceFile>, opts: ValidateOptions, keep: (p: ParsedFile[]) => void): Promise<Diagnostic[]> {
-  // 2. configuration loading
-  const parsed = await Promise.all(files.map((f) => parseFile(f.filename, f.text, sources.get(f.filename))));
-  keep(parsed);
-  const loaded = loadModule(parsed);
-  if (loaded.diags.some((d) => d.severity === 'error')) return loaded.diags;
+async function validateModules(root: ConfigModule, modules: readonly ConfigModule[], fs: ConfigFileSystem, opts: ConfigValidateOptions): Promise<Diagnostic[]> {
+  // 2. configuration loading, every module of the tree
+  // a module with load errors is not built further (configs.BuildConfig): its children are not read
+  const loaded = new Map<ConfigModule, ModuleConfig>();
+  const diags: Diagnostic[] = [];
+  const load = (m: ConfigModule) => {
+    const r = loadModule([...m.files], { tests: [...m.tests], module: m });
+    loaded.set(m, r.module);
+    diags.push(...r.diags);
+    if (r.diags.some((d) => d.severity === 'error')) return;
+    for (const call of m.calls.values()) {
+      if (call.notInstalled && (call.sourceKind === 'local' || opts.uninstalledModules !== 'opaque')) diags.push(call.notInstalled);
+      if (call.module) load(call.module);
+    }
+  };
+  load(root);
+  if (diags.some((d) => d.severity === 'error')) return diags;
 
-  // 3. validate walk
-  let schemas: SchemaSet | undefined;
-  if (opts.providerChecks !== false) schemas = opts.schemas ?? loadSchemaSet({ userSchemaFiles: opts.schemaFiles, requiredProviders: loaded.module.requiredProviders });
-  const names = new Set(files.map((f) => f.filename));
+  // 3. validate walk of each module, calls checked against their children
   const baseDir = opts.baseDir;
-  const walker = new Walker(loaded.module, {
-    schemas,
-    functions: {
-      cwd: baseDir ? resolve(baseDir) : process.cwd(),
-      fileExists: (path) => {
-        if (baseDir) return existsSync(isAbsolute(path) ? path : resolve(baseDir, path));
-        return names.has(path.replace(/^(\.\/)+/, ''));
+  for (const m of modules) {
+    const module = loaded.get(m)!;
+    let schemas: SchemaSet | undefined;
+    if (opts.providerChecks !== false) schemas = opts.schemas ?? loadSchemaSet({ userSchemaFiles: opts.schemaFiles, requiredProviders: module.requiredProviders });
+    const children = new Map<string, ChildInterface>();
+    for (const [name, call] of m.calls) if (call.module) children.set(name, childInterface(loaded.get(call.module)!));
+    const moduleDir = m.dir;
+    const walker = new Walker(module, {
+      schemas,
+      moduleAddr: m.path.map((p) => `module.${p}`).join('.'),
+      children,
+      functions: {
+        cwd: baseDir ? resolve(baseDir) : process.cwd(),
+        fileExists: (path) => {
+          if (isAbsolute(path)) return existsSync(path);
+          return fs.readFile(joinPath(moduleDir, path)) !== undefined || (!!baseDir && existsSync(resolve(baseDir, moduleDir, path)));
+        },
       },
-    },
-  });
-  return [...loaded.diags, ...walker.run()];
+    });
+    diags.push(...walker.run());
+  }
+  return diags;
 }
 
 export interface VerifyResult {

@@ -11,15 +11,27 @@ import { nameSuggestion } from './didyoumean';
 import { checkCall, type FunctionContext } from './functions';
 import { callsIn, literalOf, traversalsIn, type Block, type Expr, type TraversalStep } from '@tfpairs/hcl/tree';
 import { literalTypeError } from './types';
+import { constValue, conversionProblem, typeConstraint } from './vartype';
+import { friendlyName, type Type } from '@tfpairs/lang';
 import { RESOURCE_META_ATTRIBUTES, RESOURCE_META_BLOCKS, type ModuleConfig, type ResourceConfig } from './module';
 import type { BlockSchema, SchemaSet } from './schemas';
-import { rangeBetween } from '@tfpairs/hcl/source';
+import { rangeBetween, rangeString } from '@tfpairs/hcl/source';
 
 type Traversal = Extract<Expr, { kind: 'traversal' }>;
 
 export interface WalkOptions {
   readonly schemas?: SchemaSet;
   readonly functions: FunctionContext;
+  /** `module.a.module.b` for a child module; empty or absent for the root module */
+  readonly moduleAddr?: string;
+  /** the interfaces (variables, outputs) of the called modules that could be loaded, by call name */
+  readonly children?: ReadonlyMap<string, ChildInterface>;
+}
+
+/** what a module call can see of its child: its input variables and output names */
+export interface ChildInterface {
+  readonly variables: ReadonlyMap<string, { readonly required: boolean; readonly nullable: boolean; readonly type?: Type; readonly declRange: Range }>;
+  readonly outputs: ReadonlySet<string>;
 }
 
 interface RefContext {
@@ -94,6 +106,12 @@ function traversalRange(t: Traversal, upTo: number): Range {
   return rangeBetween(t.rootRange, t.steps[upTo - 1]!.range);
 }
 
+/** evaluate_valid.go: a close declared name, else how to declare the missing one */
+function variableHint(name: string, declared: readonly string[]): string {
+  const s = nameSuggestion(name, [...declared].sort());
+  return s ? ` Did you mean ${JSON.stringify(s)}?` : ` This variable can be declared with a variable ${JSON.stringify(name)} {} block.`;
+}
+
 function formatKey(key: string | number | boolean | null): string {
   return typeof key === 'string' ? JSON.stringify(key) : String(key);
 }
@@ -101,10 +119,15 @@ function formatKey(key: string | number | boolean | null): string {
 export class Walker {
   private readonly module: ModuleConfig;
   private readonly opts: WalkOptions;
+  /** "the root module" or "module.a", as terraform names a module in messages */
+  private readonly where: string;
+  private readonly isRoot: boolean;
 
   constructor(module: ModuleConfig, opts: WalkOptions) {
     this.module = module;
     this.opts = opts;
+    this.isRoot = !opts.moduleAddr;
+    this.where = opts.moduleAddr || 'the root module';
   }
 
   /** terraform_data belongs to terraform's built-in provider: no plugin, its schema is known */
@@ -173,7 +196,7 @@ export class Walker {
         if (name === undefined) return;
         out.deps.add(`var.${name}`);
         if (!this.module.variables.has(name)) {
-          out.evalDiags.push(error('Reference to undeclared input variable', `An input variable with the name ${JSON.stringify(name)} has not been declared. This variable can be declared with a variable ${JSON.stringify(name)} {} block.`, traversalRange(t, 1)));
+          out.evalDiags.push(error('Reference to undeclared input variable', `An input variable with the name ${JSON.stringify(name)} has not been declared.${variableHint(name, [...this.module.variables.keys()])}`, traversalRange(t, 1)));
         }
         return;
       }
@@ -205,9 +228,20 @@ export class Walker {
           return;
         }
         out.deps.add(`module.${name}`);
-        if (!this.module.moduleCalls.has(name)) {
+        const call = this.module.moduleCalls.get(name);
+        if (!call) {
           const s = nameSuggestion(name, [...this.module.moduleCalls.keys()].sort());
-          out.staticDiags.push(error('Reference to undeclared module', `No module call named ${JSON.stringify(name)} is declared in the root module.${s ? ` Did you mean ${JSON.stringify(s)}?` : ''}`, traversalRange(t, after ? consumed + 1 : consumed)));
+          out.staticDiags.push(error('Reference to undeclared module', `No module call named ${JSON.stringify(name)} is declared in ${this.where}.${s ? ` Did you mean ${JSON.stringify(s)}?` : ''}`, traversalRange(t, after ? consumed + 1 : consumed)));
+          return;
+        }
+        const child = this.opts.children?.get(name);
+        if (child && after?.kind === 'attr') {
+          // the module's value is an object of its outputs (a list of them under count, unknown under for_each)
+          if (consumed === 1 && call.count) {
+            out.evalDiags.push(error('Unsupported attribute', `Can't access attributes on a list of objects. Did you mean to access attribute ${JSON.stringify(after.name)} for a specific element of the list, or across all elements of the list?`, after.range));
+          } else if (!(consumed === 1 && call.forEach) && !(consumed === 2 && !call.count && !call.forEach) && !child.outputs.has(after.name)) {
+            out.evalDiags.push(error('Unsupported attribute', `This object does not have an attribute named ${JSON.stringify(after.name)}.`, after.range));
+          }
         }
         return;
       }
@@ -280,7 +314,7 @@ export class Walker {
     if (!cfg) {
       let suggestion = '';
       if (mode === 'managed' && this.module.dataResources.has(key)) suggestion = `\n\nDid you mean the data resource data.${key}?`;
-      out.staticDiags.push(error('Reference to undeclared resource', `A ${mode} resource ${JSON.stringify(type)} ${JSON.stringify(name)} has not been declared in the root module.${suggestion}`, rng));
+      out.staticDiags.push(error('Reference to undeclared resource', `A ${mode} resource ${JSON.stringify(type)} ${JSON.stringify(name)} has not been declared in ${this.where}.${suggestion}`, rng));
       return;
     }
     if (hasKey) {
@@ -364,7 +398,9 @@ export class Walker {
       const ctx: RefContext = { hasCount: !!call.count, hasForEach: !!call.forEach, repetition: true };
       const exprs = [call.count, call.forEach, ...call.inputs].filter((a) => !!a).map((a) => ({ expr: a!.expr, bound: new Set<string>() }));
       const r = this.evaluate(exprs, ctx);
-      nodes.set(`module.${name}`, { deps: r.deps, diags: r.diags });
+      const child = this.opts.children?.get(name);
+      const diags = child && !r.diags.some((d) => d.severity === 'error') ? [...r.diags, ...this.moduleArguments(name, call, child)] : r.diags;
+      nodes.set(`module.${name}`, { deps: r.deps, diags });
     }
 
     for (const r of [...this.module.resources.values(), ...this.module.dataResources.values()]) {
@@ -378,7 +414,7 @@ export class Walker {
       const depDiags = this.dependsOn(o.dependsOn, r.deps);
       const preconditions = o.block.body.blocks.filter((b) => b.type === 'precondition');
       const diags = [...r.diags, ...depDiags, ...this.conditions(preconditions, NO_REPETITION, undefined, r.deps)];
-      if (!diags.some((d) => d.severity === 'error') && o.value && !o.sensitive && this.isSensitive(o.value.expr)) {
+      if (this.isRoot && !diags.some((d) => d.severity === 'error') && o.value && !o.sensitive && this.isSensitive(o.value.expr)) {
         diags.push({
           severity: 'error',
           summary: 'Output refers to sensitive values',
@@ -390,7 +426,10 @@ export class Walker {
       if (!diags.some((d) => d.severity === 'error') && o.value && !o.ephemeral && this.isEphemeral(o.value.expr, new Set())) {
         diags.push(error('Ephemeral value not allowed', 'This output value is not declared as returning an ephemeral value, so it cannot be set to a result derived from an ephemeral value.', o.value.expr.range));
       }
-      if (o.ephemeral) diags.push(error('Ephemeral output not allowed', 'Ephemeral outputs are not allowed in context of a root module', o.block.defRange));
+      if (o.ephemeral && this.isRoot) diags.push(error('Ephemeral output not allowed', 'Ephemeral outputs are not allowed in context of a root module', o.block.defRange));
+      else if (o.ephemeral && !diags.some((d) => d.severity === 'error') && o.value && !this.isEphemeral(o.value.expr, new Set())) {
+        diags.push(error('Value not allowed in ephemeral output', 'This output value is declared as returning an ephemeral value, so it can only be set to an ephemeral value.', o.value.expr.range));
+      }
       nodes.set(`output.${name}`, { deps: r.deps, diags });
     }
 
@@ -434,6 +473,33 @@ export class Walker {
     return result;
   }
 
+  /** a module call's arguments against the child's variables (unknown, missing, unsuitable literal values) */
+  private moduleArguments(name: string, call: ModuleConfig['moduleCalls'] extends Map<string, infer C> ? C : never, child: ChildInterface): Diagnostic[] {
+    const diags: Diagnostic[] = [];
+    const given = new Set(call.inputs.map((a) => a.name));
+    const declared = [...child.variables.keys()];
+    for (const a of call.inputs) {
+      const v = child.variables.get(a.name);
+      if (!v) {
+        const s = nameSuggestion(a.name, declared.filter((n) => !given.has(n)));
+        diags.push(error('Unsupported argument', `An argument named ${JSON.stringify(a.name)} is not expected here.${s ? ` Did you mean ${JSON.stringify(s)}?` : ''}`, a.nameRange));
+        continue;
+      }
+      const addr = `${this.opts.moduleAddr ? `${this.opts.moduleAddr}.` : ''}module.${name}.var.${a.name}`;
+      if (a.expr.kind === 'literal' && a.expr.value === null) {
+        if (!v.nullable) diags.push(error('Required variable not set', `The given value is not suitable for ${addr} defined at ${rangeString(v.declRange)}: required variable may not be set to null.`, a.expr.range));
+        continue;
+      }
+      const value = v.type === undefined ? undefined : constValue(a.expr);
+      const problem = value && v.type ? conversionProblem(value, v.type) : undefined;
+      if (problem) diags.push(error('Invalid value for input variable', `The given value is not suitable for ${addr} declared at ${rangeString(v.declRange)}: ${problem}.`, a.expr.range));
+    }
+    for (const [vn, v] of child.variables) {
+      if (v.required && !given.has(vn)) diags.push(error('Missing required argument', `The argument ${JSON.stringify(vn)} is required, but no definition was found.`, call.block.openBraceRange));
+    }
+    return diags;
+  }
+
   private dependsOn(traversals: readonly Traversal[], deps: Set<string>): Diagnostic[] {
     const diags: Diagnostic[] = [];
     for (const t of traversals) {
@@ -443,6 +509,8 @@ export class Walker {
       const addrLen = t.root === 'data' ? 2 : t.root === 'module' || t.root === 'var' || t.root === 'local' ? 1 : resourceRoot ? 1 : 2;
       let remainStart = addrLen;
       if (t.steps[remainStart]?.kind === 'index' && (resourceRoot || t.root === 'data' || t.root === 'module')) remainStart++;
+      // a module call's output is a referenceable object of its own (recorded: depends_on = [module.a.id] is valid)
+      if (t.root === 'module' && t.steps[remainStart]?.kind === 'attr') remainStart++;
       const remain = t.steps.slice(remainStart);
       this.reference({ ...t, steps: t.steps.slice(0, remainStart) }, { hasCount: true, hasForEach: true, repetition: true }, out);
       diags.push(...out.staticDiags, ...out.evalDiags);
@@ -496,7 +564,7 @@ export class Walker {
       const m = this.evaluate([{ expr: meta.expr, bound: new Set() }], NO_REPETITION);
       m.deps.forEach((d) => deps.add(d));
       diags.push(...m.diags);
-      if (!m.diags.some((d) => d.severity === 'error')) diags.push(...(meta === r.count ? countValueErrors(meta.expr) : forEachValueErrors(meta.expr)));
+      if (!m.diags.some((d) => d.severity === 'error')) diags.push(...(meta === r.count ? this.countErrors(meta.expr) : this.forEachErrors(meta.expr)));
     }
     diags.push(...this.dependsOn(r.dependsOn, deps));
     if (r.providerKey.includes('.') && !this.module.providers.has(r.providerKey)) {
@@ -562,6 +630,29 @@ export class Walker {
     return { deps, diags };
   }
 
+  /** count's value as far as it is known: literals, through locals */
+  private countErrors(expr: Expr): Diagnostic[] {
+    const value = this.resolveLocals(expr);
+    return countValueErrors(value, expr.range);
+  }
+
+  /** for_each's value as far as it is known: sensitive, literals through locals, typed variables */
+  private forEachErrors(expr: Expr): Diagnostic[] {
+    if (this.carries(expr, 'sensitive')) {
+      return [error('Invalid for_each argument', 'Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key.', expr.range)];
+    }
+    const value = this.resolveLocals(expr);
+    if (value.kind === 'traversal' && value.root === 'var' && value.steps.length === 1 && value.steps[0]!.kind === 'attr') {
+      const typeExpr = this.module.variables.get(value.steps[0]!.name)?.block.body.attributes.find((a) => a.name === 'type')?.expr;
+      const type = typeExpr ? typeConstraint(typeExpr)?.type : undefined;
+      if (type && type.kind !== 'dynamic' && type.kind !== 'map' && type.kind !== 'object' && !(type.kind === 'set' && (type.elem.kind === 'string' || type.elem.kind === 'dynamic'))) {
+        return [error('Invalid for_each argument', `The given "for_each" argument value is unsuitable: the "for_each" argument must be a map, or set of strings, and you have provided a value of type ${friendlyName(type)}.`, expr.range)];
+      }
+      return [];
+    }
+    return forEachValueErrors(value, expr.range);
+  }
+
   /** Built-in provisioners and connection blocks; terraform stops after the first one with errors. */
   private provisioners(r: ResourceConfig, schema: BlockSchema, ctx: RefContext): Diagnostic[] {
     const diags: Diagnostic[] = [];
@@ -581,44 +672,82 @@ export class Walker {
     return diags;
   }
 
-  /** true when the value derives from an ephemeral one: terraform.applying, an ephemeral variable, or a local of those. */
-  private isEphemeral(e: Expr, seen: Set<string>): boolean {
-    // ephemeralasnull() strips ephemerality from its argument
-    const stripped = new Set(callsIn(e).filter((c) => c.name === 'ephemeralasnull').flatMap((c) => traversalsIn(c)));
-    for (const t of traversalsIn(e)) {
-      if (stripped.has(t)) continue;
-      const first = t.steps[0];
-      if (first?.kind !== 'attr') continue;
-      if (t.root === 'terraform' && first.name === 'applying') return true;
-      if (t.root === 'var' && this.module.variables.get(first.name)?.ephemeral) return true;
-      if (t.root === 'local' && !seen.has(first.name)) {
-        seen.add(first.name);
-        const local = this.module.locals.get(first.name);
-        if (local && this.isEphemeral(local.expr, seen)) return true;
-      }
+  /**
+   * Whether the expression's value carries the mark: sensitive values come from sensitive variables,
+   * sensitive resource attributes and sensitive(); ephemeral ones from ephemeral variables and
+   * terraform.applying; both flow through locals, operators and function calls, except through
+   * nonsensitive() / issensitive() (sensitive) and ephemeralasnull() (ephemeral). Module outputs are
+   * unknown and unmarked at validate time.
+   */
+  private carries(e: Expr, mark: 'sensitive' | 'ephemeral', seen: Set<string> = new Set()): boolean {
+    switch (e.kind) {
+      case 'literal':
+        return false;
+      case 'call':
+        if (mark === 'sensitive' && (e.name === 'nonsensitive' || e.name === 'issensitive')) return false;
+        if (mark === 'sensitive' && e.name === 'sensitive') return true;
+        if (mark === 'ephemeral' && e.name === 'ephemeralasnull') return false;
+        return e.args.some((x) => this.carries(x, mark, seen));
+      case 'traversal':
+        return this.traversalCarries(e, mark, seen);
+      case 'template':
+        return e.parts.some((x) => this.carries(x, mark, seen));
+      case 'tuple':
+        return e.items.some((x) => this.carries(x, mark, seen));
+      case 'object':
+        return e.items.some((x) => this.carries(x.key, mark, seen) || this.carries(x.value, mark, seen));
+      case 'for':
+        return this.carries(e.collection, mark, seen) || e.body.some((x) => this.carries(x, mark, seen));
+      case 'other':
+        return e.children.some((x) => this.carries(x, mark, seen));
     }
-    return false;
   }
 
-  /** true when the expression is a direct reference to a sensitive variable or resource attribute. */
-  private isSensitive(e: Expr): boolean {
-    for (const t of traversalsIn(e)) {
-      if (t.root === 'var' && t.steps[0]?.kind === 'attr' && this.module.variables.get(t.steps[0].name)?.sensitive) return true;
-      const isData = t.root === 'data';
-      const off = isData ? 1 : 0;
-      const typeName = isData ? (t.steps[0]?.kind === 'attr' ? t.steps[0].name : undefined) : t.root;
-      const nameStep = t.steps[off];
-      if (!typeName || nameStep?.kind !== 'attr') continue;
-      const cfg = (isData ? this.module.dataResources : this.module.resources).get(`${typeName}.${nameStep.name}`);
-      if (!cfg) continue;
-      let rest = t.steps.slice(off + 1);
-      if (rest[0]?.kind === 'index') rest = rest.slice(1);
-      const attr = rest[0];
-      if (attr?.kind !== 'attr') continue;
-      const schema = this.schemaFor(cfg);
-      if (schema?.attributes?.[attr.name]?.sensitive) return true;
+  private traversalCarries(t: Traversal, mark: 'sensitive' | 'ephemeral', seen: Set<string>): boolean {
+    const first = t.steps[0];
+    if (first?.kind !== 'attr') return false;
+    if (t.root === 'var') {
+      const v = this.module.variables.get(first.name);
+      return !!v && (mark === 'sensitive' ? v.sensitive : !!v.ephemeral);
     }
-    return false;
+    if (t.root === 'terraform') return mark === 'ephemeral' && first.name === 'applying';
+    if (t.root === 'local') {
+      if (seen.has(first.name)) return false;
+      seen.add(first.name);
+      const local = this.module.locals.get(first.name);
+      return !!local && this.carries(local.expr, mark, seen);
+    }
+    if (mark === 'ephemeral') return false;
+    const isData = t.root === 'data';
+    const off = isData ? 1 : 0;
+    const typeName = isData ? (first.kind === 'attr' ? first.name : undefined) : t.root;
+    const nameStep = t.steps[off];
+    if (!typeName || nameStep?.kind !== 'attr') return false;
+    const cfg = (isData ? this.module.dataResources : this.module.resources).get(`${typeName}.${nameStep.name}`);
+    if (!cfg) return false;
+    let rest = t.steps.slice(off + 1);
+    if (rest[0]?.kind === 'index') rest = rest.slice(1);
+    const attr = rest[0];
+    if (attr?.kind !== 'attr') return false;
+    return !!this.schemaFor(cfg)?.attributes?.[attr.name]?.sensitive;
+  }
+
+  private isEphemeral(e: Expr, seen: Set<string>): boolean {
+    return this.carries(e, 'ephemeral', seen);
+  }
+
+  private isSensitive(e: Expr): boolean {
+    return this.carries(e, 'sensitive');
+  }
+
+  /** a local's expression in place of `local.x` (recursively), so that values known through locals are checked */
+  resolveLocals(e: Expr, seen: Set<string> = new Set()): Expr {
+    if (e.kind !== 'traversal' || e.root !== 'local' || e.steps.length !== 1 || e.steps[0]!.kind !== 'attr') return e;
+    const name = e.steps[0]!.name;
+    const local = this.module.locals.get(name);
+    if (!local || seen.has(name)) return e;
+    seen.add(name);
+    return this.resolveLocals(local.expr, seen);
   }
 }
 
@@ -677,22 +806,26 @@ export function staticValidateTraversal(schema: BlockSchema, steps: readonly Tra
 void formatKey;
 
 /** evaluateCountExpressionValue, for the values known without evaluation (literals, tuples, objects). */
-function countValueErrors(expr: Expr): Diagnostic[] {
+function countValueErrors(expr: Expr, at: Range = expr.range): Diagnostic[] {
+  // `-1` is a negation of a literal
+  if (expr.kind === 'other' && expr.what === 'unary_operation' && expr.op === '-' && typeof literalOf(expr.operand) === 'number') {
+    return (literalOf(expr.operand) as number) > 0 ? [error('Invalid count argument', 'The given "count" argument value is unsuitable: must be greater than or equal to zero.', at)] : [];
+  }
   const lit = literalOf(expr);
-  if (lit === null && expr.kind === 'literal') return [error('Invalid count argument', 'The given "count" argument value is null. An integer is required.', expr.range)];
+  if (lit === null && expr.kind === 'literal') return [error('Invalid count argument', 'The given "count" argument value is null. An integer is required.', at)];
   const conversion = literalTypeError(expr, 'number');
-  if (conversion) return [error('Incorrect value type', `Invalid expression value: ${conversion}.`, expr.range)];
+  if (conversion) return [error('Incorrect value type', `Invalid expression value: ${conversion}.`, at)];
   const n = typeof lit === 'number' ? lit : typeof lit === 'string' ? Number(lit.trim()) : undefined;
   if (n === undefined || Number.isNaN(n)) return [];
-  if (!Number.isInteger(n)) return [error('Invalid count argument', 'The given "count" argument value is unsuitable: value must be a whole number, between -9223372036854775808 and 9223372036854775807.', expr.range)];
-  if (n < 0) return [error('Invalid count argument', 'The given "count" argument value is unsuitable: must be greater than or equal to zero.', expr.range)];
+  if (!Number.isInteger(n)) return [error('Invalid count argument', 'The given "count" argument value is unsuitable: value must be a whole number, between -9223372036854775808 and 9223372036854775807.', at)];
+  if (n < 0) return [error('Invalid count argument', 'The given "count" argument value is unsuitable: must be greater than or equal to zero.', at)];
   return [];
 }
 
 /** forEachEvaluator.ValidateResourceValue, for values whose type is known without evaluation. */
-function forEachValueErrors(expr: Expr): Diagnostic[] {
+function forEachValueErrors(expr: Expr, range: Range = expr.range): Diagnostic[] {
   const lit = literalOf(expr);
-  const unsuitable = (detail: string) => [error('Invalid for_each argument', `The given "for_each" argument value is unsuitable: ${detail}`, expr.range)];
+  const unsuitable = (detail: string) => [error('Invalid for_each argument', `The given "for_each" argument value is unsuitable: ${detail}`, range)];
   if (lit === null && expr.kind === 'literal') return unsuitable('the given "for_each" argument value is null. A map, or set of strings is allowed.');
   const type = expr.kind === 'tuple' ? 'tuple' : typeof lit === 'string' ? 'string' : typeof lit === 'number' ? 'number' : typeof lit === 'boolean' ? 'bool' : undefined;
   if (!type) return [];
