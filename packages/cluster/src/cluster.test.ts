@@ -20,6 +20,10 @@ describe('input order of sources', () => {
         ['tasks/prompt.md', 1],
       ]),
     ).toEqual(['data/a.jsonl:2', 'data/a.jsonl:10', 'data/a.jsonl:0', 'tasks/prompt.md:1', 'tasks/a/prompt.md:1', 'tasks/a-b/prompt.md:1', 'b.csv:3']);
+    // an input outside the working directory (../) is shown absolute
+    const outside = sourceOrder(['../shared/x.csv', 'y.csv']);
+    expect(outside({ path: '/work/shared/x.csv', line: 5 })).toEqual([0, 0, '', 5]);
+    expect(outside({ path: 'y.csv', line: 1 })).toEqual([1, 0, '', 1]);
     // the folder order is Array.prototype.sort's over the task directories, not over whole paths
     expect(['a', 'a-b', '.'].sort()).toEqual(['.', 'a', 'a-b']);
   });

@@ -32,6 +32,17 @@ const clean = (p: string): string => {
 };
 
 /**
+ * Whether ingest could show `input` as `head`: an absolute input inside the working directory is shown
+ * relative (a tail of it), a relative input that climbs out of it (`../x`) is shown absolute.
+ */
+function shownAs(input: string, head: string): boolean {
+  if (input.startsWith('/') && !head.startsWith('/')) return input.endsWith(`/${head}`);
+  const climbed = input.replace(/^(\.\.\/)+/, '');
+  if (climbed !== input && head.startsWith('/')) return head.endsWith(`/${climbed}`);
+  return false;
+}
+
+/**
  * Builds the key function for one run's `config.inputs` (as the user gave them). A record's
  * `source.path` is the input as ingest shows it: relative to the build's working directory when inside
  * it, so an absolute `--input` is matched by its trailing path segments.
@@ -48,7 +59,7 @@ export function sourceOrder(inputs: readonly string[]): (source: SourceRef) => O
       // the longest leading part of the path that names this input; the first input wins a tie
       for (let len = segments.length; len > bestLen && len > 0; len--) {
         const head = segments.slice(0, len).join('/');
-        if (input === head || (input.startsWith('/') && !head.startsWith('/') && input.endsWith(`/${head}`))) {
+        if (input === head || shownAs(input, head)) {
           best = i;
           bestLen = len;
           rest = segments.slice(len).join('/');

@@ -91,6 +91,7 @@ export function parseJobId(stdout: string): string {
 
 export async function submit(exec: Exec, buildScript: string, mergeScript: string): Promise<{ build: string; merge: string }> {
   const b = await exec('sbatch', ['--parsable', buildScript]);
+  if (b.code === 127) throw new SlurmError(`sbatch is not on PATH (${b.stderr.trim()}): run tfpairs slurm on a Slurm login node`);
   if (b.code !== 0) throw new SlurmError(`sbatch ${buildScript} failed (exit ${b.code}): ${b.stderr.trim() || b.stdout.trim()}`);
   const build = parseJobId(b.stdout);
   // afterok: the merge starts only when every array task succeeded
