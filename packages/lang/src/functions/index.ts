@@ -15,6 +15,9 @@ import { fileFunctions, pathFunctions } from './filesystem';
 import { networkFunctions } from './network';
 import { numericFunctions } from './numeric';
 import { stringFunctions } from './string';
+import { terraformProviderFunctions } from './provider-terraform';
+
+export { terraformProviderFunctions };
 
 export interface TerraformFunctionOptions {
   /** directory relative paths resolve against (terraform's working directory) */
@@ -64,4 +67,12 @@ export function terraformFunctions(opts: TerraformFunctionOptions): Functions {
     all[`core::${name}`] = spec;
   }
   return all;
+}
+
+/**
+ * The builtin `terraform` provider's functions under `provider::<localName>::` (the evaluator adds them
+ * for a module whose required_providers names `terraform.io/builtin/terraform`).
+ */
+export function providerFunctions(localName = 'terraform'): Functions {
+  return Object.fromEntries(Object.entries(terraformProviderFunctions).map(([n, f]) => [`provider::${localName}::${n}`, f]));
 }
