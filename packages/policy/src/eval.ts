@@ -42,6 +42,9 @@ interface CT {
 
 const UNDEF = Symbol('undefined');
 
+/** built-ins whose false result fails a query expression instead of being its value */
+const BOOLEAN_BUILTINS = new Set(['equal', 'neq', 'lt', 'gt', 'lte', 'gte', 'internal.member_2', 'internal.member_3']);
+
 export interface Override {
   readonly path: string[];
   readonly value: Value;
@@ -227,7 +230,27 @@ export class Policy {
         this.ctxOf.set(r, { frame: new Frame(), scope: new Scope(), bound: new Set(), module: m, aliases, pkgNode });
       }
     });
+    this.mergeConstantKeys(this.root);
     for (const g of this.groups) this.compileGroup(g);
+  }
+
+  /** `o[k] := v` and `o.a := 1` define one object: the constant-key rules join the object rule's group */
+  private mergeConstantKeys(node: Node): void {
+    for (const child of node.children.values()) this.mergeConstantKeys(child);
+    const g = node.group;
+    if (!g || g.kind !== 'object') return;
+    for (const [name, child] of [...node.children]) {
+      const cg = child.group;
+      if (!cg || cg.kind !== 'complete' || child.children.size) continue;
+      for (const r of cg.rules) {
+        r.key = r.ref[r.ref.length - 1]!;
+        r.ref = r.ref.slice(0, -1);
+        r.kind = 'object';
+        g.rules.push(r);
+      }
+      cg.rules.length = 0;
+      node.children.delete(name);
+    }
   }
 
   private compileGroup(g: Group): void {
@@ -272,9 +295,13 @@ export class Policy {
     const cs = lits.map((lit, i) => {
       if (lit.k === 'expr' && !lit.negated && !lit.withs.length && !(lit.expr.t === 'call' && lit.expr.fn.t === 'var' && (lit.expr.fn.name === 'eq' || lit.expr.fn.name === 'assign'))) {
         const ct = this.compileTerm(ctx, lit.expr);
+        // OPA captures the value of a query's expressions: `data.p.q` is defined when q is false;
+        // comparisons and other boolean built-ins still fail on false
+        const e = lit.expr;
+        const failsOnFalse = e.t === 'call' && e.fn.t === 'var' && BOOLEAN_BUILTINS.has(e.fn.name);
         const c: LitC = (s, env, k) =>
           ct.gen(s, env, (v) => {
-            if (v === false) return false;
+            if (v === false && failsOnFalse) return false;
             values[i] = v;
             return k();
           });
@@ -1025,11 +1052,6 @@ function computeGroup(s: State, g: Group): Value | undefined {
         b.set(key, v);
         return false;
       };
-      if (!alt.key) {
-        // a constant-key ref head at the same path as variable-key ones: `p.a := 1`
-        alt.body(s, env, () => alt.value.gen(s, env, (v) => put(def.rule.ref[def.rule.ref.length - 1]!.t === 'scalar' ? ((def.rule.ref[def.rule.ref.length - 1] as { v: Value }).v) : null, v)));
-        continue;
-      }
       alt.body(s, env, () => alt.key!.gen(s, env, (key) => alt.value.gen(s, env, (v) => put(key, v))));
     }
     return b.done();
