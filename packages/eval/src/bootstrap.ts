@@ -1,19 +1,12 @@
+import { seededRandom } from '@tfpairs/scrub/planted';
+
 /**
  * Percentile bootstrap confidence intervals, seeded and deterministic: the same seed, data and
  * resample count give the same interval on every machine (a 32-bit PRNG, no Math.random).
  */
 
-/** mulberry32: small, fast, good enough for resampling indices; state is one 32-bit integer. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32 (one 32-bit state): the seeded PRNG the scrub test corpus already uses
+export { seededRandom };
 
 export interface BootstrapOptions {
   /** number of resamples (default 1000) */

@@ -11,7 +11,7 @@ import { percentileInterval, resampleIndices, seededRandom } from './bootstrap';
 import { evalCommand } from './cli';
 import { comparePaired, METRICS, scorePrediction, summarise, type Metric } from './evaluate';
 import { matchPredictions, readPredictions, type Reference } from './inputs';
-import { policyPassed } from './intent';
+import { loadIntentChecker } from './intent';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -147,11 +147,19 @@ describe('inputs', () => {
     expect(matchPredictions([{ id: 'nope', prompt: null, completion: '', source: 'q:1' }], [ref()]).problems[0]!.summary).toBe('No reference for prediction');
   });
 
-  it('a Rego result passes unless some leaf is false (IaC-Eval reading of opa eval)', () => {
-    expect(policyPassed({ allow: true, nested: { x: true } })).toBe(true);
-    expect(policyPassed({ allow: true, nested: { x: false } })).toBe(false);
-    expect(policyPassed({ pass: false, other: true })).toBe(false);
-    expect(policyPassed([{ value: false }])).toBe(false);
+  it('the intent pass: plan + Rego policy through @tfpairs/plan and @tfpairs/policy; an invalid prediction fails without planning', async () => {
+    const loaded = await loadIntentChecker();
+    if (!('checker' in loaded)) throw new Error(loaded.reason);
+    const policy = 'package terraform.validation\n\ndefault has_versioning = false\n\nhas_versioning {\n  some r in input.configuration.root_module.resources\n  r.type == "aws_s3_bucket_versioning"\n}\n';
+    const withIntent = ref({ intent: policy });
+    const good = await scorePrediction({ id: 'r1', prompt: null, completion: GOLD, source: 'p:1' }, withIntent, { intent: loaded.checker });
+    expect(good.intent).toEqual({ status: 'pass' });
+    const noVersioning = 'resource "aws_s3_bucket" "b" {\n  bucket = "acme-logs"\n}\n';
+    const fails = await scorePrediction({ id: 'r1', prompt: null, completion: noVersioning, source: 'p:1' }, withIntent, { intent: loaded.checker });
+    expect(fails.intent).toMatchObject({ status: 'fail' });
+    const broken = await scorePrediction({ id: 'r1', prompt: null, completion: BROKEN, source: 'p:1' }, withIntent, { intent: loaded.checker });
+    expect(broken.intent).toEqual({ status: 'fail', reason: 'does not validate' });
+    expect((METRICS.intentPass as Metric)([good, fails, broken], () => null)).toBeCloseTo(1 / 3, 12);
   });
 });
 

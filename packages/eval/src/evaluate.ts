@@ -63,7 +63,12 @@ export async function scorePrediction(prediction: Prediction, reference: Referen
     diagnostics = v.diagnostics;
   }
   let intent: IntentOutcome | null = null;
-  if (reference.intent !== null && opts.intent) intent = code === null ? { status: 'fail', reason: 'no code' } : await opts.intent.check(code, reference.intent);
+  if (reference.intent !== null && opts.intent) {
+    // a configuration that does not validate does not plan (the planner validates first, with the same checks)
+    if (code === null) intent = { status: 'fail', reason: 'no code' };
+    else if (verdict === 'invalid') intent = { status: 'fail', reason: 'does not validate' };
+    else intent = await opts.intent.check(code, reference.intent);
+  }
   return {
     id: reference.id,
     source: prediction.source,

@@ -15,61 +15,37 @@ export interface IntentChecker {
   check(code: string, policy: string): Promise<IntentOutcome>;
 }
 
-/** What eval calls in the two packages: `buildPlan(code)` and `evaluateIntent(policyText, planJson)`. */
-interface PlanModule {
-  buildPlan?: (code: string) => Promise<{ json?: unknown; plan?: unknown; diagnostics?: readonly { severity: string; summary: string }[] } | null>;
-}
-interface PolicyModule {
-  evaluateIntent?: (policy: string, plan: unknown) => unknown;
-}
-
-/** A policy result as IaC-Eval reads `opa eval ... data`: false when any leaf of the value is `false`. */
-export function policyPassed(result: unknown): boolean {
-  if (typeof result === 'boolean') return result;
-  if (result && typeof result === 'object' && !Array.isArray(result)) {
-    const o = result as Record<string, unknown>;
-    for (const key of ['pass', 'passed', 'ok']) if (typeof o[key] === 'boolean') return o[key] as boolean;
-    if ('value' in o) return policyPassed(o.value);
-    return Object.values(o).every(policyPassed);
-  }
-  if (Array.isArray(result)) return result.every(policyPassed);
-  return true;
-}
-
 /**
- * The default checker from `@tfpairs/plan` and `@tfpairs/policy`, or the reason there is none (the
- * intent metric is then skipped with that reason).
+ * The default checker: `@tfpairs/plan`'s offline `buildPlan` (terraform show -json of a fresh plan) and
+ * `@tfpairs/policy`'s `evaluateIntent` (opa eval ... data, false leaves fail). Loaded on first use, so
+ * `tfpairs eval -no-intent` does not pay for them; when they cannot be loaded the metric is skipped
+ * with the reason.
  */
 export async function loadIntentChecker(): Promise<{ checker: IntentChecker } | { reason: string }> {
-  let plan: PlanModule;
-  let policy: PolicyModule;
+  let plan: typeof import('@tfpairs/plan');
+  let policy: typeof import('@tfpairs/policy');
   try {
-    plan = (await import('@tfpairs/plan')) as PlanModule;
-    policy = (await import('@tfpairs/policy')) as PolicyModule;
+    [plan, policy] = await Promise.all([import('@tfpairs/plan'), import('@tfpairs/policy')]);
   } catch (e) {
     return { reason: `the plan/policy packages could not be loaded (${(e as Error).message})` };
   }
-  const buildPlan = plan.buildPlan;
-  const evaluateIntent = policy.evaluateIntent;
-  if (typeof buildPlan !== 'function') return { reason: '@tfpairs/plan has no buildPlan() yet' };
-  if (typeof evaluateIntent !== 'function') return { reason: '@tfpairs/policy has no evaluateIntent() yet' };
   return {
     checker: {
       async check(code, policyText) {
         let planned;
         try {
-          planned = await buildPlan(code);
+          planned = await plan.buildPlan({ files: [{ name: 'main.tf', text: code }] });
         } catch (e) {
           return { status: 'error', reason: `plan: ${(e as Error).message}` };
         }
-        const json = planned?.json ?? planned?.plan ?? null;
-        const errors = (planned?.diagnostics ?? []).filter((d) => d.severity === 'error');
-        if (!json || errors.length) return { status: 'fail', reason: `does not plan${errors[0] ? `: ${errors[0].summary}` : ''}` };
-        try {
-          return policyPassed(await evaluateIntent(policyText, json)) ? { status: 'pass' } : { status: 'fail', reason: 'policy is false' };
-        } catch (e) {
-          return { status: 'error', reason: `policy: ${(e as Error).message}` };
+        if (!planned.plan) {
+          const first = planned.diagnostics.find((d) => d.severity === 'error');
+          return { status: 'fail', reason: `does not plan${first ? `: ${first.summary}` : ''}` };
         }
+        const result = policy.evaluateIntent(policyText, planned.plan);
+        if (result.outcome === 'pass') return { status: 'pass' };
+        if (result.outcome === 'fail') return { status: 'fail', reason: `false: ${result.falseRules.join(', ')}` };
+        return { status: 'error', reason: `policy: ${result.error?.message ?? 'evaluation error'}` };
       },
     },
   };
