@@ -1,0 +1,80 @@
+/**
+ * Throughput of `lintConfig` (HashiCorp's parser for syntax, the positioned tree, TFLint's terraform
+ * recommended rules and the AWS ruleset) over the 280 shared IaC-Eval texts (140 references, 140 real
+ * deepseek-coder-v2 answers, code extracted with normalise). Reports configs/s (median of runs), the
+ * lint pass rate (no issue at all) and the most frequent rules for gold and drafts. Each run also times
+ * the bare parse the linter cannot avoid (checkSyntax + parseFile) and the build's path (syntax already
+ * checked by verify), so the ratios hold on a loaded machine.
+ *
+ *   npx tsx scripts/bench-lint.ts [runs=7]
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { checkSyntax, parseFile } from '../packages/hcl/src/index';
+import { lintConfig, lintReport } from '../packages/lint/src/index';
+import { extractCode } from '../packages/normalise/src/index';
+
+const runs = Number(process.argv[2] ?? 7);
+const csv = join(import.meta.dirname, '..', '..', 'shared', 'data', 'iac-eval', 'deepseek-coder-v2-16b-drafts-140.csv');
+const rows = parse(readFileSync(csv), { columns: true, bom: true }) as Record<string, string>[];
+const gold = rows.map((r) => r['Reference output']!);
+const drafts = rows.map((r) => extractCode(r['LLM Output #0']!).code).filter((c): c is string => c !== null);
+const texts = [...gold, ...drafts];
+
+async function timed(fn: (text: string) => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  for (const text of texts) await fn(text);
+  return texts.length / ((performance.now() - t0) / 1000);
+}
+const full = (text: string) => lintConfig([{ name: 'main.tf', text }]);
+const checked = (text: string) => lintConfig([{ name: 'main.tf', text }], buildOptions);
+const bare = async (text: string) => (await checkSyntax(text, 'main.tf'), await parseFile('main.tf', text));
+const buildOptions = { syntaxChecked: true };
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+// warm-up: WASM instantiation, JIT, rule data
+await timed(full);
+await timed(checked);
+await timed(bare);
+const rates: number[] = [];
+const checkedRates: number[] = [];
+const bareRates: number[] = [];
+const ratios: number[] = [];
+for (let i = 0; i < runs; i++) {
+  rates.push(await timed(full));
+  checkedRates.push(await timed(checked));
+  bareRates.push(await timed(bare));
+  ratios.push(rates[i]! / bareRates[i]!);
+  console.error(`run ${i + 1}/${runs}: lint ${rates[i]!.toFixed(0)}/s, lint (syntax checked) ${checkedRates[i]!.toFixed(0)}/s, checkSyntax+parseFile ${bareRates[i]!.toFixed(0)}/s`);
+}
+
+async function summary(name: string, set: string[]) {
+  let clean = 0;
+  let syntax = 0;
+  const byRule = new Map<string, number>();
+  const bySeverity = new Map<string, number>();
+  for (const text of set) {
+    const r = await lintReport([{ name: 'main.tf', text }]);
+    if (r.errors.length) {
+      syntax++;
+      continue;
+    }
+    if (r.issues.length === 0) clean++;
+    for (const i of new Set(r.issues.map((x) => x.rule))) byRule.set(i, (byRule.get(i) ?? 0) + 1);
+    for (const i of r.issues) bySeverity.set(i.severity, (bySeverity.get(i.severity) ?? 0) + 1);
+  }
+  const linted = set.length - syntax;
+  const top = [...byRule].sort((a, b) => b[1] - a[1]).slice(0, 10);
+  console.log(`${name}: ${set.length} configs, ${syntax} not valid HCL, lint pass rate ${clean}/${linted} (${((100 * clean) / Math.max(linted, 1)).toFixed(1)} %), issues by severity ${JSON.stringify(Object.fromEntries(bySeverity))}`);
+  for (const [rule, n] of top) console.log(`  ${String(n).padStart(4)} configs  ${rule}`);
+}
+
+console.log(`lintConfig over ${texts.length} texts, medians of ${runs} runs: ${median(rates).toFixed(0)} configs/s (syntax checked by the caller: ${median(checkedRates).toFixed(0)}/s); bare checkSyntax+parseFile ${median(bareRates).toFixed(0)}/s; lint/bare ratio ${median(ratios).toFixed(2)}`);
+await summary('gold (Reference output)', gold);
+await summary('drafts (LLM Output #0)', drafts);
