@@ -55,7 +55,9 @@ const suffix = engineGate(engine);
     const records = readFileSync(`${out}/engine/records.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const judged = records.filter((r) => r.provenance.stages.sandbox);
     expect(judged.length).toBeGreaterThan(0);
-    const artifacts = judged.flatMap((r) => [r.gold, ...r.candidates]).filter((a) => a && a.code !== null);
+    // every kind of artifact goes through the sandbox: gold, drafts and the recorded mutations
+    const artifacts = judged.flatMap((r) => [r.gold, ...r.candidates, ...r.mutations.map((m: { expected: unknown }) => m.expected)]).filter((a) => a && a.code !== null);
+    expect(judged.some((r) => r.mutations.length > 0)).toBe(true);
     expect(manifest.metrics.sandbox?.runs).toBe(artifacts.length);
     // the double answers "valid" to configurations without directives: terraform's word is final
     for (const a of artifacts) expect([a.verdict, a.verifiedBy]).toEqual(['valid', 'sandbox']);

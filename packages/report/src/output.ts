@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readNdjsonLines, SPLITS, type Range, type Severity, type Split, type TaskRecord } from '@tfpairs/core';
+import { readNdjsonLines, SPLITS, type Split, type TaskRecord } from '@tfpairs/core';
+import { AuditLineSchema, CORPORA, ManifestSchema, PairLineSchema, SourceSchema, type AuditLine, type Corpus, type ManifestFile, type PairLine } from '@tfpairs/write/lines';
 import { z } from 'zod';
 
 /**
@@ -9,61 +10,9 @@ import { z } from 'zod';
  * never a crash and never silently skipped.
  */
 
-export const CORPUS_NAMES = ['tf-gen', 'dpo', 'dpo-postedit', 'tf-mutn'] as const;
-export type CorpusName = (typeof CORPUS_NAMES)[number];
-
-const SourceSchema = z.object({ path: z.string(), line: z.number() });
-
-export const AuditLineSchema = z.object({
-  id: z.string().nullable(),
-  stage: z.string(),
-  code: z.string(),
-  severity: z.enum(['error', 'warning']),
-  dropped: z.boolean(),
-  summary: z.string(),
-  detail: z.string().default(''),
-  subject: z.string().default('record'),
-  range: z.any().optional(),
-  source: SourceSchema,
-  split: z.enum(['train', 'val', 'test']).nullable().default(null),
-});
-
-export interface AuditLine {
-  readonly id: string | null;
-  readonly stage: string;
-  readonly code: string;
-  readonly severity: Severity;
-  readonly dropped: boolean;
-  readonly summary: string;
-  readonly detail: string;
-  readonly subject: string;
-  readonly range?: Range;
-  readonly source: { readonly path: string; readonly line: number };
-  readonly split: Split | null;
-}
-
-const SplitCounts = z.object({ train: z.number(), val: z.number(), test: z.number() });
-
-export const ManifestSchema = z.looseObject({
-  tool: z.string(),
-  version: z.string(),
-  createdAt: z.string().optional(),
-  config: z.unknown().optional(),
-  stages: z.record(z.string(), z.string()).default({}),
-  counts: z.looseObject({
-    input: z.number(),
-    kept: z.number(),
-    dropped: z.number(),
-    splits: SplitCounts,
-    byStage: z.record(z.string(), z.object({ dropped: z.number(), warnings: z.number(), errors: z.number() })).default({}),
-    dropCodes: z.record(z.string(), z.number()).default({}),
-    findingCodes: z.record(z.string(), z.number()).default({}),
-    corpora: z.record(z.string(), SplitCounts).default({}),
-  }),
-  metrics: z.record(z.string(), z.record(z.string(), z.number())).default({}),
-  warnings: z.array(z.looseObject({ severity: z.string().optional(), summary: z.string(), detail: z.string().optional() })).default([]),
-});
-export type ManifestFile = z.infer<typeof ManifestSchema>;
+export const CORPUS_NAMES = CORPORA;
+export type CorpusName = Corpus;
+export { AuditLineSchema, ManifestSchema, PairLineSchema, type AuditLine, type ManifestFile, type PairLine };
 
 /** The few fields of a record line the report relies on; the rest is taken as written by build. */
 const RecordLineSchema = z.looseObject({
@@ -74,22 +23,6 @@ const RecordLineSchema = z.looseObject({
   findings: z.array(z.looseObject({ code: z.string(), stage: z.string() })),
   provenance: z.looseObject({ source: SourceSchema }),
   status: z.enum(['kept', 'dropped']),
-});
-
-/** A DPO / post-edit pair line (TRL's DPOTrainer shape). */
-export interface PairLine {
-  readonly id: string;
-  readonly prompt: string;
-  readonly chosen: string;
-  readonly rejected: string;
-  readonly meta: Readonly<Record<string, unknown>>;
-}
-const PairLineSchema = z.looseObject({
-  id: z.string(),
-  prompt: z.string(),
-  chosen: z.string(),
-  rejected: z.string(),
-  meta: z.record(z.string(), z.unknown()).default({}),
 });
 
 export class OutputError extends Error {}

@@ -66,13 +66,14 @@ export const fidelityCommand: Command = async (argv, io) => {
     json = Boolean(values.json);
     config = resolveConfig(values, io.cwd, FIDELITY_FLAGS);
     paths = positionals;
-    for (const file of config.verify.schemas) {
+    // named as the user typed it; read from where it was resolved
+    config.verify.schemas.forEach((file, i) => {
       try {
         loadSchemaSet({ userSchemaFiles: [file] });
       } catch (e) {
-        throw new ConfigError(`schema ${file}: ${(e as Error).message}`);
+        throw new ConfigError(`schema ${(values.schema as string[] | undefined)?.[i] ?? file}: ${(e as Error).message}`);
       }
-    }
+    });
     if (paths.length === 0) throw new FlagError('no configuration given: tfpairs fidelity [flags] PATH...');
     for (const p of paths) {
       const abs = resolve(io.cwd, p);

@@ -13,13 +13,13 @@ import {
   type StepStats,
   type TaskRecord,
 } from '@tfpairs/core';
+import { CORPORA, type Corpus, type MutnLine, type PairLine, type TfGenLine } from './lines';
 import { renderMutationPrompt, renderPostEditPrompt } from './render';
 
 export { renderMutationPrompt, renderPostEditPrompt } from './render';
 
 export const WRITE_VERSION = '0.1.0';
-export const CORPORA = ['tf-gen', 'dpo', 'dpo-postedit', 'tf-mutn'] as const;
-export type Corpus = (typeof CORPORA)[number];
+export * from './lines';
 
 export interface Manifest {
   readonly tool: 'tfpairs';
@@ -49,11 +49,11 @@ export class AccountingError extends Error {}
 const zeroSplits = (): Record<Split, number> => ({ train: 0, val: 0, test: 0 });
 
 /** DPO pairs of one kept record: chosen = gold, rejected = each distinct candidate that differs from it. */
-export function dpoPairs(record: TaskRecord, mode: 'different' | 'invalid'): { pairs: object[]; findings: Finding[] } {
+export function dpoPairs(record: TaskRecord, mode: 'different' | 'invalid'): { pairs: PairLine[]; findings: Finding[] } {
   const gold = record.gold!;
   const chosen = gold.code ?? gold.raw;
   const seen = new Set<string>();
-  const pairs: object[] = [];
+  const pairs: PairLine[] = [];
   const reasons: string[] = [];
   for (const c of record.candidates) {
     if (c.origin === 'repaired') continue; // repaired drafts feed dpo-postedit, not the rejected side
@@ -107,7 +107,7 @@ export function dpoPairs(record: TaskRecord, mode: 'different' | 'invalid'): { p
 }
 
 /** Post-edit pairs: a draft that verification rejected and the repair loop fixed. */
-export function postEditPairs(record: TaskRecord): object[] {
+export function postEditPairs(record: TaskRecord): PairLine[] {
   const byId = new Map(record.candidates.map((c) => [c.id, c]));
   return record.candidates
     .filter((r) => r.origin === 'repaired' && r.verdict === 'valid' && r.code !== null && r.repairedFrom && byId.has(r.repairedFrom))
@@ -132,7 +132,7 @@ export function postEditPairs(record: TaskRecord): object[] {
     });
 }
 
-export function mutationLines(record: TaskRecord): object[] {
+export function mutationLines(record: TaskRecord): MutnLine[] {
   return record.mutations
     .filter((m) => m.expected.verdict === 'valid' && m.expected.code !== null)
     .map((m) => ({
@@ -212,13 +212,14 @@ export async function writeOutputs(stream: AsyncIterable<TaskRecord>, ctx: RunCo
       const split = record.split;
       const { pairs, findings } = dpoPairs(record, ctx.config.dpo.rejected);
       if (findings.length) record = { ...record, findings: [...record.findings, ...findings] };
-      await writers.get(`tf-gen/${split}`)!.write({
-        id: record.id,
+      const sft: TfGenLine = {
+        id: record.id!,
         prompt: record.prompt,
         completion: record.gold!.code ?? record.gold!.raw,
         source: record.provenance.source,
         meta: { ...record.meta, split, gold_origin: record.gold!.origin, gold_verdict: record.gold!.verdict, format: record.provenance.format },
-      });
+      };
+      await writers.get(`tf-gen/${split}`)!.write(sft);
       for (const p of pairs) await writers.get(`dpo/${split}`)!.write(p);
       for (const p of postEditPairs(record)) await writers.get(`dpo-postedit/${split}`)!.write(p);
       for (const m of mutationLines(record)) await writers.get(`tf-mutn/${split}`)!.write(m);
