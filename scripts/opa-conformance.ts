@@ -64,7 +64,7 @@ type Outcome = { ok: true } | { ok: false; why: string };
 function runCase(c: Case, v0: boolean): Outcome {
   let results: { bindings?: Record<string, unknown> }[];
   try {
-    const policy = new CompiledPolicy((c.modules ?? []).map((text, i) => ({ file: `mod${i}.rego`, text })), { v0 });
+    const policy = new CompiledPolicy((c.modules ?? []).map((text, i) => ({ file: `test-${i}.rego`, text })), { v0 });
     let input = c.input;
     if (c.input_term !== undefined) {
       const r = new CompiledPolicy([], { v0 }).query(`__x__ = ${c.input_term}`);
@@ -75,7 +75,9 @@ function runCase(c: Case, v0: boolean): Outcome {
     if (!(e instanceof RegoError)) return { ok: false, why: `crash: ${(e as Error).stack?.split('\n').slice(0, 3).join(' | ')}` };
     if (c.want_error_code || c.want_error) {
       if (c.want_error_code && e.code !== c.want_error_code) return { ok: false, why: `error code ${e.code} (${e.message}), want ${c.want_error_code}` };
-      if (c.want_error && !e.message.includes(c.want_error) && !c.want_error.includes(e.message)) return { ok: false, why: `error "${e.message}", want "${c.want_error}"` };
+      // OPA's runner matches the error's text: `file:row: code: message`
+      const text = e.loc ? `${e.loc.file}:${e.loc.row}: ${e.code}: ${e.message}` : `${e.code}: ${e.message}`;
+      if (c.want_error && !text.includes(c.want_error)) return { ok: false, why: `error "${text}", want "${c.want_error}"` };
       return { ok: true };
     }
     return { ok: false, why: `unexpected error ${e.code}: ${e.message}` };

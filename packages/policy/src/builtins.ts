@@ -357,8 +357,10 @@ def('strings.replace_n', 2, (a) => {
 const prefixes = (a: Value[], i: number): string[] => {
   const v = a[i]!;
   if (typeof v === 'string') return [v];
-  return coll(a, i, 'one of {array, set, string}').map((x) => {
-    if (typeof x !== 'string') throw typeErr(i, 'string', x);
+  if (!Array.isArray(v) && !(v instanceof RSet)) throw typeErr(i, 'one of {string, set, array}', v);
+  const kind = Array.isArray(v) ? 'array' : 'set';
+  return coll(a, i).map((x) => {
+    if (typeof x !== 'string') throw new BuiltinError(`operand ${i + 1} must be ${kind} of strings but got ${kind} containing ${typeName(x)}`, 'eval_type_error');
     return x;
   });
 };

@@ -360,8 +360,11 @@ export class Policy {
         ctx.bound = saved.bound;
         const one = (s: State, env: Env) => () => body(s, env, () => true);
         return (s, env, k) => {
-          let all = true;
+          // an undefined or non-collection domain fails, as in OPA
+          let all = false;
           domain.gen(s, env, (c) => {
+            if (typeof c !== 'object' || c === null) return true;
+            all = true;
             const ok = !iterate(c, (key, val) => {
               const found = keyP ? keyP(s, env, key, () => valP(s, env, val, one(s, env))) : valP(s, env, val, one(s, env));
               return !found;

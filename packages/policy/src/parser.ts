@@ -116,6 +116,9 @@ function lex(src: string, file: string): Tok[] {
   return toks;
 }
 
+/** ref elements written `.name` (not `["name"]`): v0 reads `p["a"] { }` as a partial set, `p.a { }` as a rule */
+const DOTTED = new WeakSet<Term>();
+
 const RELATIONS: Record<string, string> = { '==': 'equal', '!=': 'neq', '<': 'lt', '>': 'gt', '<=': 'lte', '>=': 'gte' };
 
 export interface ParseOptions {
@@ -221,7 +224,9 @@ class Parser {
         this.i++;
         if (this.tok.k !== 'id') this.fail();
         const t = this.toks[this.i++]!;
-        path.push({ t: 'scalar', v: t.v, loc: this.loc(t) });
+        const key: Term = { t: 'scalar', v: t.v, loc: this.loc(t) };
+        DOTTED.add(key);
+        path.push(key);
       } else if (this.isOp('[') && this.adjacent()) {
         this.i++;
         this.nest++;
@@ -264,7 +269,7 @@ class Parser {
       this.i++;
       rule.value = this.parseIn();
       if (rule.kind !== 'func' && ref.length > 1) this.splitRefHead(rule, 'object');
-    } else if (rule.kind !== 'func' && ref.length > 1 && ref[ref.length - 1]!.t !== 'scalar') {
+    } else if (rule.kind !== 'func' && ref.length > 1 && !DOTTED.has(ref[ref.length - 1]!) && (!v1 || ref[ref.length - 1]!.t !== 'scalar' || typeof (ref[ref.length - 1] as { v: unknown }).v !== 'string')) {
       // `p[x] { ... }`: a partial set in v0; in v1 a ref head whose value is true
       if (v1) this.splitRefHead(rule, 'object');
       else {
