@@ -43,7 +43,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'function-known-bad-args': 'function calls are not evaluated (tonumber("abc"), element([], 0), jsondecode("{") fail only when run)',
   'module-local-source': 'recorded without `terraform init`, so terraform says "Module not installed"; tfpairs treats module calls as installed and opaque, by design',
   'moved-invalid': 'moved/removed addresses are not parsed',
-  'terraform-required-version-unmet': 'tfpairs is no particular terraform version: required_version is not checked',
 };
 
 function caseFiles(name: string): { filename: string; text: string }[] {

@@ -12,6 +12,7 @@ import { startRange } from './functions';
 import { literalTypeError } from './types';
 import { checkVariableDefault } from './vartype';
 import type { ConfigModule } from '@tfpairs/configs';
+import { checkBlockRules, importRules, lifecycleRules, moduleSourceRules, movedRules, provisionerRules, removedRules, terraformBlockRules, testFileRules } from './rules';
 
 export interface ResourceConfig {
   readonly mode: 'managed' | 'data';
@@ -28,6 +29,8 @@ export interface ResourceConfig {
   readonly lifecycle: readonly Block[];
   readonly provisioners: readonly Block[];
   readonly connection?: Block;
+  /** the check block a scoped data source belongs to */
+  readonly checkScope?: string;
 }
 
 export interface VariableConfig {
@@ -176,7 +179,7 @@ function within(r: Range, from: number, to: number): Range {
  * terraform's shimTraversalInString: a quoted reference ("aws_instance.web") is parsed as the
  * traversal it spells, with a deprecation warning. Undefined when the string is no traversal.
  */
-function shimQuoted(expr: Expr, diags: Diagnostic[], keyword = false): Extract<Expr, { kind: 'traversal' }> | undefined {
+export function shimQuoted(expr: Expr, diags: Diagnostic[], keyword = false): Extract<Expr, { kind: 'traversal' }> | undefined {
   if (!isQuoted(expr)) return undefined;
   const text = literalOf(expr);
   if (typeof text !== 'string') return undefined;
@@ -271,6 +274,8 @@ const RESERVED_VARIABLE_NAMES = new Set(['source', 'version', 'providers', 'coun
 export interface LoadResult {
   readonly module: ModuleConfig;
   readonly diags: Diagnostic[];
+  /** required_version constraints 1.11.4 does not meet: terraform reports only these when there are any */
+  readonly versionDiags: Diagnostic[];
 }
 
 /** Decodes the module's files; `diags` holds what `terraform validate` reports before the graph walk. */
@@ -295,13 +300,27 @@ export function loadModule(files: readonly ParsedFile[], extras: LoadExtras = {}
     requiredProviders: {},
   };
   const providerBlocks: Block[] = [];
-  const resourceBlocks: Block[] = [];
+  const resourceBlocks: [Block, string | undefined][] = [];
+  const versionDiags: Diagnostic[] = [];
+  const where = { path: extras.module?.path ?? [], sourceAddr: extras.module?.sourceAddr ?? '' };
+  const imports: Block[] = [];
+  const checkBlocks: Block[] = [];
   for (const file of files) {
     const { blocks } = content(file.body, { attributes: [], blocks: FILE_BLOCKS }, diags);
     for (const b of blocks) {
       switch (b.type) {
         case 'terraform':
           decodeTerraformBlock(b, module, diags);
+          terraformBlockRules(b, where, diags, versionDiags);
+          break;
+        case 'moved':
+          movedRules(b, diags);
+          break;
+        case 'removed':
+          removedRules(b, diags);
+          break;
+        case 'import':
+          imports.push(b);
           break;
         case 'required_providers':
           diags.push(error('Invalid required_providers block', 'A "required_providers" block must be nested inside a "terraform" block.', b.typeRange));
@@ -323,11 +342,13 @@ export function loadModule(files: readonly ParsedFile[], extras: LoadExtras = {}
           break;
         case 'resource':
         case 'data':
-          resourceBlocks.push(b);
+          resourceBlocks.push([b, undefined]);
           break;
         case 'check': {
-          // a check block may hold one data source, declared module-wide
-          for (const nested of b.body.blocks) if (nested.type === 'data' && nested.labels.length === 2) resourceBlocks.push(nested);
+          checkBlocks.push(b);
+          // a check block may hold one data source, declared module-wide but scoped to the check
+          const scoped = b.body.blocks.find((nested) => nested.type === 'data' && nested.labels.length === 2);
+          if (scoped) resourceBlocks.push([scoped, b.labels[0]]);
           const asserts = checkRuleBlocks(b.body.blocks.filter((x) => x.type === 'assert'), diags);
           if (asserts.length === 0) diags.push(error('Zero assert blocks', 'Check blocks must have at least one assert block.', b.defRange));
           module.checks.set(b.labels[0]!, asserts);
@@ -339,8 +360,11 @@ export function loadModule(files: readonly ParsedFile[], extras: LoadExtras = {}
     }
   }
   for (const b of providerBlocks) decodeProvider(b, module, diags);
-  for (const b of resourceBlocks) decodeResource(b, module, diags);
-  return { module, diags };
+  for (const [b, scope] of resourceBlocks) decodeResource(b, module, diags, scope);
+  importRules(imports, diags);
+  checkBlockRules(checkBlocks, diags);
+  for (const t of extras.tests ?? []) testFileRules(t, diags);
+  return { module, diags, versionDiags };
 }
 
 function decodeTerraformBlock(b: Block, module: ModuleConfig, diags: Diagnostic[]): void {
@@ -475,6 +499,7 @@ function decodeModuleCall(b: Block, module: ModuleConfig, diags: Diagnostic[]): 
     diags,
     true,
   );
+  moduleSourceRules(b, diags);
   const source = attrs.get('source');
   if (source && literalOf(source.expr) === undefined) {
     diags.push(error('Invalid value for module argument', 'The module source address must be a string literal.', source.expr.range));
@@ -528,7 +553,7 @@ function impliedProvider(type: string): string {
   return i < 0 ? type : type.slice(0, i);
 }
 
-function decodeResource(b: Block, module: ModuleConfig, diags: Diagnostic[]): void {
+function decodeResource(b: Block, module: ModuleConfig, diags: Diagnostic[], checkScope?: string): void {
   const mode = b.type === 'data' ? 'data' : 'managed';
   const [type, name] = [b.labels[0]!, b.labels[1]!];
   if (!validIdentifier(type)) diags.push(error(mode === 'data' ? 'Invalid data source name' : 'Invalid resource type name', BAD_IDENTIFIER, b.labelRanges[0]));
@@ -588,6 +613,7 @@ function decodeResource(b: Block, module: ModuleConfig, diags: Diagnostic[]): vo
           checkConstant(a.expr, diags);
         }
       }
+      if (mode === 'managed') lifecycleRules(nested, diags);
     } else if (nested.type === 'connection') {
       if (connection) {
         diags.push(error('Duplicate connection block', `This resource already has a connection block at ${rangeString(connection.defRange)}.`, nested.defRange));
@@ -599,7 +625,8 @@ function decodeResource(b: Block, module: ModuleConfig, diags: Diagnostic[]): vo
     }
   }
   const provisioners = found.blocks.filter((x) => x.type === 'provisioner');
-  const config: ResourceConfig = { mode, type, name, block: b, count, forEach, dependsOn, providerKey, providerLocalName, providerRange: providerAttr?.expr.range, lifecycle, provisioners, connection };
+  for (const p of provisioners) provisionerRules(p, diags);
+  const config: ResourceConfig = { mode, type, name, block: b, count, forEach, dependsOn, providerKey, providerLocalName, providerRange: providerAttr?.expr.range, lifecycle, provisioners, connection, checkScope };
   const key = `${type}.${name}`;
   const map = mode === 'managed' ? module.resources : module.dataResources;
   const existing = map.get(key);

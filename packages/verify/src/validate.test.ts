@@ -457,8 +457,10 @@ describe('conversions terraform accepts', () => {
       '}',
       'output "r" { value = data.aws_region.r.name }',
     ].join('\n');
+    // a check block's data source is visible only inside that check (recorded: lang-oracle check-data-outside)
     expect(brief(await validate(text))).toEqual([
       'Incorrect attribute value type | Inappropriate value for attribute "ebs_optimized": a bool is required; to convert from string, use lowercase "true". @ 5:19-5:25',
+      'Reference to scoped resource | The referenced data resource "aws_region" "r" is not available from this context. @ 14:22-14:39',
     ]);
   });
 });

@@ -112,10 +112,12 @@ async function validateModules(root: ConfigModule, modules: readonly ConfigModul
   // a module with load errors is not built further (configs.BuildConfig): its children are not read
   const loaded = new Map<ConfigModule, ModuleConfig>();
   const diags: Diagnostic[] = [];
+  const versionDiags: Diagnostic[] = [];
   const load = (m: ConfigModule) => {
     const r = loadModule([...m.files], { tests: [...m.tests], module: m });
     loaded.set(m, r.module);
     diags.push(...r.diags);
+    versionDiags.push(...r.versionDiags);
     if (r.diags.some((d) => d.severity === 'error')) return;
     for (const call of m.calls.values()) {
       if (call.notInstalled && (call.sourceKind === 'local' || opts.uninstalledModules !== 'opaque')) diags.push(call.notInstalled);
@@ -123,6 +125,8 @@ async function validateModules(root: ConfigModule, modules: readonly ConfigModul
     }
   };
   load(root);
+  // unmet version constraints likely explain any other error: terraform reports only them
+  if (versionDiags.length) return versionDiags;
   if (diags.some((d) => d.severity === 'error')) return diags;
 
   // 3. validate walk of each module, calls checked against their children

@@ -12,6 +12,7 @@ import { checkCall, type FunctionContext } from './functions';
 import { callsIn, literalOf, traversalsIn, type Block, type Expr, type TraversalStep } from '@tfpairs/hcl/tree';
 import { literalTypeError } from './types';
 import { constValue, conversionProblem, typeConstraint } from './vartype';
+import { fileProvisionerRules } from './rules';
 import { friendlyName, type Type } from '@tfpairs/lang';
 import { RESOURCE_META_ATTRIBUTES, RESOURCE_META_BLOCKS, type ModuleConfig, type ResourceConfig } from './module';
 import type { BlockSchema, SchemaSet } from './schemas';
@@ -122,6 +123,8 @@ export class Walker {
   /** "the root module" or "module.a", as terraform names a module in messages */
   private readonly where: string;
   private readonly isRoot: boolean;
+  /** the check block whose asserts are being evaluated (its scoped data source is visible there only) */
+  private currentCheck?: string;
 
   constructor(module: ModuleConfig, opts: WalkOptions) {
     this.module = module;
@@ -317,6 +320,10 @@ export class Walker {
       out.staticDiags.push(error('Reference to undeclared resource', `A ${mode} resource ${JSON.stringify(type)} ${JSON.stringify(name)} has not been declared in ${this.where}.${suggestion}`, rng));
       return;
     }
+    if (cfg.checkScope !== undefined && cfg.checkScope !== this.currentCheck) {
+      out.staticDiags.push(error('Reference to scoped resource', `The referenced ${mode === 'data' ? 'data' : 'managed'} resource ${JSON.stringify(type)} ${JSON.stringify(name)} is not available from this context.`, rng));
+      return;
+    }
     if (hasKey) {
       if (!cfg.count && !cfg.forEach) {
         out.staticDiags.push(error('Unexpected resource instance key', `Because ${addr} does not have "count" or "for_each" set, references to it must not include an index key. Remove the bracketed index to refer to the single instance of this resource.`, rng));
@@ -435,7 +442,9 @@ export class Walker {
 
     for (const [name, asserts] of this.module.checks) {
       const deps = new Set<string>();
+      this.currentCheck = name;
       const diags = this.conditions(asserts, NO_REPETITION, undefined, deps);
+      this.currentCheck = undefined;
       nodes.set(`check.${name}`, { deps, diags });
     }
 
@@ -626,6 +635,16 @@ export class Walker {
         diags.push({ severity: 'warning', summary: 'Argument is deprecated', detail: `The argument ${JSON.stringify(a.name)} is deprecated. Refer to the provider documentation for details.`, range: a.expr.range });
       }
     }
+    if (!diags.some((d) => d.severity === 'error') && r.mode === 'managed') {
+      // ephemeral values cannot be persisted: only write-only attributes take them
+      for (const a of r.block.body.attributes) {
+        if (RESOURCE_META_ATTRIBUTES.has(a.name)) continue;
+        const attr = schema.attributes?.[a.name] as { write_only?: boolean } | undefined;
+        if (attr && !attr.write_only && this.carries(a.expr, 'ephemeral')) {
+          diags.push(error('Invalid use of ephemeral value', `Ephemeral values are not valid for ${JSON.stringify(a.name)}, because it is not a write-only attribute and must be persisted to state.`, a.expr.range));
+        }
+      }
+    }
     diags.push(...this.provisioners(r, schema, ctx));
     return { deps, diags };
   }
@@ -662,6 +681,7 @@ export class Walker {
       if (!ps) continue;
       const own = this.evaluateBlock(p.body, ps, selfCtx, { attrs: new Set(['when', 'on_failure']), blocks: new Set(['connection']) });
       diags.push(...own.diags);
+      if (!own.diags.some((d) => d.severity === 'error')) diags.push(...fileProvisionerRules(p));
       const conn = p.body.blocks.find((b) => b.type === 'connection') ?? r.connection;
       if (conn) {
         const body = conn === r.connection || !r.connection ? conn.body : { ...conn.body, attributes: [...conn.body.attributes, ...r.connection.body.attributes.filter((a) => !conn.body.attributes.some((x) => x.name === a.name))] };
