@@ -3,7 +3,9 @@
  * predictions against their IaC-Eval golds, all metrics together (extract + normalise, CodeBLEU,
  * embedded validate, error lines; intent when @tfpairs/plan and @tfpairs/policy provide it), and
  * each part alone in the same run. References are prepared once (as eval does); the bootstrap of
- * the summary (1000 resamples) is timed apart. Medians of several runs after one warm-up pass.
+ * the summary (1000 resamples) is timed apart. Medians of several runs after one warm-up pass, as
+ * wall-clock and as this process's CPU time (the machine is shared: CPU time is what the work costs,
+ * wall-clock includes waiting for a core).
  *
  *   npx tsx scripts/bench-eval.ts [runs=5]
  */
@@ -25,12 +27,21 @@ const intent = await loadIntentChecker();
 const opts = 'checker' in intent ? { intent: intent.checker } : {};
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-async function time(f: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+async function time(f: () => Promise<unknown>): Promise<[number, number]> {
+  const [t0, c0] = [performance.now(), cpuMs()];
   await f();
-  return performance.now() - t0;
+  return [performance.now() - t0, cpuMs() - c0];
 }
 const normalised = await Promise.all(pairs.map((p) => normaliseAnswer(p.prediction.completion, { isAnswer: true, format: true, stripComments: true })));
+const planned: number[] = [];
+for (let i = 0; i < pairs.length; i++) {
+  const code = normalised[i]!.code;
+  if (code !== null && pairs[i]!.reference.intent !== null && (await verifyCode(code, { snippets: false })).verdict === 'valid') planned.push(i);
+}
 const parts = {
   all: () => scoreAll(pairs, opts),
   normalise: async () => {
@@ -42,19 +53,26 @@ const parts = {
   validate: async () => {
     for (const n of normalised) if (n.code !== null) await verifyCode(n.code, { snippets: false });
   },
+  // plan + policy of the predictions that validate (eval plans no others), per prediction of the file
+  intent: async () => {
+    if (!('checker' in intent)) return;
+    for (const i of planned) await intent.checker.check(normalised[i]!.code!, pairs[i]!.reference.intent!);
+  },
 };
 await codebleuStats('a = 1', 'a = 1');
 for (const f of Object.values(parts)) await f();
-const ms: Record<string, number[]> = Object.fromEntries(Object.keys(parts).map((k) => [k, []]));
-const bootMs: number[] = [];
+const ms: Record<string, [number, number][]> = Object.fromEntries(Object.keys(parts).map((k) => [k, []]));
+const bootMs: [number, number][] = [];
 for (let r = 0; r < runs; r++) {
   for (const [k, f] of Object.entries(parts)) ms[k]!.push(await time(f));
   const scored = await scoreAll(pairs, opts);
   bootMs.push(await time(async () => summarise(scored, { resamples: 1000 })));
 }
 console.log(`predictions: ${pairs.length}, runs: ${runs}, intent: ${'checker' in intent ? 'on' : `skipped (${intent.reason})`}`);
+const rate = (msPerPass: number) => (pairs.length / (msPerPass / 1000)).toFixed(0).padStart(6);
 for (const [k, xs] of Object.entries(ms)) {
-  const m = median(xs);
-  console.log(`${k.padEnd(10)} ${(pairs.length / (m / 1000)).toFixed(0).padStart(6)} predictions/s  (median ${m.toFixed(0)} ms per pass${k === 'codebleu' ? ', reference prepared each time' : ''})`);
+  const [wall, cpu] = [median(xs.map((x) => x[0])), median(xs.map((x) => x[1]))];
+  console.log(`${k.padEnd(10)} ${rate(wall)} predictions/s wall, ${rate(cpu)} per CPU-second  (medians ${wall.toFixed(0)} / ${cpu.toFixed(0)} ms per pass${k === 'codebleu' ? ', reference prepared each time' : ''})`);
 }
-console.log(`bootstrap  ${median(bootMs).toFixed(0)} ms for the 1000-resample summary of ${pairs.length} predictions (median)`);
+console.log(`bootstrap  ${median(bootMs.map((x) => x[0])).toFixed(0)} ms wall, ${median(bootMs.map((x) => x[1])).toFixed(0)} ms CPU for the 1000-resample summary of ${pairs.length} predictions (medians)`);
+console.log(`load average at the end: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);

@@ -14,11 +14,13 @@ export const METRIC_LABELS: Readonly<Record<MetricName, { label: string; scale: 
   intentPass: { label: 'intent pass@1', scale: 100, digits: 2, unit: ' %' },
 };
 
-const fmt = (name: MetricName, v: number | null): string => {
+/** A value as shown; a difference of percentages is in percentage points. */
+const fmt = (name: MetricName, v: number | null, isDiff = false): string => {
   const m = METRIC_LABELS[name];
-  return v === null ? '-' : `${(v * m.scale).toFixed(m.digits)}${m.unit}`;
+  return v === null ? '-' : `${(v * m.scale).toFixed(m.digits)}${isDiff && m.unit === ' %' ? ' pp' : m.unit}`;
 };
-const ci = (name: MetricName, e: { lo: number | null; hi: number | null }): string => (e.lo === null || e.hi === null ? '-' : `[${fmt(name, e.lo)}, ${fmt(name, e.hi)}]`);
+const ci = (name: MetricName, e: { lo: number | null; hi: number | null }, isDiff = false): string =>
+  e.lo === null || e.hi === null ? '-' : `[${fmt(name, e.lo, isDiff)}, ${fmt(name, e.hi, isDiff)}]`;
 
 export interface Groups {
   readonly [group: string]: Summary;
@@ -57,8 +59,8 @@ export function renderPairedText(c: PairedComparison, a: string, b: string, leve
       [{ title: 'METRIC' }, { title: 'A', align: 'right' }, { title: 'B', align: 'right' }, { title: 'B - A', align: 'right' }, { title: `${Math.round(level * 100)} % CI (paired)`, align: 'right' }, { title: 'DIFFERENT?' }],
       METRIC_NAMES.map((name) => {
         const d = c.metrics[name];
-        const diff = d.diff === null ? '-' : `${d.diff > 0 ? '+' : ''}${fmt(name, d.diff)}`;
-        return [METRIC_LABELS[name].label, fmt(name, d.a), fmt(name, d.b), diff, ci(name, d), d.diff === null ? '-' : d.significant ? 'yes' : 'no (CI contains 0)'];
+        const diff = d.diff === null ? '-' : `${d.diff > 0 ? '+' : ''}${fmt(name, d.diff, true)}`;
+        return [METRIC_LABELS[name].label, fmt(name, d.a), fmt(name, d.b), diff, ci(name, d, true), d.diff === null ? '-' : d.significant ? 'yes' : 'no (CI contains 0)'];
       }),
     ),
   );
