@@ -173,3 +173,16 @@ describe('built-ins', () => {
     expect(r[0]!.bindings).toEqual({ a: 42, b: 42 });
   });
 });
+
+describe('safety', () => {
+  it('reorders literals so that variables are bound before they are used, as OPA does', () => {
+    expect(value('package p\nq := x if { x > 1; x = 2 }', 'data.p.q')).toBe(2);
+    expect(value('package p\nq contains y if { y = x + 1; x := input.xs[_] }', 'data.p.q', { input: { xs: [1, 2] } })).toEqual([2, 3]);
+  });
+
+  it('a variable nothing binds is a rego_unsafe_var_error', () => {
+    const e = error('package p\nq if { x > 1 }', 'data.p.q');
+    expect(e.code).toBe('rego_unsafe_var_error');
+    expect(e.message).toBe('var x is unsafe');
+  });
+});

@@ -320,9 +320,32 @@ export class Policy {
 
   // ---- bodies and literals ------------------------------------------------------------------
 
+  /**
+   * Literals compile in source order, except that one whose variables are not bound yet waits until a
+   * later literal binds them: OPA's safety reordering (`x > 1; x = 2` is fine).
+   */
   compileBody(ctx: Ctx, body: readonly Literal[]): LitC {
-    const lits = body.map((l) => this.compileLiteral(ctx, l));
-    return seq(lits);
+    const pending = [...body];
+    const out: LitC[] = [];
+    while (pending.length) {
+      let done = -1;
+      for (let i = 0; i < pending.length; i++) {
+        const bound = new Set(ctx.bound), vars = new Map(ctx.scope.vars);
+        try {
+          out.push(this.compileLiteral(ctx, pending[i]!));
+          done = i;
+          break;
+        } catch (e) {
+          if (!(e instanceof RegoError) || e.code !== 'rego_unsafe_var_error' || pending.length === 1) throw e;
+          ctx.bound = bound;
+          ctx.scope.vars.clear();
+          for (const [k, v] of vars) ctx.scope.vars.set(k, v);
+        }
+      }
+      if (done < 0) this.compileLiteral(ctx, pending[0]!); // throws the first literal's own error
+      pending.splice(done, 1);
+    }
+    return seq(out);
   }
 
   private compileLiteral(ctx: Ctx, lit: Literal): LitC {
