@@ -14,16 +14,10 @@ __rego_metadata__ := {
 }
 
 deny contains lib.finding(__rego_metadata__, r) if {
-	some type in policy_types
+	some type in lib.iam_policy_types
 	some r in lib.resources(type)
-	some s in lib.statements(document(lib.after(r)))
+	some s in lib.statements(lib.iam_document(lib.after(r)))
 	s.Action
 	object.get(s, "Effect", "Allow") == "Allow"
 	"*" in lib.as_list(s.Action)
 }
-
-policy_types := ["aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_policy", "aws_ssoadmin_permission_set_inline_policy"]
-
-document(a) := a.policy if lib.set_value(a, "policy")
-else := a.inline_policy if lib.set_value(a, "inline_policy")
-else := ""

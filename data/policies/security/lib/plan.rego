@@ -118,3 +118,10 @@ statements(doc) := s if {
 # Checkov's force_list: a single value becomes a one-element list.
 as_list(v) := v if is_array(v)
 else := [v]
+
+# Resources holding an IAM policy document (CKV_AWS_62, CKV_AWS_63) and the document they hold.
+iam_policy_types := ["aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_policy", "aws_ssoadmin_permission_set_inline_policy"]
+
+iam_document(a) := a.policy if set_value(a, "policy")
+else := a.inline_policy if set_value(a, "inline_policy")
+else := ""
