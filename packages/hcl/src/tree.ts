@@ -258,7 +258,7 @@ class Converter {
     let bodyNode: Node | undefined;
     for (const k of kids.slice(1)) {
       if (k.type === 'string_lit') {
-        labels.push(unescapeHcl(k.namedChildren.find((c) => c?.type === 'template_literal')?.text ?? ''));
+        labels.push(unescapeHcl(this.quotedContent(k)));
         labelRanges.push(this.range(k));
       } else if (k.type === 'identifier' && !open) {
         labels.push(k.text);
@@ -282,6 +282,15 @@ class Converter {
       defRange: rangeBetween(typeRange, labelRanges.length ? labelRanges[labelRanges.length - 1]! : typeRange),
       range: rangeBetween(typeRange, closeRange),
     };
+  }
+
+  /** The text between a string literal's quotes, from the source (tree-sitter drops trailing blanks from its literal node). */
+  quotedContent(lit: Node): string {
+    const open = lit.children[0];
+    const close = lit.children[lit.children.length - 1];
+    const from = open?.type === 'quoted_template_start' ? open.endIndex : lit.startIndex;
+    const to = close?.type === 'quoted_template_end' ? close.startIndex : lit.endIndex;
+    return this.source.text.slice(from, Math.max(from, to));
   }
 
   /** An `expression` node: one term (with postfix steps) or a conditional. */
@@ -393,7 +402,7 @@ class Converter {
         if (lit.type === 'numeric_lit') return this.number(lit);
         if (lit.type === 'bool_lit') return { kind: 'literal', value: lit.text === 'true', range };
         if (lit.type === 'null_lit') return { kind: 'literal', value: null, range };
-        if (lit.type === 'string_lit') return { kind: 'literal', value: unescapeHcl(lit.namedChildren.find((c) => c?.type === 'template_literal')?.text ?? ''), range };
+        if (lit.type === 'string_lit') return { kind: 'literal', value: unescapeHcl(this.quotedContent(lit)), range };
         return { kind: 'literal', value: null, range };
       }
       case 'template_expr': {

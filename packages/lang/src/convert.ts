@@ -9,7 +9,7 @@
  * value where it happened (terraform prints some errors with the path, e.g. `attribute "a": ...`; see
  * `formatConversionError`).
  */
-import { T, type Type, type ObjectType, listOf, setOf, mapOf, tupleOf, objectOf, typeEquals, isPrimitive, isCollection, friendlyName, friendlyConstraintName, hasDynamic, withoutOptional } from './types';
+import { T, type Type, type ObjectType, listOf, setOf, mapOf, tupleOf, objectOf, typeEquals, isPrimitive, isCollection, friendlyConstraintName, withoutOptional } from './types';
 import { Value, UNKNOWN, stringVal, numberVal, formatNumber, parseNumber, nullVal, unknownVal, dynamicVal, setVal, True, False } from './value';
 
 export type PathStep = { readonly kind: 'attr'; readonly name: string } | { readonly kind: 'index'; readonly key: Value };
@@ -622,7 +622,7 @@ export function mismatchMessage(got: Type, want: Type): string {
   if (got.kind === 'object' && want.kind === 'map' && want.elem === T.dynamic) return 'all map elements must have the same type';
   if ((got.kind === 'tuple' || got.kind === 'object') && isCollection(want)) return mismatchFromStructural(got, want);
   if (isCollection(got) && isCollection(want)) return mismatchFromCollections(got, want);
-  if (!likelyConfusing(got, want)) return `${friendlyName(want)} required, but have ${friendlyName(got)}`;
+  // (newer cty says "X required, but have Y" here; terraform 1.11's cty does not)
   return `${friendlyConstraintName(want)} required`;
 }
 
@@ -679,12 +679,4 @@ function mismatchFromCollections(got: Type & { elem: Type }, want: Type & { elem
   return `incorrect ${want.kind} element type: ${mismatchMessage(got.elem, want.elem)}`;
 }
 
-function likelyConfusing(got: Type, want: Type): boolean {
-  if (isPrimitive(got) !== isPrimitive(want)) return false;
-  if (want === T.string) return false;
-  if ((want === T.bool && got === T.number) || (got === T.bool && want === T.number)) return false;
-  if (isCollection(got) && isCollection(want) && !hasDynamic(got.elem) && hasDynamic(want.elem)) return false;
-  if (got.kind === 'tuple' && want.kind === 'object') return false;
-  return true;
-}
 

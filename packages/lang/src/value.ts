@@ -450,6 +450,7 @@ export function canonicalKey(v: Value): string {
  * double, in fixed notation, no exponent, no trailing `.0`.
  */
 export function formatNumber(n: number): string {
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? 'NaN' : n > 0 ? '+Inf' : '-Inf';
   if (Number.isInteger(n) && Math.abs(n) < 1e21) return n === 0 ? '0' : String(n);
   const s = String(n);
   const e = s.indexOf('e');

@@ -1,0 +1,62 @@
+/**
+ * The expression oracle's shared parts: the configuration context the recorder gives every case and the
+ * test rebuilds (`ORACLE_VARIABLES`: unknown in validate; `ORACLE_LOCALS`: known), the case-file reader,
+ * and the recorded shape (scripts/record-expr-oracle.ts writes it, oracle.test.ts replays it).
+ */
+export const ORACLE_VARIABLES = `variable "u" {
+  type = string
+}
+variable "un" {
+  type = number
+}
+variable "ul" {
+  type = list(string)
+}
+variable "uo" {
+  type = object({ a = string, b = number })
+}
+variable "ua" {}
+`;
+
+export const ORACLE_LOCALS = `locals {
+  str    = "hello"
+  num    = 3
+  list   = ["a", "b", "c"]
+  nums   = [1, 2, 3]
+  objs   = [{ name = "a", v = 1 }, { name = "b", v = 2 }]
+  m      = { a = 1, b = 2 }
+  obj    = { a = 1, b = "x" }
+  n      = null
+  nested = { x = { y = [10, 20] } }
+  empty  = []
+  t      = true
+}
+`;
+
+export interface RecordedPos {
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface RecordedExprCase {
+  readonly expr: string;
+  readonly diagnostics: readonly { readonly severity: string; readonly summary: string; readonly detail: string; readonly range?: { readonly start: RecordedPos; readonly end: RecordedPos } }[];
+  /** console's `type(EXPR)` and `jsonencode(EXPR)` (the JSON text), or its error */
+  readonly console?: { readonly type?: string; readonly json?: string; readonly error?: string };
+}
+
+/** Cases: one a line, `#` comments, a block between `<<<` and `>>>` lines is one multi-line case. */
+export function readExprCases(text: string): string[] {
+  const out: string[] = [];
+  let block: string[] | undefined;
+  for (const line of text.split('\n')) {
+    if (block) {
+      if (line === '>>>') {
+        out.push(block.join('\n'));
+        block = undefined;
+      } else block.push(line);
+    } else if (line === '<<<') block = [];
+    else if (line.trim() !== '' && !line.startsWith('#')) out.push(line);
+  }
+  return out;
+}

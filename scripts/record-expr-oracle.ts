@@ -1,0 +1,55 @@
+/**
+ * Records the expression oracle for `packages/lang` (the evaluator): every case of
+ * `packages/lang/src/__fixtures__/expr-cases.txt` is put in a configuration that declares the
+ * `local.*` and `var.*` the cases use (`ORACLE_CONTEXT`), as `output "r" { value = EXPR }`, and real
+ * terraform answers twice:
+ *
+ * - `terraform validate -json`: its diagnostics (summary, detail, range relative to the expression:
+ *   line 1 is the expression's first line). Validate evaluates with every input variable unknown.
+ * - when validate found no error and the case reads no `var.*`: `terraform console` of `type(EXPR)`
+ *   and `jsonencode(EXPR)` with the same locals (console evaluates for real).
+ *
+ * Output: `packages/lang/src/__fixtures__/expr-oracle.json`, replayed by `src/oracle.test.ts`.
+ *
+ *   npx tsx scripts/record-expr-oracle.ts        (TFPAIRS_TERRAFORM overrides the binary)
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { consoleEval, inTempDir, mapLimit, terraformVersion, unquoteConsoleString, validateJson } from './lib/terraform-console';
+import { ORACLE_LOCALS, ORACLE_VARIABLES, readExprCases, type RecordedExprCase } from '../packages/lang/src/oracle-cases';
+
+const FIXTURES = fileURLToPath(new URL('../packages/lang/src/__fixtures__/', import.meta.url));
+const VERSIONS = 'terraform {\n  required_providers {\n    terraform = { source = "terraform.io/builtin/terraform" }\n  }\n}\n';
+
+async function recordCase(expr: string): Promise<RecordedExprCase> {
+  const head = `${ORACLE_VARIABLES}${ORACLE_LOCALS}output "r" {\n  sensitive = true\n  value = `;
+  const line0 = head.split('\n').length; // the expression's first line
+  const col0 = 'value = '.length + 3; // after two spaces of indentation and `value = `
+  const main = `${head}${expr}\n}\n`;
+  const diagnostics = await inTempDir({ 'main.tf': main, 'versions.tf': VERSIONS }, (dir) => validateJson(dir));
+  const rec: RecordedExprCase = {
+    expr,
+    diagnostics: diagnostics.map((d) => {
+      const r = d.range;
+      const inExpr = r && r.filename === 'main.tf' && r.start.line >= line0;
+      const rel = (p: { line: number; column: number }) => ({ line: p.line - line0 + 1, column: p.line === line0 ? p.column - col0 + 1 : p.column });
+      return { severity: d.severity, summary: d.summary, detail: d.detail, ...(inExpr ? { range: { start: rel(r.start), end: rel(r.end) } } : {}) };
+    }),
+  };
+  if (diagnostics.some((d) => d.severity === 'error') || /\bvar\./.test(expr) || expr.includes('\n')) return rec;
+  return inTempDir({ 'main.tf': ORACLE_LOCALS, 'versions.tf': VERSIONS }, async (dir) => {
+    const t = await consoleEval(dir, `type(${expr})`);
+    if (!t.ok) return { ...rec, console: { error: t.error } };
+    const j = await consoleEval(dir, `jsonencode(${expr})`);
+    return { ...rec, console: j.ok ? { type: t.text, json: unquoteConsoleString(j.text) } : { type: t.text, error: j.error } };
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const exprs = readExprCases(readFileSync(`${FIXTURES}expr-cases.txt`, 'utf8'));
+  const version = await terraformVersion();
+  const cases = await mapLimit(exprs, 3, recordCase);
+  const recorded = { terraform: version, command: 'terraform validate -json of output "r" { value = EXPR } (with ORACLE_VARIABLES and ORACLE_LOCALS), then terraform console of type(EXPR) and jsonencode(EXPR)', cases };
+  writeFileSync(`${FIXTURES}expr-oracle.json`, `${JSON.stringify(recorded, null, 1)}\n`);
+  console.log(`${cases.length} cases, ${cases.filter((c) => c.diagnostics.some((d) => d.severity === 'error')).length} with errors`);
+}
