@@ -11,7 +11,11 @@
  *
  * Output: `packages/lang/src/__fixtures__/expr-oracle.json`, replayed by `src/oracle.test.ts`.
  *
- *   npx tsx scripts/record-expr-oracle.ts        (TFPAIRS_TERRAFORM overrides the binary)
+ * With `--modules`, each case of `__fixtures__/module-cases.txt` (a whole main.tf: locals, variables
+ * with type constraints and defaults) is validated, and console prints `jsonencode(local.out)` when it
+ * is valid: `__fixtures__/module-oracle.json`, replayed by `src/module-oracle.test.ts`.
+ *
+ *   npx tsx scripts/record-expr-oracle.ts [--modules]     (TFPAIRS_TERRAFORM overrides the binary)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +49,32 @@ async function recordCase(expr: string): Promise<RecordedExprCase> {
   });
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+export interface RecordedModuleCase {
+  readonly name: string;
+  readonly main: string;
+  readonly diagnostics: readonly { readonly severity: string; readonly summary: string; readonly detail: string; readonly range?: { readonly start: { line: number; column: number }; readonly end: { line: number; column: number } } }[];
+  /** console's jsonencode(local.out), when validate passed and the case declares `out` */
+  readonly out?: string;
+}
+
+async function recordModule(name: string, main: string): Promise<RecordedModuleCase> {
+  return inTempDir({ 'main.tf': main }, async (dir) => {
+    const diags = await validateJson(dir);
+    const diagnostics = diags.map((d) => ({ severity: d.severity, summary: d.summary, detail: d.detail, ...(d.range ? { range: { start: { line: d.range.start.line, column: d.range.start.column }, end: { line: d.range.end.line, column: d.range.end.column } } } : {}) }));
+    if (diags.some((d) => d.severity === 'error') || !/\bout\s*=/.test(main)) return { name, main, diagnostics };
+    const j = await consoleEval(dir, 'jsonencode(local.out)');
+    return { name, main, diagnostics, ...(j.ok ? { out: unquoteConsoleString(j.text) } : {}) };
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.argv.includes('--modules')) {
+  const text = readFileSync(`${FIXTURES}module-cases.txt`, 'utf8');
+  const blocks = text.split(/^=== /m).slice(1).map((b) => ({ name: b.slice(0, b.indexOf('\n')).trim(), main: b.slice(b.indexOf('\n') + 1) }));
+  const version = await terraformVersion();
+  const cases = await mapLimit(blocks, 3, (b) => recordModule(b.name, b.main));
+  writeFileSync(`${FIXTURES}module-oracle.json`, `${JSON.stringify({ terraform: version, command: 'terraform validate -json, then terraform console of jsonencode(local.out)', cases }, null, 1)}\n`);
+  console.log(`${cases.length} module cases`);
+} else if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const exprs = readExprCases(readFileSync(`${FIXTURES}expr-cases.txt`, 'utf8'));
   const version = await terraformVersion();
   const cases = await mapLimit(exprs, 3, recordCase);

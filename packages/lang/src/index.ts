@@ -6,3 +6,4 @@ export * from './eval';
 export * from './scope';
 export * from './typeexpr';
 export * from './locals';
+export * from './variables';
