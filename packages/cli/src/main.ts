@@ -5,6 +5,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   build: { load: async () => (await import('./build')).buildCommand, summary: 'ingest, normalise, scrub, verify, split and write DPO / TF-Gen / TF-Mutn corpora' },
   fmt: { load: async () => (await import('@tfpairs/normalise/cli')).fmtCommand, summary: 'format Terraform exactly as `terraform fmt` (same flags and exit codes)' },
   validate: { load: async () => (await import('@tfpairs/verify/cli')).validateCommand, summary: 'embedded `terraform validate` (same flags, JSON shape and exit codes)' },
+  plan: { load: async () => (await import('@tfpairs/plan/cli')).planCommand, summary: 'offline create-only plan as `terraform show -json PLANFILE` prints it' },
   scrub: { load: async () => (await import('@tfpairs/scrub/cli')).scrubCommand, summary: 'replace credentials in Terraform by placeholders' },
   audit: { load: async () => (await import('@tfpairs/report/cli')).auditCommand, summary: 'why records were dropped or flagged, from a build output folder' },
   report: { load: async () => (await import('@tfpairs/report/cli')).reportCommand, summary: 'write a self-contained HTML report of a build output folder' },
