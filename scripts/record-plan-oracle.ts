@@ -10,7 +10,9 @@
  *   picks for the configuration's required_providers, 6.25.0 or 5.100.0, with its computed overlay), no init -> __fixtures__/iac-eval/{reference,draft}-NNN.json (the plan JSON and
  *   a hash of the code only: the tests read the code itself from shared/)
  *
- *   npx tsx scripts/record-plan-oracle.ts [core] [iac-eval] [--shared DIR]
+ * - aws-cases: our own AWS configurations under plan-oracle/aws-cases/ (same provider) -> aws-recorded.json
+ *
+ *   npx tsx scripts/record-plan-oracle.ts [core] [iac-eval] [aws-cases] [--shared DIR]
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -85,7 +87,7 @@ function namedTypes(text: string): Set<string> {
   return new Set([...text.matchAll(/^\s*(?:resource|data)\s+"?([A-Za-z0-9_-]+)"?/gm)].map((m) => m[1]!));
 }
 
-async function recordIacEval(shared: string): Promise<void> {
+async function recordIacEval(shared: string, awsCasesOnly: boolean): Promise<void> {
   // one schema-only provider per bundled AWS version; each configuration gets the version the plan
   // builder picks for its required_providers (the newest satisfying the constraint)
   let only: Set<string> | undefined;
@@ -105,6 +107,7 @@ async function recordIacEval(shared: string): Promise<void> {
   let env: NodeJS.ProcessEnv = BASE_ENV;
   const outDir = join(FIXTURES, 'iac-eval');
   mkdirSync(outDir, { recursive: true });
+  const awsCases: Record<string, RecordedPlan> = {};
   const csv = (f: string) => parse(readFileSync(join(shared, 'data/iac-eval', f)), { columns: true, relax_column_count: true }) as Record<string, string>[];
   const jobs: { file: string; code: string }[] = [];
   csv('iac-eval-subset-140.csv').forEach((r, i) => jobs.push({ file: `reference-${String(i).padStart(3, '0')}.json`, code: r['Reference output'] ?? '' }));
@@ -122,8 +125,34 @@ async function recordIacEval(shared: string): Promise<void> {
       p.stderr.on('data', (d) => (stderr += d));
       p.on('close', (status) => resolve({ status: status ?? -1, stdout, stderr }));
     });
+  // our own AWS cases (dynamic blocks, sensitive attributes, a module with resources, count/for_each):
+  // `init -backend=false` installs the local module; the reattached provider needs no installation
+  const awsDir = join(FIXTURES, 'plan-oracle/aws-cases');
+  for (const name of readdirSync(awsDir).sort()) {
+    const work = mkdtempSync(join(tmpdir(), 'tfpairs-plan-oracle-'));
+    try {
+      cpSync(join(awsDir, name), work, { recursive: true });
+      const code = readdirSync(work, { recursive: true }).filter((f) => String(f).endsWith('.tf')).map((f) => readFileSync(join(work, String(f)), 'utf8')).join('\n');
+      only = namedTypes(code);
+      env = servers.get(await versionFor(readFileSync(join(work, 'main.tf'), 'utf8')))!.env;
+      const init = await run(['init', '-backend=false', '-input=false', '-no-color'], work);
+      let rec: RecordedPlan;
+      const p = init.status === 0 ? await run(['plan', '-out=p', '-input=false', '-no-color', '-lock=false'], work) : init;
+      if (p.status !== 0) rec = { exit: p.status, plan: null, errors: errorSummaries(p.stderr) };
+      else {
+        const plan = JSON.parse((await run(['show', '-json', '-no-color', 'p'], work)).stdout) as Record<string, unknown>;
+        delete plan.timestamp;
+        rec = { exit: 0, plan, errors: [] };
+      }
+      awsCases[name] = rec;
+      console.log(`aws case ${name}: exit ${rec.exit} ${rec.errors.join('; ')}`);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+  writeFileSync(join(FIXTURES, 'plan-oracle/aws-recorded.json'), `${JSON.stringify(awsCases, null, 1)}\n`);
   let planned = 0;
-  for (const job of jobs) {
+  for (const job of awsCasesOnly ? [] : jobs) {
     const work = mkdtempSync(join(tmpdir(), 'tfpairs-plan-oracle-'));
     try {
       writeFileSync(join(work, 'main.tf'), job.code);
@@ -155,5 +184,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const shared = i >= 0 ? args[i + 1]! : join(ROOT, '..', 'shared');
   const which = args.filter((a, j) => !a.startsWith('--') && (i < 0 || j !== i + 1));
   if (which.length === 0 || which.includes('core')) recordCore();
-  if (which.length === 0 || which.includes('iac-eval')) await recordIacEval(shared);
+  if (which.length === 0 || which.includes('iac-eval') || which.includes('aws-cases')) await recordIacEval(shared, !which.includes('iac-eval') && which.includes('aws-cases'));
 }

@@ -8,7 +8,7 @@
  */
 import { type Expr, type ForExpr, type PostfixStep, type TraversalStep } from '@tfpairs/hcl/tree';
 import {
-  T, Value, UNKNOWN, dynamicVal, nullVal, stringVal, numberVal, boolVal, tupleVal, objectVal, unknownVal, convert, callFunction, formatNumber, unmarkDeep, withMarks, isWhollyKnown, equals, typeEquals,
+  T, Value, UNKNOWN, dynamicVal, nullVal, stringVal, numberVal, boolVal, tupleVal, objectVal, unknownVal, convert, callFunction, formatNumber, unmark, unmarkDeep, withMarks, isWhollyKnown, equals, typeEquals,
   type FunctionSpec, type Marks,
 } from '@tfpairs/lang';
 
@@ -25,7 +25,8 @@ const marksOf = (vs: readonly Value[]): Marks[] => vs.map((v) => unmarkDeep(v)[1
 /** Index / attribute access on a value (hcl's Index and GetAttr), unknown-propagating. */
 export function step(v: Value, s: { kind: 'attr'; name: string } | { kind: 'index'; key: Value }): Value {
   if (!v.isKnown) return dynamicVal;
-  const [u, marks] = unmarkDeep(v);
+  // only the collection's own marks carry over to the element (its siblings' marks do not)
+  const [u, marks] = unmark(v);
   if (u.isNull) throw new EvalFailure('null value');
   const t = u.type;
   let out: Value | undefined;
@@ -249,7 +250,7 @@ function evalOther(e: Extract<Expr, { kind: 'other' }>, ctx: EvalContext, locals
     case 'splat': {
       const v = evalExpr(e.source, ctx, locals);
       if (!v.isKnown) return dynamicVal;
-      const [u, marks] = unmarkDeep(v);
+      const [u, marks] = unmark(v);
       const k = u.type.kind;
       const isSeq = k === 'list' || k === 'tuple' || k === 'set';
       // a splat over a non-list wraps it in a one-element tuple (null: empty)

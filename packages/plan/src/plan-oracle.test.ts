@@ -14,13 +14,12 @@ import { codeHash } from '../../../scripts/record-plan-oracle';
 
 const FIXTURES = join(import.meta.dirname, '__fixtures__');
 const CASES = join(FIXTURES, 'plan-oracle/cases');
-const recorded = JSON.parse(readFileSync(join(FIXTURES, 'plan-oracle/recorded.json'), 'utf8')) as Record<string, { exit: number; plan: Record<string, unknown> | null }>;
+type Recorded = Record<string, { exit: number; plan: Record<string, unknown> | null }>;
+const recorded = JSON.parse(readFileSync(join(FIXTURES, 'plan-oracle/recorded.json'), 'utf8')) as Recorded;
+const awsRecorded = JSON.parse(readFileSync(join(FIXTURES, 'plan-oracle/aws-recorded.json'), 'utf8')) as Recorded;
 
-/**
- * Sections known to differ, with the reason. relevant_attributes is not produced (see README).
- * expressions: `(10 - 4) / 3 % 2` — @tfpairs/hcl's tree gives the `/` operator as "(" (reported).
- */
-const KNOWN: Record<string, readonly string[]> = { expressions: ['planned_values', 'resource_changes'] };
+/** Sections known to differ, by case, with the reason (none today). relevant_attributes is not produced (see README). */
+const KNOWN: Record<string, readonly string[]> = {};
 
 function varsOf(dir: string): Record<string, string> {
   const file = join(dir, 'args.json');
@@ -35,13 +34,14 @@ function varsOf(dir: string): Record<string, string> {
   return vars;
 }
 
-describe('provider-free plans against terraform 1.11.4', () => {
-  for (const name of Object.keys(recorded).sort()) {
+function replay(title: string, casesDir: string, cases: Recorded): void {
+  describe(title, () => {
+  for (const name of Object.keys(cases).sort()) {
     it(name, async () => {
-      const dir = join(CASES, name);
+      const dir = join(casesDir, name);
       const files = readdirSync(dir).filter((f) => f.endsWith('.tf')).map((f) => ({ name: f, text: readFileSync(join(dir, f), 'utf8') }));
       const { plan, diagnostics } = await buildPlan({ files, baseDir: dir }, { vars: varsOf(dir) });
-      const want = recorded[name]!.plan!;
+      const want = cases[name]!.plan!;
       expect(diagnostics).toEqual([]);
       expect(plan).not.toBeNull();
       const got = plan as unknown as Record<string, unknown>;
@@ -56,7 +56,11 @@ describe('provider-free plans against terraform 1.11.4', () => {
       }
     });
   }
-});
+  });
+}
+
+replay('provider-free plans against terraform 1.11.4', CASES, recorded);
+replay('our AWS plans against terraform 1.11.4 with the schema-only provider', join(FIXTURES, 'plan-oracle/aws-cases'), awsRecorded);
 
 describe('IaC-Eval plans against terraform 1.11.4 with the schema-only provider', () => {
   it('reproduces configuration, changes and known values (targets 95 / 95 / 90 %)', async () => {
