@@ -20,24 +20,20 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { consoleEval, inTempDir, mapLimit, terraformVersion, unquoteConsoleString, validateJson } from './lib/terraform-console';
-import { ORACLE_LOCALS, ORACLE_VARIABLES, readExprCases, type RecordedExprCase } from '../packages/lang/src/oracle-cases';
+import { EXPR_LINE, ORACLE_LOCALS, oracleMain, readExprCases, relativePos, type RecordedExprCase } from '../packages/lang/src/oracle-cases';
 
 const FIXTURES = fileURLToPath(new URL('../packages/lang/src/__fixtures__/', import.meta.url));
 const VERSIONS = 'terraform {\n  required_providers {\n    terraform = { source = "terraform.io/builtin/terraform" }\n  }\n}\n';
 
 async function recordCase(expr: string): Promise<RecordedExprCase> {
-  const head = `${ORACLE_VARIABLES}${ORACLE_LOCALS}output "r" {\n  sensitive = true\n  value = `;
-  const line0 = head.split('\n').length; // the expression's first line
-  const col0 = 'value = '.length + 3; // after two spaces of indentation and `value = `
-  const main = `${head}${expr}\n}\n`;
+  const main = oracleMain(expr);
   const diagnostics = await inTempDir({ 'main.tf': main, 'versions.tf': VERSIONS }, (dir) => validateJson(dir));
   const rec: RecordedExprCase = {
     expr,
     diagnostics: diagnostics.map((d) => {
       const r = d.range;
-      const inExpr = r && r.filename === 'main.tf' && r.start.line >= line0;
-      const rel = (p: { line: number; column: number }) => ({ line: p.line - line0 + 1, column: p.line === line0 ? p.column - col0 + 1 : p.column });
-      return { severity: d.severity, summary: d.summary, detail: d.detail, ...(inExpr ? { range: { start: rel(r.start), end: rel(r.end) } } : {}) };
+      const inExpr = r && r.filename === 'main.tf' && r.start.line >= EXPR_LINE;
+      return { severity: d.severity, summary: d.summary, detail: d.detail, ...(inExpr ? { range: { start: relativePos(r.start), end: relativePos(r.end) } } : {}) };
     }),
   };
   if (diagnostics.some((d) => d.severity === 'error') || /\bvar\./.test(expr) || expr.includes('\n')) return rec;

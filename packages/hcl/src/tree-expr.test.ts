@@ -32,6 +32,9 @@ describe('expression nodes', () => {
     expect(u.kind === 'other' && u.what === 'unary_operation' && u.op).toBe('!');
     const c = await expr('a ? b : c');
     expect(c.kind === 'other' && c.what === 'conditional' && [c.cond, c.then, c.else].map((x) => (x.kind === 'traversal' ? x.root : '?'))).toEqual(['a', 'b', 'c']);
+    // right-associative, as HCL (tree-sitter-hcl groups it the other way)
+    const nested = await expr('a ? b : c ? d : e');
+    expect(nested.kind === 'other' && nested.what === 'conditional' && nested.else.kind === 'other' && nested.else.what).toBe('conditional');
     const p = await expr('(a).b');
     expect(p.kind === 'other' && p.what === 'relative' && p.source.kind === 'other' && p.source.what).toBe('paren');
   });

@@ -479,27 +479,36 @@ class Converter {
       case 'conditional': {
         const [c, t, e] = node.namedChildren.filter((x): x is Node => x?.type === 'expression').map((x) => this.expression(x));
         if (!c || !t || !e) return this.invalid(range, [c, t, e].filter((x): x is Expr => !!x));
-        return { kind: 'other', what: 'conditional', cond: c, then: t, else: e, children: [c, t, e], range };
+        return conditionalOf(c, t, e, range);
       }
       case 'operation': {
         const op = node.namedChildren[0];
         if (!op) return this.invalid(range);
         const kids = op.children.filter((c): c is Node => !!c && c.type !== 'comment');
-        const operands: Node[][] = [[]];
-        let opNode: Node | undefined;
-        for (const k of kids) {
-          if (!k.isNamed) {
-            opNode ??= k;
-            if (operands[operands.length - 1]!.length) operands.push([]);
-          } else operands[operands.length - 1]!.push(k);
+        if (op.type === 'unary_operation' && kids.length >= 2 && !kids[0]!.isNamed && (kids[0]!.type === '-' || kids[0]!.type === '!')) {
+          const operand = this.sequence(kids.slice(1), op);
+          return { kind: 'other', what: 'unary_operation', op: kids[0]!.type as '-' | '!', operand, children: [operand], range };
         }
-        const exprs = operands.filter((o) => o.length).map((o) => this.sequence(o, op));
-        if (op.type === 'unary_operation' && exprs.length === 1 && opNode) {
-          return { kind: 'other', what: 'unary_operation', op: opNode.type as '-' | '!', operand: exprs[0]!, children: exprs, range };
+        // the operator is the unnamed operator token outside parentheses (a parenthesised operand brings its own tokens)
+        let depth = 0;
+        let at = -1;
+        for (let i = 0; i < kids.length; i++) {
+          const k = kids[i]!;
+          if (k.isNamed) continue;
+          if (k.type === '(') depth++;
+          else if (k.type === ')') depth--;
+          else if (depth === 0 && BINARY_OPERATORS.has(k.type) && i > 0) {
+            at = i;
+            break;
+          }
         }
-        if (op.type === 'binary_operation' && exprs.length === 2 && opNode) {
-          return { kind: 'other', what: 'binary_operation', op: opNode.type as BinaryOperator, opRange: this.range(opNode), left: exprs[0]!, right: exprs[1]!, children: exprs, range };
+        const exprs: Expr[] = [];
+        if (op.type === 'binary_operation' && at > 0 && at < kids.length - 1) {
+          const left = this.sequence(kids.slice(0, at), op);
+          const right = this.sequence(kids.slice(at + 1), op);
+          return { kind: 'other', what: 'binary_operation', op: kids[at]!.type as BinaryOperator, opRange: this.range(kids[at]!), left, right, children: [left, right], range };
         }
+        for (const k of kids) if (k.isNamed) exprs.push(this.sequence([k], op));
         return this.invalid(range, exprs);
       }
       case 'expression':
@@ -636,6 +645,7 @@ const MARKERS = new Map<string, 'if' | 'else' | 'endif' | 'for' | 'endfor'>([
   ['template_for_end', 'endfor'],
 ]);
 const NO_STOP: ReadonlySet<string> = new Set();
+const BINARY_OPERATORS: ReadonlySet<string> = new Set(['||', '&&', '==', '!=', '<', '>', '<=', '>=', '+', '-', '*', '/', '%']);
 const END_FOR: ReadonlySet<string> = new Set(['endfor']);
 const END_IF: ReadonlySet<string> = new Set(['endif']);
 const ELSE_OR_END_IF: ReadonlySet<string> = new Set(['else', 'endif']);
@@ -694,6 +704,18 @@ function flushIndent(toks: TemplateToken[]): void {
 function unescapeTemplate(raw: string): string {
   if (!raw.includes('$${') && !raw.includes('%%{')) return raw;
   return raw.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+}
+
+/**
+ * tree-sitter-hcl groups `a ? b : c ? d : e` as `(a ? b : c) ? d : e`; HCL's conditional is
+ * right-associative (`a ? b : (c ? d : e)`), so an unparenthesised conditional condition is regrouped.
+ */
+function conditionalOf(cond: Expr, then: Expr, els: Expr, range: Range): Expr {
+  if (cond.kind === 'other' && cond.what === 'conditional') {
+    const inner = conditionalOf(cond.else, then, els, rangeBetween(cond.else.range, els.range));
+    return { kind: 'other', what: 'conditional', cond: cond.cond, then: cond.then, else: inner, children: [cond.cond, cond.then, inner], range };
+  }
+  return { kind: 'other', what: 'conditional', cond, then, else: els, children: [cond, then, els], range };
 }
 
 function stepExprs(steps: readonly PostfixStep[]): Expr[] {

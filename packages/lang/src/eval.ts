@@ -661,6 +661,7 @@ class Evaluator {
 
   binary(e: Extract<OtherExpr, { what: 'binary_operation' }>, locals: Locals | undefined, diags: EvalDiagnostic[]): Value {
     const op = BINARY[e.op];
+    if (!op) return dynamicVal; // not an operator HCL has (the parser rejects the file)
     const lhsDiags: EvalDiagnostic[] = [];
     const rhsDiags: EvalDiagnostic[] = [];
     const own: EvalDiagnostic[] = [];

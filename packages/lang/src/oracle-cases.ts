@@ -33,6 +33,21 @@ export const ORACLE_LOCALS = `locals {
 }
 `;
 
+const HEAD = `${ORACLE_VARIABLES}${ORACLE_LOCALS}output "r" {\n  sensitive = true\n  value = `;
+/** the line and column where each case's expression starts in `oracleMain` */
+export const EXPR_LINE = HEAD.split('\n').length;
+export const EXPR_COLUMN = '  value = '.length + 1;
+
+/** The main.tf the recorder validates for a case (the test parses the same text). */
+export function oracleMain(expr: string): string {
+  return `${HEAD}${expr}\n}\n`;
+}
+
+/** A main.tf position relative to the expression (line 1 is its first line, columns on it count from it). */
+export function relativePos(p: { line: number; column: number }): RecordedPos {
+  return { line: p.line - EXPR_LINE + 1, column: p.line === EXPR_LINE ? p.column - EXPR_COLUMN + 1 : p.column };
+}
+
 export interface RecordedPos {
   readonly line: number;
   readonly column: number;

@@ -12,7 +12,7 @@ import { evaluateLocals } from './locals';
 import { parseTypeConstraint } from './typeexpr';
 import { unknownVal, valueToJson, type Value } from './value';
 import { T } from './types';
-import { ORACLE_LOCALS, ORACLE_VARIABLES, type RecordedExprCase } from './oracle-cases';
+import { EXPR_LINE, ORACLE_LOCALS, ORACLE_VARIABLES, oracleMain, relativePos, type RecordedExprCase } from './oracle-cases';
 import { terraformFunctions, providerFunctions } from './functions/index';
 import { consoleTypeString } from './functions/conversion';
 
@@ -24,8 +24,6 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
   'provider::terraform::tfvarsencode({a = 1})': "terraform checks provider functions against the provider's schema first (\"Unknown provider function\")",
   'foo::bar(1)': 'terraform reports unknown provider namespaces as "Unknown provider function" before evaluation',
 };
-
-const PREFIX = 'r = ';
 
 async function setup() {
   const vars = await parseFile('variables.tf', ORACLE_VARIABLES);
@@ -47,16 +45,13 @@ interface Outcome {
   readonly console?: { type: string; json: string } | { error: true };
 }
 
-function relative(p: { line: number; column: number }): { line: number; column: number } {
-  return { line: p.line, column: p.line === 1 ? p.column - PREFIX.length : p.column };
-}
-
 async function outcome(c: RecordedExprCase, scope: TerraformScope, ctx: ReturnType<typeof terraformContext>): Promise<Outcome> {
-  const f = await parseFile('main.tf', `${PREFIX}${c.expr}\n`);
-  const expr: Expr | undefined = f.body.attributes[0]?.expr;
+  // the recorder's own main.tf, so that positions inside messages (try's "at main.tf:29,...") match
+  const f = await parseFile('main.tf', oracleMain(c.expr));
+  const expr: Expr | undefined = f.body.blocks.find((b) => b.type === 'output')?.body.attributes.find((a) => a.name === 'value')?.expr;
   if (!expr) return { diagnostics: [{ severity: 'error', summary: 'unparsed', detail: '' }] };
   const r = evaluateInScope(expr, scope, ctx);
-  const diagnostics = r.diagnostics.map((d) => ({ severity: d.severity, summary: d.summary, detail: d.detail, ...(d.range ? { range: { start: relative(d.range.start), end: relative(d.range.end) } } : {}) }));
+  const diagnostics = r.diagnostics.map((d) => ({ severity: d.severity, summary: d.summary, detail: d.detail, ...(d.range && d.range.start.line >= EXPR_LINE ? { range: { start: relativePos(d.range.start), end: relativePos(d.range.end) } } : {}) }));
   if (!c.console) return { diagnostics };
   if (c.console.error !== undefined && c.console.json === undefined) return { diagnostics, console: { error: true } };
   return { diagnostics, console: { type: consoleTypeString(r.value.type), json: JSON.stringify(valueToJson(r.value)) } };
