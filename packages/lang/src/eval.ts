@@ -104,11 +104,19 @@ function conversionText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** `variables` given as records, as Maps (converted once per record, not once per evaluation) */
+const variableMaps = new WeakMap<object, ReadonlyMap<string, Value>>();
+
 class Evaluator {
   private readonly variables: ReadonlyMap<string, Value> | undefined;
   constructor(private readonly ctx: EvalContext) {
     const v = ctx.variables;
-    this.variables = v === undefined ? undefined : v instanceof Map ? (v as ReadonlyMap<string, Value>) : new Map(Object.entries(v as Record<string, Value>));
+    if (v === undefined || v instanceof Map) this.variables = v as ReadonlyMap<string, Value> | undefined;
+    else {
+      let m = variableMaps.get(v);
+      if (!m) variableMaps.set(v, (m = new Map(Object.entries(v as Record<string, Value>))));
+      this.variables = m;
+    }
   }
 
   ev(e: Expr, locals: Locals | undefined, diags: EvalDiagnostic[]): Value {
