@@ -68,4 +68,5 @@ console.log(`  configuration identical:            ${pct(f.configurationIdentica
 console.log(`  managed addresses+actions identical: ${pct(f.changesIdentical, f.plans)} of plans, ${pct(f.changesMatched, f.changesExpected)} of changes`);
 console.log(`  known planned values reproduced:     ${pct(f.knownMatched, f.knownLeaves)} (non-null ${pct(f.knownNonNullMatched, f.knownNonNullLeaves)})`);
 console.log(`  unknown-ness identical (after_unknown of every change): ${pct(scores.filter((s) => s.afterUnknownIdentical).length, f.plans)}`);
+console.log(`  relevant_attributes identical (as sets): ${pct(scores.filter((s) => s.relevantIdentical).length, f.plans)}`);
 console.log(`  terraform failed to plan, we planned: ${terraformFailedWePlanned}`);

@@ -21,6 +21,7 @@ import type { LoadedModule } from './modules';
 import { TERRAFORM_DATA, type PlanSchemas } from './schemas';
 import { conform, parseVarFlag, variableConstraint, type TypeConstraint } from './variables';
 import { sensitiveAsBool } from './json';
+import { relevantAttributes } from './relevant';
 
 export const TERRAFORM_VERSION = '1.11.4';
 
@@ -567,6 +568,8 @@ export function assemblePlan(root: LoadedModule, vars: Map<string, Value>, opts:
   if (Object.keys(priorOutputs).length) plan.prior_state = { format_version: '1.0', terraform_version: TERRAFORM_VERSION, values: { outputs: priorOutputs, root_module: {} } };
   const providerConfig = marshalProviderConfigs(root, opts);
   plan.configuration = Object.keys(providerConfig).length ? { provider_config: providerConfig, root_module: marshalModule(root, opts, '') } : { root_module: marshalModule(root, opts, '') };
+  const relevant = relevantAttributes(root, groups.map((g) => ({ address: g.run.address, mod: g.run.mod, hasChanges: g.instances.length > 0 })));
+  if (relevant.length) plan.relevant_attributes = relevant;
   plan.applyable = all.length > 0 || root.config.outputs.size > 0;
   plan.complete = true;
   plan.errored = false;

@@ -67,6 +67,8 @@ export interface PlanScore {
   readonly knownMatched: number;
   readonly knownNonNullLeaves: number;
   readonly knownNonNullMatched: number;
+  /** relevant_attributes identical as a set (terraform's order is not stable) */
+  readonly relevantIdentical: boolean;
   /** every managed change's after_unknown identical (we say unknown exactly where terraform does) */
   readonly afterUnknownIdentical: boolean;
   /** paths of known leaves we did not reproduce (at most 20) */
@@ -107,7 +109,9 @@ export function scorePlan(want: Record<string, Json>, got: Record<string, Json> 
   }
   const unknowns = (p: Record<string, Json>) =>
     Object.fromEntries(((p.resource_changes as (Change & { change: { after_unknown?: Json } })[] | undefined) ?? []).filter((c) => c.mode === 'managed').map((c) => [c.address, c.change.after_unknown]));
+  const rel = (p: Record<string, Json>) => ((p.relevant_attributes as Json[] | undefined) ?? []).map((e) => JSON.stringify(canonical(e))).sort();
   return {
+    relevantIdentical: sameJson(rel(want), rel(g)),
     afterUnknownIdentical: sameJson(unknowns(want), unknowns(g)),
     configurationIdentical: sameJson(want.configuration, g.configuration),
     changesExpected: w.length,
