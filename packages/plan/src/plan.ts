@@ -100,7 +100,7 @@ class ModuleRun {
       case 'data': {
         const name = attr(1);
         if (a0 === undefined || name === undefined) return undefined;
-        const r = this.mod.config.dataResources.get(`data.${a0}.${name}`);
+        const r = this.mod.config.dataResources.get(`${a0}.${name}`);
         return r ? { value: this.resource(r).value, used: 2 } : undefined;
       }
       case 'module': {

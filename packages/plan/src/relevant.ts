@@ -62,7 +62,7 @@ export function relevantAttributes(root: LoadedModule, runs: readonly { address:
         continue;
       }
       const base = ref.unkeyed ?? ref.subject;
-      const declared = base.startsWith('data.') ? mod.config.dataResources.has(base) : mod.config.resources.has(base);
+      const declared = base.startsWith('data.') ? mod.config.dataResources.has(base.slice(5)) : mod.config.resources.has(base);
       if (!declared) continue;
       emit(p + ref.subject, ref.remaining.map((s) => (s.kind === 'attr' ? s.name : (s.key as string | number))));
     }
