@@ -48,18 +48,27 @@ async function recordCase(expr: string): Promise<RecordedExprCase> {
 export interface RecordedModuleCase {
   readonly name: string;
   readonly main: string;
+  /** other files of the module (templates), by name */
+  readonly files?: Readonly<Record<string, string>>;
   readonly diagnostics: readonly { readonly severity: string; readonly summary: string; readonly detail: string; readonly range?: { readonly start: { line: number; column: number }; readonly end: { line: number; column: number } } }[];
   /** console's jsonencode(local.out), when validate passed and the case declares `out` */
   readonly out?: string;
+  /** console's error for jsonencode(local.out) */
+  readonly outError?: string;
 }
 
-async function recordModule(name: string, main: string): Promise<RecordedModuleCase> {
-  return inTempDir({ 'main.tf': main }, async (dir) => {
+async function recordModule(name: string, block: string): Promise<RecordedModuleCase> {
+  // a block is main.tf, then optionally `--- <file>` sections for other files of the module
+  const [main = '', ...rest] = block.split(/^--- /m);
+  const files: Record<string, string> = {};
+  for (const r of rest) files[r.slice(0, r.indexOf('\n')).trim()] = r.slice(r.indexOf('\n') + 1);
+  const extra = Object.keys(files).length ? { files } : {};
+  return inTempDir({ ...files, 'main.tf': main }, async (dir) => {
     const diags = await validateJson(dir);
     const diagnostics = diags.map((d) => ({ severity: d.severity, summary: d.summary, detail: d.detail, ...(d.range ? { range: { start: { line: d.range.start.line, column: d.range.start.column }, end: { line: d.range.end.line, column: d.range.end.column } } } : {}) }));
-    if (diags.some((d) => d.severity === 'error') || !/\bout\s*=/.test(main)) return { name, main, diagnostics };
+    if (diags.some((d) => d.severity === 'error') || !/\bout\s*=/.test(main)) return { name, main, ...extra, diagnostics };
     const j = await consoleEval(dir, 'jsonencode(local.out)');
-    return { name, main, diagnostics, ...(j.ok ? { out: unquoteConsoleString(j.text) } : {}) };
+    return { name, main, ...extra, diagnostics, ...(j.ok ? { out: unquoteConsoleString(j.text) } : { outError: j.error }) };
   });
 }
 

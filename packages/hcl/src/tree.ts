@@ -126,7 +126,11 @@ export function hclParser(): Promise<Parser> {
 }
 
 export async function parseFile(filename: string, text: string, known?: SourceFile): Promise<ParsedFile> {
-  const parser = await hclParser();
+  return parseFileWith(await hclParser(), filename, text, known);
+}
+
+/** parseFile with a parser already initialised (`await hclParser()`), for callers that must stay synchronous. */
+export function parseFileWith(parser: Parser, filename: string, text: string, known?: SourceFile): ParsedFile {
   const tree = parser.parse(maskExponents(text));
   const source = known ?? new SourceFile(filename, text);
   if (!tree) return { source, body: { attributes: [], blocks: [], range: source.range(0, text.length) }, hasErrors: true };

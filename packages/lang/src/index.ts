@@ -7,3 +7,4 @@ export * from './scope';
 export * from './typeexpr';
 export * from './locals';
 export * from './variables';
+export * from './template';

@@ -1,8 +1,9 @@
 /**
  * A module's `locals` evaluated in dependency order, as terraform's graph walk does: each local value
  * after the ones it references; a local referring to itself is "Self-referencing local value"; a cycle
- * among several is one "Cycle: local.b (expand), local.a (expand)" error (terraform's graph wording and
- * order). Locals in a cycle, and those depending on them, are unknown.
+ * among several is one "Cycle: local.b (expand), local.a (expand)" error (terraform's graph wording;
+ * terraform's order of the members varies between runs). Locals in a cycle, and those depending on
+ * them, are unknown.
  */
 import type { Range } from '@tfpairs/core';
 import { type Expr, traversalsIn, rangeBetween } from '@tfpairs/hcl';
@@ -86,7 +87,7 @@ export function evaluateLocals(defs: readonly LocalDefinition[], scope: Omit<Ter
   const ctx = terraformContext(full);
   for (const comp of order) {
     if (comp.length > 1) {
-      // terraform's wording, in the order Tarjan's search pops the cycle off its stack (as terraform's dag does)
+      // terraform's wording; its order of the members varies from run to run, this is Tarjan's pop order
       diags.push({ severity: 'error', summary: `Cycle: ${comp.map((n) => `local.${n} (expand)`).join(', ')}`, detail: '' });
       for (const n of comp) values.set(n, dynamicVal);
       continue;
