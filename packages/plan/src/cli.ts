@@ -32,7 +32,7 @@ Options:
 
 function readFiles(abs: string): { files: { name: string; text: string }[]; baseDir: string } {
   if (statSync(abs).isDirectory()) {
-    const names = readdirSync(abs).filter((n) => n.endsWith('.tf')).sort();
+    const names = readdirSync(abs).filter((n) => n.endsWith('.tf') || n.endsWith('.tf.json')).sort();
     return { files: names.map((name) => ({ name, text: readFileSync(join(abs, name), 'utf8') })), baseDir: abs };
   }
   return { files: [{ name: basename(abs), text: readFileSync(abs, 'utf8') }], baseDir: dirname(abs) };

@@ -5,6 +5,7 @@
  * address; module calls with their child module.
  */
 import type { Attribute, Block, Body, Expr } from '@tfpairs/hcl/tree';
+import type { SourceFile } from '@tfpairs/hcl/source';
 import { literalOf } from '@tfpairs/hcl/tree';
 import type { BlockSchema } from '@tfpairs/verify';
 import { convert, typeFromJson, valueToJson, type Value } from '@tfpairs/lang';
@@ -19,10 +20,29 @@ export interface ExpressionJson {
   references?: string[];
 }
 
+/**
+ * Texts of the `.tf.json` files being marshalled (set for the duration of one synchronous
+ * marshalModule call): HCL's JSON syntax evaluated without a context returns strings as written, so
+ * terraform's constant_value of a JSON expression is its JSON text, templates unexpanded.
+ */
+let jsonSources: ReadonlyMap<string, SourceFile> = new Map();
+
+function jsonConstant(e: Expr): { value: unknown } | undefined {
+  const src = jsonSources.get(e.range.filename);
+  if (!src) return undefined;
+  try {
+    return { value: JSON.parse(src.text.slice(src.offsetOf(e.range.start.line, e.range.start.column), src.offsetOf(e.range.end.line, e.range.end.column))) };
+  } catch {
+    return undefined;
+  }
+}
+
 export function marshalExpression(e: Expr): ExpressionJson {
   const out: ExpressionJson = {};
-  const v = constantValue(e);
-  if (v !== undefined) out.constant_value = valueToJson(v);
+  const json = e.range.filename.endsWith('.json') ? jsonConstant(e) : undefined;
+  const v = json ? undefined : constantValue(e);
+  if (json) out.constant_value = json.value;
+  else if (v !== undefined) out.constant_value = valueToJson(v);
   const refs = referencesOf(e);
   if (refs.length) out.references = refs;
   return out;
@@ -121,6 +141,16 @@ export interface ConfigContext {
 }
 
 export function marshalModule(mod: LoadedModule, ctx: ConfigContext, moduleAddress: string): Record<string, unknown> {
+  const saved = jsonSources;
+  jsonSources = new Map(mod.files.filter((f) => f.source.filename.endsWith('.json')).map((f) => [f.source.filename, f.source]));
+  try {
+    return marshalModuleBody(mod, ctx, moduleAddress);
+  } finally {
+    jsonSources = saved;
+  }
+}
+
+function marshalModuleBody(mod: LoadedModule, ctx: ConfigContext, moduleAddress: string): Record<string, unknown> {
   const cfg = mod.config;
   const out: Record<string, unknown> = {};
   if (cfg.outputs.size) {

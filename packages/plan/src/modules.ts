@@ -1,11 +1,12 @@
 /**
- * The module tree a plan walks: the root module's files and every local module call's folder
- * (`./x`, `../x`, read through the caller's `readModule`), decoded by the verifier's configuration
- * loader. Registry and remote sources cannot be fetched offline; such calls get an empty module and a
- * warning.
+ * The module tree a plan walks, read by @tfpairs/configs (terraform's file set: `.tf`, `.tf.json`,
+ * override files merged, local module sources read recursively) and decoded by the verifier's
+ * configuration loader. The root module's files are the given ones; child modules come from `baseDir`.
+ * Registry and remote sources cannot be fetched offline: such a call gets an empty module and a warning.
  */
 import type { Diagnostic } from '@tfpairs/core';
-import { parseFile, literalOf, type ParsedFile } from '@tfpairs/hcl/tree';
+import type { ParsedFile } from '@tfpairs/hcl/tree';
+import { diskFileSystem, loadConfig, memoryFileSystem, normalisePath, type ConfigFileSystem, type ConfigModule } from '@tfpairs/configs';
 import { loadModule, type ModuleConfig } from '@tfpairs/verify/module';
 
 export interface SourceText {
@@ -23,38 +24,34 @@ export interface LoadedModule {
   readonly children: ReadonlyMap<string, LoadedModule>;
 }
 
-/** Reads the `.tf` files of a module folder (relative to the root module's folder), or undefined. */
-export type ReadModule = (dir: string) => SourceText[] | undefined;
-
-function joinDir(base: string, rel: string): string {
-  const parts = base === '.' ? [] : base.split('/');
-  for (const seg of rel.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') parts.pop();
-    else parts.push(seg);
-  }
-  return parts.length ? parts.join('/') : '.';
+/** the root directory from the given files only, every other directory from disk */
+function rootFromMemory(memory: ConfigFileSystem, disk: ConfigFileSystem): ConfigFileSystem {
+  return {
+    readDir: (dir) => (normalisePath(dir) === '.' ? memory.readDir(dir) : disk.readDir(dir)),
+    readFile: (path) => memory.readFile(path) ?? disk.readFile(path),
+  };
 }
 
-export async function loadModuleTree(files: readonly SourceText[], readModule: ReadModule | undefined, diags: Diagnostic[], dir = '.', source = '', depth = 0): Promise<LoadedModule> {
-  const parsed = await Promise.all(files.filter((f) => f.name.endsWith('.tf')).map((f) => parseFile(dir === '.' ? f.name : `${dir}/${f.name}`, f.text)));
-  const { module } = loadModule(parsed);
+function fromConfig(cm: ConfigModule, diags: Diagnostic[]): LoadedModule {
   const children = new Map<string, LoadedModule>();
-  for (const [name, call] of module.moduleCalls) {
-    const srcAttr = call.block.body.attributes.find((a) => a.name === 'source');
-    const src = srcAttr ? String(literalOf(srcAttr.expr) ?? '') : '';
-    const local = src.startsWith('./') || src.startsWith('../');
-    const childDir = local ? joinDir(dir, src) : '';
-    const childFiles = local && depth < 16 ? readModule?.(childDir) : undefined;
-    if (!childFiles) {
-      diags.push({
-        severity: 'warning',
-        summary: 'Module not planned',
-        detail: local ? `The module "${name}" at ${src} could not be read; its resources are not in the plan.` : `The module "${name}" comes from ${JSON.stringify(src)}, which cannot be fetched offline; its resources are not in the plan.`,
-        range: call.block.defRange,
-      });
+  for (const [name, call] of cm.calls) {
+    if (call.module) {
+      children.set(name, fromConfig(call.module, diags));
+      continue;
     }
-    children.set(name, await loadModuleTree(childFiles ?? [], readModule, diags, childDir || src, src, depth + 1));
+    diags.push({
+      severity: 'warning',
+      summary: 'Module not planned',
+      detail: `The module "${name}" (source ${JSON.stringify(call.source ?? '')}) could not be read offline; its resources are not in the plan.`,
+      range: call.block.defRange,
+    });
+    children.set(name, { config: loadModule([]).module, files: [], dir: call.source ?? '', source: call.source ?? '', children: new Map() });
   }
-  return { config: module, files: parsed, dir, source, children };
+  return { config: loadModule(cm.files).module, files: cm.files, dir: cm.dir, source: cm.sourceAddr, children };
+}
+
+export async function loadModuleTree(files: readonly SourceText[], baseDir: string | undefined, diags: Diagnostic[]): Promise<LoadedModule> {
+  const memory = memoryFileSystem(Object.fromEntries(files.map((f) => [f.name, f.text])));
+  const fs = baseDir ? rootFromMemory(memory, diskFileSystem(baseDir)) : memory;
+  return fromConfig(await loadConfig(fs, '.', { maxDepth: 16 }), diags);
 }

@@ -39,7 +39,7 @@ function replay(title: string, casesDir: string, cases: Recorded): void {
   for (const name of Object.keys(cases).sort()) {
     it(name, async () => {
       const dir = join(casesDir, name);
-      const files = readdirSync(dir).filter((f) => f.endsWith('.tf')).map((f) => ({ name: f, text: readFileSync(join(dir, f), 'utf8') }));
+      const files = readdirSync(dir).filter((f) => f.endsWith('.tf') || f.endsWith('.tf.json')).map((f) => ({ name: f, text: readFileSync(join(dir, f), 'utf8') }));
       const { plan, diagnostics } = await buildPlan({ files, baseDir: dir }, { vars: varsOf(dir) });
       const want = cases[name]!.plan!;
       expect(diagnostics).toEqual([]);

@@ -1,0 +1,7 @@
+resource "terraform_data" "a" {
+  input = "original"
+}
+
+variable "name" {
+  default = "base"
+}

@@ -1,0 +1,7 @@
+resource "terraform_data" "a" {
+  input = "overridden"
+}
+
+variable "name" {
+  default = "over"
+}
