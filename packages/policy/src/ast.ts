@@ -31,7 +31,8 @@ export type Literal =
   | { k: 'somein'; key?: Term; value: Term; coll: Term; withs: With[]; loc: Loc }
   | { k: 'every'; key?: Term; value: Term; domain: Term; body: Literal[]; withs: With[]; loc: Loc };
 
-export type RuleKind = 'complete' | 'set' | 'object' | 'func';
+/** `nested`: a ref head with a variable before its last element (`p[x].y := 1`, `p[x] contains y` under a ref) */
+export type RuleKind = 'complete' | 'set' | 'object' | 'func' | 'nested';
 
 export interface RuleElse {
   readonly value: Term;
@@ -48,6 +49,8 @@ export interface Rule {
   /** complete and object value; function result; defaults to `true` */
   value: Term;
   args?: Term[];
+  /** nested rules: the keys below the group's node, and whether the leaf is a set (`contains`) */
+  nested?: { keys: Term[]; leafSet: boolean };
   body: Literal[];
   isDefault: boolean;
   elses: RuleElse[];

@@ -95,6 +95,14 @@ ok { count(names) == 2 }`;
     expect(value(m, 'data.p.a')).toEqual({ b: { c: 5 } });
   });
 
+  it('ref heads with variables before the last element build nested documents', () => {
+    const m = 'package p\nby_type[r.type][r.name] := r.n if some r in input.rs\ntags[t] contains n if { some r in input.rs; t := r.type; n := r.name }';
+    const input = { rs: [{ type: 'a', name: 'x', n: 1 }, { type: 'a', name: 'y', n: 2 }, { type: 'b', name: 'z', n: 3 }] };
+    expect(value(m, 'data.p.by_type', { input })).toEqual({ a: { x: 1, y: 2 }, b: { z: 3 } });
+    expect(value(m, 'data.p.tags', { input })).toEqual({ a: ['x', 'y'], b: ['z'] });
+    expect(error(m, 'data.p.by_type', { input: { rs: [{ type: 'a', name: 'x', n: 1 }, { type: 'a', name: 'x', n: 2 }] } }).code).toBe('eval_conflict_error');
+  });
+
   it('builtin errors make the expression undefined unless strict', () => {
     expect(value('package p\nq := 1 / 0', 'data.p.q')).toBeUndefined();
     const e = error('package p\nq := 1 / 0', 'data.p.q', { strict: true });

@@ -12,6 +12,7 @@ import {
   equal,
   isObject,
   isPlain,
+  keyOf,
   K_ARR,
   K_OBJ,
   K_SET,
@@ -95,7 +96,7 @@ interface CompiledDef {
   /** slots of the rule's variables (the frame grows while the rule compiles) */
   frame: Frame;
   params?: PatC[];
-  alts: { body: LitC; value: CT; valueGround: boolean; key?: CT }[];
+  alts: { body: LitC; value: CT; valueGround: boolean; key?: CT; nestedKeys?: CT[] }[];
 }
 
 export interface Group {
@@ -201,10 +202,19 @@ export class Policy {
       }
       for (const r of m.rules) {
         r.module = mi;
+        // a variable before the last element: the rule fills a nested document below the constant prefix
+        const firstVar = r.ref.findIndex((t, i) => i > 0 && !(t.t === 'scalar' && typeof t.v === 'string'));
+        if (firstVar > 0 && r.kind !== 'func') {
+          const keys = r.ref.slice(firstVar);
+          if (r.kind === 'object') keys.push(r.key!);
+          r.nested = { keys, leafSet: r.kind === 'set' };
+          r.ref = r.ref.slice(0, firstVar);
+          r.kind = 'nested';
+        }
         const rel = r.ref.map((t, i) => {
           if (i === 0 && t.t === 'var') return t.name;
           if (t.t === 'scalar' && typeof t.v === 'string') return t.v;
-          throw new RegoError('rule heads with variables before the last element are not supported', 'rego_compile_error', t.loc);
+          throw new RegoError('function heads with variables are not supported', 'rego_compile_error', t.loc);
         });
         let node = pkgNode;
         for (const p of rel) node = node.child(p);
@@ -231,7 +241,33 @@ export class Policy {
       }
     });
     this.mergeConstantKeys(this.root);
+    this.mergeIntoNested(this.root);
     for (const g of this.groups) this.compileGroup(g);
+  }
+
+  /** rules below a nested group's node belong to it: their constant path becomes leading keys */
+  private mergeIntoNested(node: Node): void {
+    const g = node.group;
+    if (!g || g.kind !== 'nested') {
+      for (const child of node.children.values()) this.mergeIntoNested(child);
+      return;
+    }
+    const take = (n: Node, prefix: string[]) => {
+      for (const [name, child] of n.children) {
+        const path = [...prefix, name];
+        const consts: Term[] = path.map((p) => ({ t: 'scalar', v: p, loc: g.rules[0]!.loc }));
+        for (const r of child.group?.rules ?? []) {
+          if (r.kind === 'func') throw new RegoError(`conflicting rules data.${child.path.join('.')} found`, 'rego_type_error', r.loc);
+          const keys = r.kind === 'nested' ? r.nested!.keys : r.kind === 'object' ? [r.key!] : [];
+          r.nested = { keys: [...consts, ...keys], leafSet: r.kind === 'set' || (r.kind === 'nested' && r.nested!.leafSet) };
+          r.kind = 'nested';
+          g.rules.push(r);
+        }
+        take(child, path);
+      }
+      n.children.clear();
+    };
+    take(node, []);
   }
 
   /** `o[k] := v` and `o.a := 1` define one object: the constant-key rules join the object rule's group */
@@ -257,7 +293,8 @@ export class Policy {
     if (g.compiled) return;
     g.compiled = true;
     // single-value rules whose last key is a variable and constant ones at the same path mix (ref heads)
-    if (g.rules.some((r) => r.kind === 'object')) g.kind = 'object';
+    if (g.rules.some((r) => r.kind === 'nested')) g.kind = 'nested';
+    else if (g.rules.some((r) => r.kind === 'object')) g.kind = 'object';
     for (const r of g.rules) {
       const ctx = this.ctxOf.get(r)!;
       if (r.isDefault) {
@@ -279,9 +316,10 @@ export class Policy {
     const compileAlt = (body: Literal[], value: Term, key?: Term) => {
       ctx.bound = new Set(baseBound);
       const b = this.compileBody(ctx, body);
+      const nestedKeys = r.nested?.keys.map((t) => this.compileTerm(ctx, t));
       const k = key ? this.compileTerm(ctx, key) : undefined;
       const v = this.compileTerm(ctx, value);
-      alts.push({ body: b, value: v, key: k, valueGround: isGround(value) });
+      alts.push({ body: b, value: v, key: k, valueGround: isGround(value), nestedKeys });
     };
     compileAlt(r.body, r.value, r.key);
     for (const e of r.elses) compileAlt(e.body, e.value);
@@ -1056,7 +1094,56 @@ export function evalGroup(s: State, g: Group): Value | undefined {
   return result;
 }
 
+/** a document built by nested ref-head rules */
+class Tree {
+  readonly m = new Map<string, { key: Value; v: Tree | RSet | Value }>();
+  insert(keys: Value[], leafSet: boolean, v: Value, loc: Loc): void {
+    let t: Tree = this;
+    for (let i = 0; i < keys.length; i++) {
+      const kk = keyOf(keys[i]!);
+      const e = t.m.get(kk);
+      const last = i === keys.length - 1;
+      if (!last) {
+        if (e && !(e.v instanceof Tree)) throw new RegoError('object keys must be unique', 'eval_conflict_error', loc);
+        if (!e) t.m.set(kk, { key: keys[i]!, v: new Tree() });
+        t = t.m.get(kk)!.v as Tree;
+        continue;
+      }
+      if (leafSet) {
+        if (e && !(e.v instanceof RSet)) throw new RegoError('object keys must be unique', 'eval_conflict_error', loc);
+        if (!e) t.m.set(kk, { key: keys[i]!, v: new RSet() });
+        (t.m.get(kk)!.v as RSet).add(v);
+      } else {
+        if (e && (e.v instanceof Tree || !equal(e.v as Value, v))) throw new RegoError('object keys must be unique', 'eval_conflict_error', loc);
+        t.m.set(kk, { key: keys[i]!, v });
+      }
+    }
+  }
+  toValue(): Value {
+    const b = new ObjBuilder();
+    for (const { key, v } of this.m.values()) b.set(key, v instanceof Tree ? v.toValue() : v);
+    return b.done();
+  }
+}
+
 function computeGroup(s: State, g: Group): Value | undefined {
+  if (g.kind === 'nested') {
+    const tree = new Tree();
+    for (const def of g.defs) {
+      const env = newEnv(def);
+      const alt = def.alts[0]!;
+      const { leafSet } = def.rule.nested!;
+      const keysC = alt.nestedKeys!;
+      const leaf = leafSet ? alt.key! : alt.value;
+      const keys: Value[] = new Array(keysC.length);
+      const step = (i: number): boolean =>
+        i === keysC.length
+          ? leaf.gen(s, env, (v) => (tree.insert(keys.slice(), leafSet, v, def.rule.loc), false))
+          : keysC[i]!.gen(s, env, (kv) => ((keys[i] = kv), step(i + 1)));
+      alt.body(s, env, () => step(0));
+    }
+    return tree.toValue();
+  }
   if (g.kind === 'set') {
     const out = new RSet();
     for (const def of g.defs) {
