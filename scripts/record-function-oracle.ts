@@ -75,13 +75,19 @@ function consoleText(r: Run): string {
 }
 
 /**
- * The text of console's rendering of a string (Go's strconv.Quote, whose escapes JSON reads for the
- * ASCII-escaped output of jsonencode); other renderings (unknown, sensitive) are kept as printed.
+ * The text of console's rendering of a string (Go's strconv.Quote: JSON's escapes plus `\xHH`, `\a`,
+ * `\v`, `\UHHHHHHHH`); other renderings (unknown, sensitive) are kept as printed.
  */
 function unquote(rendered: string): string {
   if (!rendered.startsWith('"')) return rendered;
+  const json = rendered.replace(/\\(\\|x([0-9a-f]{2})|a|v|U([0-9a-f]{8}))/g, (m, _all, x?: string, u?: string) => {
+    if (m === '\\\\') return m;
+    if (x) return `\\u00${x}`;
+    if (u) return JSON.stringify(String.fromCodePoint(parseInt(u, 16))).slice(1, -1);
+    return m === '\\a' ? '\\u0007' : '\\u000b';
+  });
   try {
-    return JSON.parse(rendered) as string;
+    return JSON.parse(json) as string;
   } catch {
     return rendered;
   }

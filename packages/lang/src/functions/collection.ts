@@ -444,21 +444,21 @@ export const collectionFunctions: Record<string, FunctionSpec> = {
     varParam: p('sets', T.dynamic),
     returnType: (args) => {
       if (args.length < 2) throw new Error('at least two arguments are required');
-      let allSets = true;
+      let lists = 0;
       const etys: Type[] = [];
       args.forEach((a, i) => {
         const t = a.type;
         if (t.kind === 'set' || t.kind === 'list') {
-          if (t.kind === 'list') allSets = false;
+          if (t.kind === 'list') lists++;
           etys.push(t.elem);
         } else if (t.kind === 'tuple') {
-          allSets = false;
+          lists++;
           const u = t.elems.length ? unifyType(t.elems) : T.dynamic;
           if (!u) throw new FunctionArgError(i, 'all elements must be of the same type');
           etys.push(u);
         } else throw new FunctionArgError(i, 'a set or a list is required');
       });
-      return allSets ? setOf(tupleOf(etys)) : listOf(tupleOf(etys));
+      return lists === args.length ? listOf(tupleOf(etys)) : setOf(tupleOf(etys));
     },
     impl: (args, ret) => {
       const tt = (ret as { elem: Type }).elem as { elems: readonly Type[] };

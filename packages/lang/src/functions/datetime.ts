@@ -44,8 +44,8 @@ export function parseTimestamp(s: string): Time {
   if (!tm) throw bad(rest === '' ? 'end of string before hour' : `cannot use ${JSON.stringify(rest)} as hour`);
   const [h, mi, sec] = [Number(tm[1]), Number(tm[2]), Number(tm[3])];
   if (h > 23) throw bad('hour must be between 0 and 23 inclusive');
-  if (mi > 59) throw bad(`cannot use ${JSON.stringify(rest.slice(3))} as minute`);
-  if (sec > 59) throw bad(`cannot use ${JSON.stringify(rest.slice(6))} as second`);
+  if (mi > 59) throw bad(`cannot use ${JSON.stringify(rest.slice(5))} as minute`);
+  if (sec > 59) throw bad(`cannot use ${JSON.stringify(rest.slice(8))} as second`);
   const frac = tm[4] ? Number(`0${tm[4]}`) : 0;
   rest = rest.slice(tm[0].length);
   let offset = 0;
@@ -53,7 +53,7 @@ export function parseTimestamp(s: string): Time {
   if (rest === 'Z' || rest === 'z') utc = true;
   else {
     const z = /^([+-])(\d{2}):(\d{2})$/.exec(rest);
-    if (!z) throw bad(rest === '' ? 'end of string before timezone' : `cannot use ${JSON.stringify(rest)} as timezone`);
+    if (!z) throw bad(rest === '' ? 'end of string before UTC offset' : `cannot use ${JSON.stringify(rest)} as timezone`);
     offset = (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3]));
   }
   const [y, mo, d] = nums as [number, number, number];

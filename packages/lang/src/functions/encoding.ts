@@ -10,13 +10,15 @@ import { yamlEncode } from './yaml';
 
 const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-function base64Decode(s: string, argName: 'str' | 'source'): Buffer {
+function base64Decode(str: string, argName: 'str' | 'source'): Buffer {
+  // Go's decoder skips line breaks
+  const s = str.replace(/[\r\n]/g, '');
   if (!B64.test(s)) {
     if (argName === 'source') {
       const bad = [...s].findIndex((c) => !/[A-Za-z0-9+/=]/.test(c));
       throw new FunctionArgError(0, `the given value is has an invalid base64 symbol at offset ${bad < 0 ? s.length : bad}`);
     }
-    throw new Error(`failed to decode base64 data ${JSON.stringify(s)}`);
+    throw new Error(`failed to decode base64 data ${JSON.stringify(str)}`);
   }
   return Buffer.from(s, 'base64');
 }
@@ -121,9 +123,18 @@ const OCTAL_12: ScalarTag = {
   resolve: (s: string) => parseInt(s.slice(2), 8),
 };
 
+/** go-cty-yaml's resolver (go-yaml v2's) leaves integers with `_` separators as strings. */
+const UNDERSCORE_DIGITS: ScalarTag = {
+  identify: () => false,
+  default: true,
+  tag: 'tag:yaml.org,2002:str',
+  test: /^[-+]?[0-9][0-9_]*_[0-9_]*$/,
+  resolve: (s: string) => s,
+};
+
 /** yamldecode: YAML 1.1 scalars as go-cty-yaml resolves them, mappings as objects, sequences as tuples. */
 function yamlDecode(src: string): Value {
-  const docs = src.trim() === '' ? [] : [parseDocument(src, { schema: 'yaml-1.1', uniqueKeys: false, customTags: (tags) => [...(tags as ScalarTag[]), OCTAL_12] })];
+  const docs = src.trim() === '' ? [] : [parseDocument(src, { schema: 'yaml-1.1', uniqueKeys: false, customTags: (tags) => [UNDERSCORE_DIGITS, ...(tags as ScalarTag[]), OCTAL_12] })];
   if (docs.length === 0) throw new Error('on line 1, column 1: missing start of document');
   const doc = docs[0]!;
   if (doc.errors.length) {

@@ -56,6 +56,7 @@ export function fileFunctions(opts: FileOptions): Record<string, FunctionSpec> {
       return read(path);
     } catch (e) {
       if (e instanceof FunctionArgError && e.message.startsWith('no file exists')) throw new Error(`open ${path}: no such file or directory`);
+      if (e instanceof FunctionArgError && e.message.startsWith('failed to read file: ')) throw new Error(e.message.slice('failed to read file: '.length));
       throw e;
     }
   };
@@ -134,8 +135,10 @@ export function pathFunctions(opts: FileOptions): Record<string, FunctionSpec> {
     }),
     pathexpand: simple([p('path', T.string)], T.string, ([f]) => {
       const s = f!.asString();
-      if ((s === '~' || s.startsWith('~/')) && opts.homeDir) return stringVal(join(opts.homeDir, s.slice(1)));
-      return stringVal(s);
+      if (!s.startsWith('~')) return stringVal(s);
+      if (s !== '~' && !s.startsWith('~/')) throw new Error('cannot expand user-specific home dir');
+      if (!opts.homeDir) throw new Error('failed to expand ~: $HOME is not defined');
+      return stringVal(join(opts.homeDir, s.slice(1)));
     }),
   };
 }

@@ -71,7 +71,7 @@ export function formatString(fmt: string, args: readonly Value[]): string {
       i += pr.length;
     }
     const mode = fmt[i];
-    if (mode === undefined) throw new Error(`unterminated format verb at offset ${byteOffset(fmt, pct)}`);
+    if (mode === undefined) throw new Error(`invalid format string starting at offset ${byteOffset(fmt, fmt.length)}`);
     if (!/[a-zA-Z]/.test(mode)) throw new Error(`unrecognized format character '${mode}' at offset ${byteOffset(fmt, i)}`);
     verb.mode = mode;
     i++;
@@ -194,8 +194,8 @@ export function goFloat(n: number, mode: string, prec: number, sharp = false): s
   const upper = mode === 'E' || mode === 'G';
   const m = mode.toLowerCase();
   const exp = (s: string) => s.replace(/e([+-])(\d)$/, 'e$10$2');
-  if (m === 'e') return (upper ? (s: string) => s.toUpperCase() : (s: string) => s)(exp(n.toExponential(prec < 0 ? 6 : prec)));
-  if (m === 'f') return prec < 0 ? fixed(n, 6) : fixed(n, prec);
+  if (m === 'e') return (upper ? (s: string) => s.toUpperCase() : (s: string) => s)(exp(exponential(n, prec < 0 ? 6 : prec)));
+  if (m === 'f') return fixed(n, prec < 0 ? 6 : prec);
   // %g
   let digits: number;
   let e: number;
@@ -207,7 +207,7 @@ export function goFloat(n: number, mode: string, prec: number, sharp = false): s
     digits = mant.replace(/[-.]/g, '').length;
   } else {
     const p = prec === 0 ? 1 : prec;
-    const s = n.toExponential(p - 1);
+    const s = exponential(n, p - 1);
     mant = s.slice(0, s.indexOf('e'));
     e = Number(s.slice(s.indexOf('e') + 1));
     digits = p;
@@ -224,8 +224,79 @@ export function goFloat(n: number, mode: string, prec: number, sharp = false): s
   return upper ? out.toUpperCase() : out;
 }
 
+/**
+ * The exact decimal value of a double: its digits (no leading zeros, '0' for zero) and the position of
+ * the decimal point counted from the first digit.
+ */
+function exactDecimal(n: number): { digits: string; point: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(n));
+  const bits = view.getBigUint64(0);
+  const expBits = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  let e2: number;
+  if (expBits === 0) e2 = -1074;
+  else {
+    mant |= 1n << 52n;
+    e2 = expBits - 1075;
+  }
+  if (mant === 0n) return { digits: '0', point: 1 };
+  // value = mant * 2^e2 = (mant * 5^-e2) / 10^-e2 for negative e2
+  let digits: string;
+  let point: number;
+  if (e2 >= 0) {
+    digits = (mant << BigInt(e2)).toString();
+    point = digits.length;
+  } else {
+    digits = (mant * 5n ** BigInt(-e2)).toString();
+    point = digits.length + e2;
+  }
+  digits = digits.replace(/0+$/, '') || '0';
+  return { digits, point };
+}
+
+/** Round a digit string to `keep` digits, ties to even (Go's strconv on the exact value). */
+function roundDigits(digits: string, keep: number): { digits: string; carry: boolean } {
+  if (keep >= digits.length) return { digits: digits.padEnd(keep, '0'), carry: false };
+  if (keep < 0) return { digits: '', carry: false };
+  const head = digits.slice(0, keep);
+  const next = digits.charCodeAt(keep) - 48;
+  const rest = digits.slice(keep + 1);
+  const up = next > 5 || (next === 5 && (/[1-9]/.test(rest) || (head !== '' && (head.charCodeAt(head.length - 1) - 48) % 2 === 1)));
+  if (!up) return { digits: head, carry: false };
+  const bumped = (BigInt(head || '0') + 1n).toString().padStart(keep, '0');
+  return bumped.length > keep ? { digits: bumped.slice(0, keep), carry: true } : { digits: bumped, carry: false };
+}
+
+/** %.<prec>f of the exact value */
 function fixed(n: number, prec: number): string {
-  if (Math.abs(n) < 1e21) return n.toFixed(prec);
-  const whole = BigInt(Math.round(n)).toString();
-  return prec > 0 ? `${whole}.${'0'.repeat(prec)}` : whole;
+  const sign = n < 0 || Object.is(n, -0) ? '-' : '';
+  const { digits, point } = exactDecimal(n);
+  if (digits === '0') return `${sign === '-' && n !== 0 ? '-' : ''}${prec > 0 ? `0.${'0'.repeat(prec)}` : '0'}`;
+  const keep = point + prec;
+  let { digits: d, carry } = roundDigits(digits, keep);
+  let p = point;
+  if (carry) {
+    d = `1${d}`;
+    p++;
+  }
+  if (keep < 0) d = '';
+  const all = d.padStart(p + prec, '0');
+  const intPart = all.slice(0, all.length - prec) || '0';
+  const frac = all.slice(all.length - prec);
+  return `${sign}${intPart.replace(/^0+(?=\d)/, '')}${prec > 0 ? `.${frac}` : ''}`;
+}
+
+/** %.<prec>e of the exact value, JavaScript's exponent form (`1.5e+3`), fixed by the caller */
+function exponential(n: number, prec: number): string {
+  const sign = n < 0 ? '-' : '';
+  const { digits, point } = exactDecimal(n);
+  if (digits === '0') return `${sign}${prec > 0 ? `0.${'0'.repeat(prec)}` : '0'}e+0`;
+  let { digits: d, carry } = roundDigits(digits, prec + 1);
+  let e = point - 1;
+  if (carry) {
+    d = `1${d.slice(0, prec)}`;
+    e++;
+  }
+  return `${sign}${d[0]}${prec > 0 ? `.${d.slice(1)}` : ''}e${e < 0 ? '-' : '+'}${Math.abs(e)}`;
 }

@@ -53,17 +53,20 @@ export function unmarshalJson(text: string): Value {
   return v;
 }
 
+/** Go's encoding/json Decoder.Token messages: the character and what was expected there. */
+const VALUE = ' looking for beginning of value';
+
 class JsonReader {
   i = 0;
   constructor(readonly s: string) {}
   skipWs(): void {
     while (this.i < this.s.length && ' \t\n\r'.includes(this.s[this.i]!)) this.i++;
   }
-  fail(): never {
+  fail(context = ''): never {
     if (this.i >= this.s.length) throw new Error('unexpected EOF');
-    throw new Error(`invalid character ${goRune(this.s[this.i]!)}`);
+    throw new Error(`invalid character ${goRune(this.s[this.i]!)}${context}`);
   }
-  value(): Value {
+  value(context = VALUE): Value {
     this.skipWs();
     const c = this.s[this.i];
     if (c === '{') {
@@ -74,24 +77,26 @@ class JsonReader {
         this.i++;
         return objectVal(attrs);
       }
+      let keyContext = '';
       for (;;) {
         this.skipWs();
-        if (this.s[this.i] !== '"') this.fail();
+        if (this.s[this.i] !== '"') this.fail(keyContext);
         const k = this.string();
         this.skipWs();
-        if (this.s[this.i] !== ':') this.fail();
+        if (this.s[this.i] !== ':') this.fail(' after object key');
         this.i++;
         attrs.set(k, this.value());
         this.skipWs();
         if (this.s[this.i] === ',') {
           this.i++;
+          keyContext = ' looking for beginning of object key string';
           continue;
         }
         if (this.s[this.i] === '}') {
           this.i++;
           return objectVal(attrs);
         }
-        this.fail();
+        this.fail(' after object key:value pair');
       }
     }
     if (c === '[') {
@@ -113,22 +118,36 @@ class JsonReader {
           this.i++;
           return tupleVal(elems);
         }
-        this.fail();
+        this.fail(' after array element');
       }
     }
     if (c === '"') return stringVal(this.string());
     for (const [word, v] of [['true', boolVal(true)], ['false', boolVal(false)], ['null', nullVal(T.dynamic)]] as const) {
-      if (this.s.startsWith(word, this.i)) {
+      if (c === word[0]) {
+        for (let k = 1; k < word.length; k++) {
+          const x = this.s[this.i + k];
+          if (x === undefined) throw new Error('unexpected EOF');
+          if (x !== word[k]) {
+            this.i += k;
+            this.fail(` in literal ${word} (expecting ${goRune(word[k]!)})`);
+          }
+        }
         this.i += word.length;
         return v;
       }
     }
-    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(this.s.slice(this.i));
-    if (m) {
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
+      const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(this.s.slice(this.i));
+      if (!m) {
+        this.i++;
+        this.fail(' in numeric literal');
+      }
       this.i += m[0].length;
+      const next = this.s[this.i];
+      if (next === undefined && /[-.eE+]$/.test(m[0])) throw new Error('unexpected EOF');
       return numberVal(Number(m[0]));
     }
-    return this.fail();
+    return this.fail(context);
   }
   string(): string {
     const start = this.i;
@@ -140,16 +159,23 @@ class JsonReader {
         this.i++;
         break;
       }
-      if (c === '\\') this.i++;
-      else if (c.charCodeAt(0) < 0x20) this.fail();
+      if (c === '\\') {
+        const e = this.s[this.i + 1];
+        if (e === undefined) this.fail();
+        if (!'"\\/bfnrtu'.includes(e)) {
+          this.i++;
+          this.fail(' in string escape code');
+        }
+        if (e === 'u' && !/^[0-9a-fA-F]{4}/.test(this.s.slice(this.i + 2))) {
+          this.i += 2;
+          while (/[0-9a-fA-F]/.test(this.s[this.i] ?? '')) this.i++;
+          this.fail(' in \\u hexadecimal character escape');
+        }
+        this.i++;
+      } else if (c.charCodeAt(0) < 0x20) this.fail(' in string literal');
       this.i++;
     }
-    try {
-      return JSON.parse(this.s.slice(start, this.i)) as string;
-    } catch {
-      this.i = start;
-      return this.fail();
-    }
+    return JSON.parse(this.s.slice(start, this.i)) as string;
   }
 }
 

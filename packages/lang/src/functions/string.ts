@@ -17,11 +17,14 @@ function mapRunes(s: string, f: (c: string) => string): string {
 }
 
 /** strings.Title: the first letter of each word (after a separator) in title case. */
+/** the four Unicode digraphs whose title case differs from their upper case */
+const TITLE_CASE: Record<string, string> = { 'Ǆ': 'ǅ', 'ǅ': 'ǅ', 'ǆ': 'ǅ', 'Ǉ': 'ǈ', 'ǈ': 'ǈ', 'ǉ': 'ǈ', 'Ǌ': 'ǋ', 'ǋ': 'ǋ', 'ǌ': 'ǋ', 'Ǳ': 'ǲ', 'ǲ': 'ǲ', 'ǳ': 'ǲ' };
+
 function title(s: string): string {
   let prev = ' ';
   let out = '';
   for (const c of s) {
-    out += isSeparator(prev) ? mapRunes(c, (x) => x.toUpperCase()) : c;
+    out += isSeparator(prev) ? (TITLE_CASE[c] ?? mapRunes(c, (x) => x.toUpperCase())) : c;
     prev = c;
   }
   return out;
@@ -102,19 +105,24 @@ function patternType(args: readonly Value[], all: boolean): Type {
   return all ? listOf(t) : t;
 }
 
+/** Go's FindAll: successive non-overlapping matches; an empty match right after a match is skipped. */
 function* matches(c: CompiledRegexp, s: string): Generator<RegExpExecArray> {
   c.re.lastIndex = 0;
+  let prevEnd = -1;
   for (;;) {
     const m = c.re.exec(s);
     if (!m) return;
     if (m[0] === '') c.re.lastIndex++;
+    if (m[0] === '' && m.index === prevEnd) continue;
+    prevEnd = m.index + m[0].length;
     yield m;
   }
 }
 
 export const stringFunctions: Record<string, FunctionSpec> = {
   upper: stringToString((s) => mapRunes(s, (c) => c.toUpperCase())),
-  lower: stringToString((s) => mapRunes(s, (c) => c.toLowerCase())),
+  // U+0130's simple lower case is i (JavaScript's full mapping adds a combining dot)
+  lower: stringToString((s) => mapRunes(s, (c) => (c === 'İ' ? 'i' : c.toLowerCase()))),
   title: stringToString(title),
   strrev: stringToString((s) => graphemes(s).reverse().join('')),
   chomp: stringToString((s) => s.replace(/(?:\r\n?|\n)*$/, '')),

@@ -28,6 +28,8 @@ function quote(s: string): string {
 function scalar(v: Value, indent: string): string {
   const x = v.raw;
   if (x === null) return 'null';
+  if (Array.isArray(x)) return '[]';
+  if (x instanceof Map) return '{}';
   if (typeof x === 'boolean') return x ? 'true' : 'false';
   if (typeof x === 'number') return Number.isFinite(x) ? formatNumber(x) : x > 0 ? '+.inf' : '-.inf';
   const s = x as string;
