@@ -43,6 +43,12 @@ export async function buildPlan(input: BuildPlanInput, options: BuildPlanOptions
   const schemas = planSchemas(root.config.requiredProviders, options.schemaFiles ?? []);
   const vars = await rootVariables(root, options.vars ?? {}, diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return { plan: null, diagnostics };
-  const plan = assemblePlan(root, vars, { schemas, baseDir: input.baseDir ?? '.', diagnostics }, options.vars ?? {});
-  return { plan, diagnostics };
+  try {
+    const plan = assemblePlan(root, vars, { schemas, baseDir: input.baseDir ?? '.', diagnostics }, options.vars ?? {});
+    return { plan, diagnostics };
+  } catch (e) {
+    // pathological inputs (expressions nested thousands deep) exhaust the stack: a finding, not a crash
+    if (!(e instanceof RangeError)) throw e;
+    return { plan: null, diagnostics: [...diagnostics, { severity: 'error', summary: 'Configuration too complex', detail: `The configuration could not be planned: ${e.message}.` }] };
+  }
 }
