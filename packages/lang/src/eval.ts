@@ -38,6 +38,7 @@ import {
 } from './value';
 import { convert, unify } from './convert';
 import { type Functions, type FunctionSpec, FunctionArgError, callFunction } from './function';
+import { renderTemplateString } from './template';
 
 /** A terraform diagnostic plus HCL's context range (the enclosing expression a renderer also shows). */
 export interface EvalDiagnostic extends Diagnostic {
@@ -319,6 +320,7 @@ class Evaluator {
     }
     const f: FunctionSpec | undefined = Object.prototype.hasOwnProperty.call(fns, e.name) ? fns[e.name] : undefined;
     if (!f && (e.name === 'try' || e.name === 'can' || e.name === 'core::try' || e.name === 'core::can')) return this.tryCan(e, locals, diags);
+    if (!f && (e.name === 'templatestring' || e.name === 'core::templatestring')) return this.templateString(e, locals, diags);
     if (!f) {
       const sep = e.name.lastIndexOf('::');
       if (sep >= 0) {
@@ -396,6 +398,50 @@ class Evaluator {
         else diags.push(err('Error in function call', `Call to function "${e.name}" failed: ${x.message}.`, startRange(e, e.nameRange), e.range));
       } else diags.push(err('Error in function call', `Call to function "${e.name}" failed: ${conversionText(x)}.`, startRange(e, e.nameRange), e.range));
       return dynamicVal;
+    }
+  }
+
+  /** terraform's templatestring: its first argument must be a reference to a template text */
+  templateString(e: Extract<Expr, { kind: 'call' }>, locals: Locals | undefined, diags: EvalDiagnostic[]): Value {
+    const argErr = (i: number, msg: string) => {
+      const a = e.args[i]!;
+      diags.push(err('Invalid function argument', `Invalid value for "${i === 0 ? 'template' : 'vars'}" parameter: ${msg}.`, startRange(a, a.range), e.range));
+      return unknownVal(T.string);
+    };
+    if (e.args.length < 2) {
+      diags.push(err('Not enough function arguments', `Function "${e.name}" expects 2 argument(s). Missing value for "${e.args.length === 0 ? 'template' : 'vars'}".`, e.closeParenRange ?? e.range, e.range));
+      return dynamicVal;
+    }
+    if (e.args.length > 2) {
+      diags.push(err('Too many function arguments', `Function "${e.name}" expects only 2 argument(s).`, startRange(e.args[2], e.args[2]!.range), e.range));
+      return dynamicVal;
+    }
+    const t = e.args[0]!;
+    if (t.kind === 'literal' && typeof t.value === 'string') return argErr(0, 'invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere, and so does not support providing a literal template; consider using a template string expression instead');
+    if (t.kind === 'template') return argErr(0, 'invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere; to render an inline template, consider using a plain template string expression');
+    const reference = (x: Expr): boolean => x.kind === 'traversal' || (x.kind === 'other' && (x.what === 'relative' || x.what === 'splat') && reference(x.source));
+    if (!reference(t)) return argErr(0, 'invalid template expression: must be a direct reference to a single string from elsewhere, containing valid Terraform template syntax');
+    const ts: EvalDiagnostic[] = [];
+    const tv = this.ev(t, locals, ts);
+    if (hasErrors(ts)) return argErr(0, `invalid template expression: ${ts.filter((d) => d.severity === 'error').map((d) => `${d.range ? rangeString(d.range) : '<nil>'}: ${d.summary}; ${d.detail}`)[0]}`);
+    const start = diags.length;
+    const vars = this.ev(e.args[1]!, locals, diags);
+    if (hasErrors(diags, start)) return dynamicVal;
+    if (tv.raw === UNKNOWN) return unknownVal(T.string);
+    if (tv.type !== T.string || tv.raw === null) return argErr(0, 'invalid template value: a string is required');
+    if (vars.raw === UNKNOWN) return unknownVal(T.string);
+    const [ut, marks] = unmark(tv);
+    try {
+      const out = renderTemplateString(ut.raw as string, unmark(vars)[0], this.ctx.functions ?? {});
+      try {
+        return withMarks(convert(out, T.string), marks);
+      } catch (x) {
+        throw new Error(`invalid template result: ${conversionText(x)}`);
+      }
+    } catch (x) {
+      if (x instanceof FunctionArgError) return argErr(x.index, x.message);
+      diags.push(err('Error in function call', `Call to function "${e.name}" failed: ${conversionText(x)}.`, startRange(e, e.nameRange), e.range));
+      return unknownVal(T.string);
     }
   }
 

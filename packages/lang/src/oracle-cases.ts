@@ -30,6 +30,8 @@ export const ORACLE_LOCALS = `locals {
   nested = { x = { y = [10, 20] } }
   empty  = []
   t      = true
+  tpl    = "Hello, $\${name}!"
+  tplfs  = "$\${file(\\"x\\")}"
 }
 `;
 

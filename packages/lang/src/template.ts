@@ -19,6 +19,38 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 type Renderer = (text: string, filename: string, vars: ReadonlyMap<string, Value>) => Value;
 
+/** the parser once some parseFile has initialised it (expressions only exist after that) */
+let ready: Awaited<ReturnType<typeof hclParser>> | undefined;
+void hclParser().then((p) => (ready = p));
+
+const FS_FUNCTIONS = ['file', 'fileexists', 'fileset', 'filebase64', 'filebase64sha256', 'filebase64sha512', 'filemd5', 'filesha1', 'filesha256', 'filesha512', 'templatefile'];
+
+/**
+ * templatestring's rendering of a template text (no filesystem functions, no nested template functions).
+ * Throws FunctionArgError / Error as terraform's makeRenderTemplateFunc does.
+ */
+export function renderTemplateString(text: string, vars: Value, functions: Functions): Value {
+  if (!ready) throw new Error('templatestring needs the HCL parser initialised (parse a file first)');
+  const k = vars.type.kind;
+  if (k !== 'map' && k !== 'object') throw new FunctionArgError(1, 'invalid vars value: must be a map');
+  if (vars.raw === null || !vars.isKnown) throw new FunctionArgError(1, 'invalid vars value: must be a map');
+  const expr = parseTemplate(ready, text, '<templatestring argument>');
+  const map = vars.entries();
+  for (const n of map.keys()) if (!IDENT.test(n)) throw new FunctionArgError(1, `invalid template variable name "${n}": must start with a letter, followed by zero or more letters, digits, and underscores`);
+  for (const t of traversalsIn(expr)) if (!map.has(t.root)) throw new FunctionArgError(1, `vars map does not contain key "${t.root}", referenced at ${rangeString(t.rootRange)}`);
+  const fns: Record<string, FunctionSpec> = { ...functions };
+  for (const [name, f] of Object.entries(fns)) {
+    const plain = name.replace(/^core::/, '');
+    const problem = plain === 'templatestring' || plain === 'templatefile' ? `cannot recursively call ${plain} from inside another template function` : FS_FUNCTIONS.includes(plain) ? `cannot use filesystem access functions like ${plain} in templatestring templates; consider passing the function result as a template variable instead` : undefined;
+    if (problem) fns[name] = { ...f, returnType: () => { throw new Error(problem); } };
+  }
+  const r = evaluate(expr, { variables: map, functions: fns });
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new Error(diagnosticsText(errors));
+  if (r.value.raw === null) throw new Error(`${rangeString(expr.range)}: Template result is null; The result of the template is null, which is not a valid result for a templatestring call.`);
+  return r.value;
+}
+
 /** A synchronous template renderer; `functions` is read lazily (the functions map contains templatefile itself). */
 export async function templateRenderer(functions: () => Functions): Promise<Renderer> {
   const parser = await hclParser();
