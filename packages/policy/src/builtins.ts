@@ -115,10 +115,11 @@ def('gte', 2, (a) => compare(a[0]!, a[1]!) >= 0);
 const tidy = (n: number) => (Number.isInteger(n) ? n : Number(n.toPrecision(15)));
 def('plus', 2, (a) => tidy(num(a, 0) + num(a, 1)));
 def('minus', 2, (a) => {
-  if (a[0] instanceof RSet || a[1] instanceof RSet) {
+  if (a[0] instanceof RSet) {
     const x = set(a, 0), y = set(a, 1);
     return RSet.of(x.values().filter((v) => !y.has(v)));
   }
+  if (typeof a[0] !== 'number') throw typeErr(0, 'one of {number, set}', a[0]!);
   return tidy(num(a, 0) - num(a, 1));
 });
 def('mul', 2, (a) => tidy(num(a, 0) * num(a, 1)));

@@ -365,7 +365,7 @@ class Parser {
   private parseLiteral(): Literal {
     const start = this.tok;
     const loc = this.loc();
-    if (this.isId('some') && this.peek().k === 'id') {
+    if (this.isId('some') && !this.peek().nl && this.peek().k !== 'eof' && !(this.peek().k === 'op' && [':=', '=', '==', '!=', '.', '[', '(', ';', '}', ')', ']', ','].includes(this.peek().v))) {
       this.i++;
       const terms: Term[] = [this.parseRel()];
       while (this.isOp(',')) {
@@ -430,7 +430,7 @@ class Parser {
   }
 
   parseExpr(): Term {
-    const lhs = this.parseIn();
+    const lhs = this.parseIn(true);
     if ((this.isOp('=') || this.isOp(':=')) && !this.atBreak()) {
       const op = this.toks[this.i++]!;
       const rhs = this.parseIn();
@@ -439,8 +439,23 @@ class Parser {
     return lhs;
   }
 
-  private parseIn(): Term {
+  /** `keyVal`: `k, v in xs` is read here (expressions and parentheses; not in lists, where `,` separates) */
+  private parseIn(keyVal = false): Term {
     let lhs = this.parseRel();
+    if (keyVal && this.isOp(',')) {
+      const saved = this.i;
+      try {
+        this.i++;
+        const mhs = this.parseRel();
+        if (this.isId('in') && !this.atBreak()) {
+          const op = this.toks[this.i++]!;
+          lhs = this.call('internal.member_3', [lhs, mhs, this.parseRel()], this.loc(op));
+        } else this.i = saved;
+      } catch (e) {
+        if (!(e instanceof RegoError)) throw e;
+        this.i = saved;
+      }
+    }
     while (this.isId('in') && !this.atBreak()) {
       const op = this.toks[this.i++]!;
       const rhs = this.parseRel();
