@@ -6,6 +6,10 @@
  * the bare parse the linter cannot avoid (checkSyntax + parseFile) and the build's path (syntax already
  * checked by verify), so the ratios hold on a loaded machine.
  *
+ * The same texts are then planned with @tfpairs/plan (outside the clock) and the bundled security pack
+ * (data/policies/security) is timed on the prepared plan JSON: plans/s, compliance rate (no failure)
+ * and the most frequent checks.
+ *
  *   npx tsx scripts/bench-lint.ts [runs=7]
  */
 import { readFileSync } from 'node:fs';
@@ -13,6 +17,10 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { checkSyntax, parseFile } from '../packages/hcl/src/index';
 import { lintConfig, lintReport } from '../packages/lint/src/index';
+import { buildPlan } from '../packages/plan/src/index';
+import { compilePolicy } from '../packages/policy/src/index';
+import { checkNamespace } from '../packages/policy/src/conftest';
+import { readdirSync } from 'node:fs';
 import { extractCode } from '../packages/normalise/src/index';
 
 const runs = Number(process.argv[2] ?? 7);
@@ -78,3 +86,34 @@ async function summary(name: string, set: string[]) {
 console.log(`lintConfig over ${texts.length} texts, medians of ${runs} runs: ${median(rates).toFixed(0)} configs/s (syntax checked by the caller: ${median(checkedRates).toFixed(0)}/s); bare checkSyntax+parseFile ${median(bareRates).toFixed(0)}/s; lint/bare ratio ${median(ratios).toFixed(2)}`);
 await summary('gold (Reference output)', gold);
 await summary('drafts (LLM Output #0)', drafts);
+
+// ---- security pack on prepared plan JSON
+const pack = join(import.meta.dirname, '..', 'data', 'policies', 'security');
+const ids = readdirSync(pack).filter((f) => f.endsWith('.rego')).map((f) => f.replace(/\.rego$/, '')).sort();
+const regoFiles = [...ids.map((id) => join(pack, `${id}.rego`)), ...readdirSync(join(pack, 'lib')).map((f) => join(pack, 'lib', f))];
+const policy = compilePolicy(regoFiles.map((file) => ({ file, text: readFileSync(file, 'utf8') })));
+const plans = async (set: string[]) => (await Promise.all(set.map(async (text) => (await buildPlan({ files: [{ name: 'main.tf', text }] })).plan))).filter((p) => p !== null);
+const goldPlans = await plans(gold);
+const draftPlans = await plans(drafts);
+const allPlans = [...goldPlans, ...draftPlans];
+const failuresOf = (plan: unknown) => ids.flatMap((id) => checkNamespace(policy, plan, 'plan.json', `security.${id}`).failures ?? []);
+const securityPass = () => {
+  const t0 = performance.now();
+  for (const plan of allPlans) failuresOf(plan);
+  return allPlans.length / ((performance.now() - t0) / 1000);
+};
+securityPass();
+const securityRates: number[] = [];
+for (let i = 0; i < runs; i++) securityRates.push(securityPass());
+console.log(`security pack (${ids.length} checks) on prepared plan JSON: median ${median(securityRates).toFixed(0)} plans/s over ${allPlans.length} plans (${runs} runs)`);
+for (const [name, set, total] of [['gold', goldPlans, gold.length], ['drafts', draftPlans, drafts.length]] as const) {
+  let compliant = 0;
+  const byCheck = new Map<string, number>();
+  for (const plan of set) {
+    const failures = failuresOf(plan);
+    if (failures.length === 0) compliant++;
+    for (const id of new Set(failures.map((f) => String(f.metadata?.id)))) byCheck.set(id, (byCheck.get(id) ?? 0) + 1);
+  }
+  console.log(`${name}: ${set.length}/${total} planned, security compliance ${compliant}/${set.length} (${((100 * compliant) / Math.max(set.length, 1)).toFixed(1)} %)`);
+  for (const [id, n] of [...byCheck].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`  ${String(n).padStart(4)} configs  ${id}`);
+}
