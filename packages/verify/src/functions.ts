@@ -76,6 +76,28 @@ export interface FunctionContext {
   fileExists(path: string): boolean;
   /** absolute module directory, the value of path.cwd */
   readonly cwd: string;
+  /** local names required_providers maps to terraform's builtin provider (their provider:: functions exist) */
+  readonly builtinProviderNames?: ReadonlySet<string>;
+}
+
+/** the builtin terraform provider's functions (terraform.io/builtin/terraform) */
+const TERRAFORM_PROVIDER_FUNCTIONS = new Set(['encode_tfvars', 'decode_tfvars', 'encode_expr']);
+
+/** `core::` and `provider::` names, as terraform resolves them before evaluating (lang/functions.go) */
+function checkNamespacedCall(call: Extract<Expr, { kind: 'call' }>, ctx: FunctionContext): Diagnostic[] {
+  const parts = call.name.split('::');
+  if (parts[0] === 'core' && parts.length === 2) {
+    if (KNOWN.has(parts[1]!)) return [];
+    return [error('Unknown provider function', 'The function namespace "core" is not valid. Provider function calls must use the "provider::" namespace prefix.', call.nameRange)];
+  }
+  if (parts[0] === 'provider' && parts.length === 3) {
+    const [, provider, fn] = parts as [string, string, string];
+    if (ctx.builtinProviderNames?.has(provider) && TERRAFORM_PROVIDER_FUNCTIONS.has(fn)) return [];
+    return [
+      error('Unknown provider function', `There is no function named ${JSON.stringify(call.name)}. Ensure that provider name ${JSON.stringify(provider)} is declared in this module's required_providers block, and that this provider offers a function named ${JSON.stringify(fn)}.`, call.nameRange),
+    ];
+  }
+  return [];
 }
 
 /** The value of a string expression if it is known at validate time (literals and path.* only). */
@@ -102,7 +124,7 @@ export function staticString(e: Expr, ctx: FunctionContext): string | undefined 
 
 /** Diagnostics of one call (not its nested calls). */
 export function checkCall(call: Extract<Expr, { kind: 'call' }>, ctx: FunctionContext): Diagnostic[] {
-  if (call.name.includes('::')) return [];
+  if (call.name.includes('::')) return checkNamespacedCall(call, ctx);
   if (!KNOWN.has(call.name)) {
     const s = nameSuggestion(call.name, TERRAFORM_FUNCTIONS);
     return [error('Call to unknown function', `There is no function named ${JSON.stringify(call.name)}.${s ? ` Did you mean ${JSON.stringify(s)}?` : ''}`, call.nameRange)];

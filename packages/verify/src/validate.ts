@@ -143,6 +143,7 @@ async function validateModules(root: ConfigModule, modules: readonly ConfigModul
       moduleAddr: m.path.map((p) => `module.${p}`).join('.'),
       children,
       functions: {
+        builtinProviderNames: new Set(Object.entries(module.requiredProviders).filter(([, r]) => r.source === 'terraform.io/builtin/terraform').map(([n]) => n)),
         cwd: baseDir ? resolve(baseDir) : process.cwd(),
         fileExists: (path) => {
           if (isAbsolute(path)) return existsSync(path);

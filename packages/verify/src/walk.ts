@@ -198,6 +198,7 @@ export class Walker {
         const name = singleAttr();
         if (name === undefined) return;
         out.deps.add(`var.${name}`);
+        if (this.module.variables.has(name)) this.typedVariableSteps(name, steps.slice(1), out);
         if (!this.module.variables.has(name)) {
           out.evalDiags.push(error('Reference to undeclared input variable', `An input variable with the name ${JSON.stringify(name)} has not been declared.${variableHint(name, [...this.module.variables.keys()])}`, traversalRange(t, 1)));
         }
@@ -278,6 +279,38 @@ export class Walker {
         this.resourceReference('managed', t, -1, out);
     }
     void ctx;
+  }
+
+  /**
+   * Steps after `var.name` applied to an unknown value of the declared type (hcl's traversal of
+   * cty.UnknownVal(type)): attributes of primitives, collections and missing object attributes fail.
+   */
+  private typedVariableSteps(name: string, steps: readonly TraversalStep[], out: RefResult): void {
+    const typeExpr = this.module.variables.get(name)?.block.body.attributes.find((a) => a.name === 'type')?.expr;
+    let type: Type | undefined = typeExpr ? typeConstraint(typeExpr)?.type : undefined;
+    for (const step of steps) {
+      if (!type || type.kind === 'dynamic') return;
+      if (step.kind === 'attr') {
+        if (type.kind === 'object') {
+          const next = type.attrs.get(step.name);
+          if (!next) {
+            out.evalDiags.push(error('Unsupported attribute', `This object does not have an attribute named ${JSON.stringify(step.name)}.`, step.range));
+            return;
+          }
+          type = next;
+        } else if (type.kind === 'map') type = type.elem;
+        else if (type.kind === 'string' || type.kind === 'number' || type.kind === 'bool') {
+          out.evalDiags.push(error('Unsupported attribute', `Can't access attributes on a primitive-typed value (${type.kind}).`, step.range));
+          return;
+        } else {
+          out.evalDiags.push(error('Unsupported attribute', 'This value does not have any attributes.', step.range));
+          return;
+        }
+      } else if (type.kind === 'list' || type.kind === 'map') type = type.elem;
+      else if (type.kind === 'tuple' && typeof step.key === 'number') type = type.elems[step.key];
+      else if (type.kind === 'object' && typeof step.key === 'string') type = type.attrs.get(step.key);
+      else return;
+    }
   }
 
   /**
