@@ -138,6 +138,20 @@ function dependsOnOf(block: Block): string[] | undefined {
 
 export interface ConfigContext {
   readonly schemas: PlanSchemas;
+  /** the `provider_config` section, to name the configuration each resource uses */
+  readonly providerConfigs?: Readonly<Record<string, unknown>>;
+}
+
+/** The provider_config key serving a module's provider: its own entry, else the nearest ancestor's. */
+function providerConfigKey(ctx: ConfigContext, moduleAddress: string, key: string): string {
+  const configs = ctx.providerConfigs ?? {};
+  let addr = moduleAddress;
+  while (addr) {
+    if (configs[`${addr}:${key}`]) return `${addr}:${key}`;
+    const i = addr.lastIndexOf('.module.');
+    addr = i < 0 ? '' : addr.slice(0, i);
+  }
+  return key;
 }
 
 export function marshalModule(mod: LoadedModule, ctx: ConfigContext, moduleAddress: string): Record<string, unknown> {
@@ -176,7 +190,7 @@ function marshalModuleBody(mod: LoadedModule, ctx: ConfigContext, moduleAddress:
       mode: r.mode,
       type: r.type,
       name: r.name,
-      provider_config_key: r.providerKey,
+      provider_config_key: providerConfigKey(ctx, moduleAddress, r.providerKey),
     };
     const provisioners = r.provisioners.map((p) => ({ type: p.labels[0], expressions: marshalExpressions(p.body, undefined) }));
     if (provisioners.length) entry.provisioners = provisioners;
@@ -238,9 +252,11 @@ function marshalModuleBody(mod: LoadedModule, ctx: ConfigContext, moduleAddress:
 /** `provider_config`: every provider block plus the providers resources use without one. */
 export function marshalProviderConfigs(root: LoadedModule, ctx: ConfigContext): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const visit = (mod: LoadedModule, prefix: string) => {
+  const visit = (mod: LoadedModule, prefix: string, parentNames: ReadonlySet<string>) => {
     const cfg = mod.config;
+    const names = new Set<string>();
     for (const [key, p] of cfg.providers) {
+      names.add(p.localName);
       const fullKey = prefix ? `${prefix}:${key}` : key;
       const entry: Record<string, unknown> = { name: p.localName, full_name: ctx.schemas.address(p.localName) };
       if (p.alias) entry.alias = p.alias;
@@ -256,18 +272,20 @@ export function marshalProviderConfigs(root: LoadedModule, ctx: ConfigContext): 
     for (const r of [...cfg.resources.values(), ...cfg.dataResources.values()]) implied.add(r.providerKey);
     for (const local of Object.keys(cfg.requiredProviders)) implied.add(local);
     for (const key of implied) {
+      if (key.includes('.')) continue;
+      names.add(key);
       const fullKey = prefix ? `${prefix}:${key}` : key;
-      if (out[fullKey] || key.includes('.')) continue;
-      if (prefix && out[key]) continue;
+      // a child module's implied provider is its parent's when the parent has that provider too
+      if (out[fullKey] || (prefix && parentNames.has(key))) continue;
       const entry: Record<string, unknown> = { name: key, full_name: ctx.schemas.address(key) };
+      if (prefix) entry.module_address = prefix;
       const vc = cfg.requiredProviders[key]?.version;
       if (vc) entry.version_constraint = vc;
-      if (prefix) continue;
       out[fullKey] = entry;
     }
-    for (const [name, child] of mod.children) visit(child, `${prefix ? `${prefix}.` : ''}module.${name}`);
+    for (const [name, child] of mod.children) visit(child, `${prefix ? `${prefix}.` : ''}module.${name}`, names);
   };
-  visit(root, '');
+  visit(root, '', new Set());
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 

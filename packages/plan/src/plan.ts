@@ -567,7 +567,8 @@ export function assemblePlan(root: LoadedModule, vars: Map<string, Value>, opts:
   if (root.config.outputs.size) plan.output_changes = outputChanges;
   if (Object.keys(priorOutputs).length) plan.prior_state = { format_version: '1.0', terraform_version: TERRAFORM_VERSION, values: { outputs: priorOutputs, root_module: {} } };
   const providerConfig = marshalProviderConfigs(root, opts);
-  plan.configuration = Object.keys(providerConfig).length ? { provider_config: providerConfig, root_module: marshalModule(root, opts, '') } : { root_module: marshalModule(root, opts, '') };
+  const rootModule = marshalModule(root, { schemas: opts.schemas, providerConfigs: providerConfig }, '');
+  plan.configuration = Object.keys(providerConfig).length ? { provider_config: providerConfig, root_module: rootModule } : { root_module: rootModule };
   const relevant = relevantAttributes(root, groups.map((g) => ({ address: g.run.address, mod: g.run.mod, hasChanges: g.instances.length > 0 })));
   if (relevant.length) plan.relevant_attributes = relevant;
   plan.applyable = all.length > 0 || root.config.outputs.size > 0;

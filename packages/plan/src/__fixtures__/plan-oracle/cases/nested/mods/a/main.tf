@@ -1,0 +1,12 @@
+variable "env" {
+  type = string
+}
+
+module "b" {
+  source = "../b"
+  label  = "app-${var.env}"
+}
+
+output "label" {
+  value = module.b.label
+}
