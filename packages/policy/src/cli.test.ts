@@ -77,7 +77,7 @@ describe('tfpairs policy eval', () => {
     writeFileSync(join(dir, 'c.rego'), 'package c\np := 1\np := 2\n');
     const t = io(dir);
     expect(await policyCommand(['eval', '-d', 'c.rego', 'data.c.p'], t.streams)).toBe(1);
-    expect(JSON.parse(t.out()).errors[0]).toEqual({ message: 'complete rules must not produce multiple outputs', code: 'eval_conflict_error', location: { file: 'c.rego', row: 3, col: 1 } });
+    expect(JSON.parse(t.out()).errors[0]).toEqual({ message: 'rule data.c.p produced conflicting values', code: 'eval_conflict_error', location: { file: 'c.rego', row: 3, col: 1 } });
   });
 });
 

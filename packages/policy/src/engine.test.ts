@@ -32,7 +32,7 @@ describe('Rego semantics', () => {
   it('complete rules with different values are an eval_conflict_error', () => {
     const e = error('package p\nq := 1 if true\nq := 2 if true', 'data.p.q');
     expect(e.code).toBe('eval_conflict_error');
-    expect(e.message).toBe('complete rules must not produce multiple outputs');
+    expect(e.message).toBe('rule data.p.q produced conflicting values');
     expect(value('package p\nq := 1 if true\nq := 1 if true', 'data.p.q')).toBe(1);
   });
 
@@ -55,7 +55,7 @@ k(x) := 2 if x > 1`;
     expect(value(m, 'data.p.g(50)')).toBe('big');
     expect(value(m, 'data.p.h([3, 4])')).toBe(7);
     expect(value(m, 'data.p.k(1)')).toBe(1);
-    expect(error(m, 'data.p.k(5)').message).toBe('functions must not produce multiple outputs for same inputs');
+    expect(error(m, 'data.p.k(5)').message).toBe('function data.p.k produced conflicting values for the same inputs');
   });
 
   it('some/in, every, wildcards, unification and comprehensions', () => {

@@ -1172,17 +1172,13 @@ function computeGroup(s: State, g: Group): Value | undefined {
   let result: Value | undefined;
   for (const def of g.defs) {
     const env = newEnv(def);
-    const before = result;
     for (const alt of def.alts) {
       let found = false;
       alt.body(s, env, () =>
         alt.value.gen(s, env, (v) => {
           if (result === undefined) result = v;
-          else if (!equal(result, v)) {
-            // OPA words a conflict within one definition differently from one between definitions
-            if (before === undefined) throw new RegoError(`rule data.${g.path.join('.')} produced conflicting values`, 'eval_conflict_error', def.rule.loc);
-            throw new RegoError('complete rules must not produce multiple outputs', 'eval_conflict_error', def.rule.loc);
-          }
+          // OPA 1.x's wording (0.x said "complete rules must not produce multiple outputs")
+          else if (!equal(result, v)) throw new RegoError(`rule data.${g.path.join('.')} produced conflicting values`, 'eval_conflict_error', def.rule.loc);
           found = true;
           return alt.valueGround || def.alts.length > 1;
         }),
@@ -1207,7 +1203,7 @@ export function callFunction(s: State, g: Group, args: Value[]): Value | undefin
         alt.body(s, env, () =>
           alt.value.gen(s, env, (v) => {
             if (result === undefined) result = v;
-            else if (!equal(result, v)) throw new RegoError('functions must not produce multiple outputs for same inputs', 'eval_conflict_error', def.rule.loc);
+            else if (!equal(result, v)) throw new RegoError(`function data.${g.path.join('.')} produced conflicting values for the same inputs`, 'eval_conflict_error', def.rule.loc);
             found = true;
             return alt.valueGround || def.alts.length > 1;
           }),
