@@ -60,6 +60,8 @@ export interface Artifact {
   /** for repaired artifacts: the id of the artifact they were repaired from, and every turn */
   readonly repairedFrom?: string;
   readonly trajectory?: readonly RepairTurn[];
+  /** the policy (intent) check's verdict, once that stage ran: `falseRules` are the rules that came out false */
+  readonly intent?: { readonly outcome: 'pass' | 'fail' | 'error'; readonly falseRules: readonly string[] };
 }
 
 /** A TF-Mutn sample: an initial configuration, a change request and the changed configuration. */

@@ -3,3 +3,4 @@ export { extractCode, fencedBlocks, normaliseFindingOf, type Extraction, type Fe
 export { formatHcl, type FormatResult } from './fmt';
 export { stripComments } from './strip-comments';
 export { normaliseAnswer, type NormaliseOptions, type NormalisedAnswer } from './normalise';
+export { withFinalNewline } from './ending';

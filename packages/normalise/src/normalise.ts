@@ -1,6 +1,7 @@
 import type { Revision } from '@tfpairs/core';
 import { checkSyntax } from '@tfpairs/hcl/syntax';
 import { extractCode, normaliseFindingOf, type NormaliseFinding } from './extract';
+import { withFinalNewline } from './ending';
 import { formatValidHcl } from './fmt';
 import { stripValidComments } from './strip-comments';
 
@@ -25,11 +26,21 @@ export interface NormalisedAnswer {
 }
 
 /**
- * The whole normalise stage on one text: extract (answers only), format, strip comments. Code with
+ * The whole normalise stage on one text: extract (answers only), format, strip comments, then the
+ * canonical ending (exactly one final newline, `withFinalNewline`). Code with
  * syntax errors is kept as extracted, unformatted, with an `hcl-syntax` warning: a broken draft is
  * still a useful rejected sample, and formatting it could mangle it.
  */
 export async function normaliseAnswer(raw: string, opts: NormaliseOptions): Promise<NormalisedAnswer> {
+  const result = await normaliseSteps(raw, opts);
+  // every artifact ends the same way, whatever the steps before did (fmt keeps a missing final newline)
+  if (result.code === null) return result;
+  const code = withFinalNewline(result.code);
+  if (code === result.code) return result;
+  return { ...result, code, revisions: [...result.revisions, { stage: 'final-newline', text: code }] };
+}
+
+async function normaliseSteps(raw: string, opts: NormaliseOptions): Promise<NormalisedAnswer> {
   const filename = opts.filename ?? 'main.tf';
   const revisions: Revision[] = [];
   const findings: NormaliseFinding[] = [];

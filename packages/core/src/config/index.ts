@@ -10,12 +10,30 @@ import { ScrubConfig, scrubFlags } from './scrub';
 import { SplitConfig, splitFlags } from './split';
 import { VerifyConfig, verifyFlags } from './verify';
 
+/** Why a candidate is worse than the gold; the writer names one per pair (`meta.rejected_because`). */
+export const REJECTED_REASONS = ['invalid', 'intent', 'truncated', 'differs'] as const;
+export type RejectedReason = (typeof REJECTED_REASONS)[number];
+/** the old single-word modes, kept as aliases: `different` was "any candidate that differs" */
+const REJECTED_ALIASES: Record<string, RejectedReason[]> = { different: ['invalid', 'intent', 'differs'] };
+
+/** `invalid,intent` (flag) or `["invalid", "intent"]` (config file) -> the list of reasons */
+const RejectedList = z.preprocess(
+  (v) => {
+    const items = typeof v === 'string' ? v.split(',') : v;
+    if (!Array.isArray(items)) return items;
+    return [...new Set(items.flatMap((x) => (typeof x === 'string' ? (REJECTED_ALIASES[x.trim()] ?? [x.trim()]) : [x])).filter((x) => x !== ''))];
+  },
+  z.array(z.enum(REJECTED_REASONS)).min(1),
+);
+
 export const DpoConfig = z.object({
   /**
-   * which candidates become `rejected`: every candidate whose normalised code differs from the gold
-   * (`different`), or only those that fail verification (`invalid`)
+   * which reasons make a candidate a `rejected`: `invalid` (fails verification), `intent` (its policy
+   * verdict fails), `truncated` (cut off by the token limit), `differs` (verifies and merely differs:
+   * IaC-DPO's "any draft"). Default: only candidates shown to be worse; truncated and empty answers
+   * are never rejected unless asked for.
    */
-  rejected: z.enum(['different', 'invalid']).default('different'),
+  rejected: RejectedList.default(['invalid', 'intent']),
 });
 
 /** The one config schema of the whole pipeline. CLI flags and `--config FILE` (JSON) map onto it. */
@@ -40,7 +58,7 @@ export const buildFlags: FlagSpec[] = [
   { name: 'out', type: 'string', path: 'out', help: 'output folder', arg: 'DIR' },
   { name: 'config', type: 'string', help: 'JSON config file (flags override it)', arg: 'FILE' },
   { name: 'offline', type: 'boolean', path: 'offline', help: 'make no network call at all' },
-  { name: 'dpo-rejected', type: 'string', path: 'dpo.rejected', help: 'rejected drafts: different | invalid', default: 'different', arg: 'MODE' },
+  { name: 'dpo-rejected', type: 'string', path: 'dpo.rejected', help: 'reasons that make a draft a DPO rejected: invalid,intent,truncated,differs', default: 'invalid,intent', arg: 'LIST' },
   ...normaliseFlags,
   ...scrubFlags,
   ...verifyFlags,
