@@ -2,12 +2,29 @@
  * Functions of the built-in `terraform` provider (terraform internal/builtin/providers/terraform
  * functions.go), callable as `provider::<local name>::<function>` once a module declares
  * `terraform.io/builtin/terraform` in required_providers: encode_tfvars and encode_expr, which write
- * values as HCL the way hclwrite's TokensForValue and Format do.
+ * values as HCL the way hclwrite's TokensForValue and Format do, and decode_tfvars (the parser and the
+ * evaluator with an empty context).
  */
+import { hclParser, parseFileWith, rangeString } from '@tfpairs/hcl';
+import type { Diagnostic } from '@tfpairs/core';
 import { T } from '../types';
-import { type Value, stringVal, formatNumber, UNKNOWN } from '../value';
+import { type Value, stringVal, formatNumber, objectVal, UNKNOWN } from '../value';
 import type { FunctionSpec } from '../function';
+import { evaluate } from '../eval';
 import { p } from './helpers';
+
+/** the parser, once loaded (decode_tfvars must stay synchronous; any earlier parse has loaded it) */
+let parser: Awaited<ReturnType<typeof hclParser>> | undefined;
+void hclParser().then((x) => (parser = x));
+
+const TFVARS_FILE = '<decode_tfvars argument>';
+
+/** hcl.Diagnostics.Error(): the first error as `range: summary; detail`, and how many more. */
+function diagnosticsText(diags: readonly Diagnostic[]): string {
+  const d = diags[0]!;
+  const first = `${d.range ? `${rangeString(d.range)}: ` : ''}${d.summary}; ${d.detail}`;
+  return diags.length > 1 ? `${first}, and ${diags.length - 1} other diagnostic(s)` : first;
+}
 
 const IDENT = /^[\p{ID_Start}_][\p{ID_Continue}-]*$/u;
 
@@ -72,6 +89,27 @@ export const terraformProviderFunctions: Record<string, FunctionSpec> = {
         if (!IDENT.test(k)) throw new Error(`invalid variable name ${JSON.stringify(k)}: must be a valid identifier, per Terraform's rules for input variable declarations`);
       }
       return stringVal(attributeLines(v!.entries(), ''));
+    },
+  },
+  decode_tfvars: {
+    params: [p('src', T.string)],
+    returnType: () => T.dynamic,
+    impl: ([src]) => {
+      if (!parser) throw new Error('decode_tfvars needs the HCL parser initialised (parse a file first)');
+      const f = parseFileWith(parser, TFVARS_FILE, src!.asString());
+      // HashiCorp's own parser (asynchronous here) words syntax errors; this one only detects them
+      if (f.hasErrors) throw new Error(`invalid tfvars syntax: ${TFVARS_FILE}: the text is not valid HCL`);
+      const block = f.body.blocks[0];
+      if (block) throw new Error(`invalid tfvars content: ${rangeString(block.typeRange)}: Unexpected "${block.type}" block; Blocks are not allowed here.`);
+      const attrs = new Map<string, Value>();
+      for (const a of [...f.body.attributes].sort((x, y) => (x.name < y.name ? -1 : 1))) {
+        // no variables, no functions: tfvars hold constant values only
+        const r = evaluate(a.expr, {});
+        const errors = (r.diagnostics ?? []).filter((d) => d.severity === 'error');
+        if (errors.length) throw new Error(`invalid expression for variable ${JSON.stringify(a.name)}: ${diagnosticsText(errors)}`);
+        attrs.set(a.name, r.value);
+      }
+      return objectVal(attrs);
     },
   },
   encode_expr: {
