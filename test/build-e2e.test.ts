@@ -1,18 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { readNdjson } from '@tfpairs/core';
-import { CLI_BIN, DRAFTS_CSV, REPO, requireShared } from './paths';
+import { DRAFTS_CSV, REPO, requireShared } from './paths';
+import { cli } from './cli';
 
-const run = promisify(execFile);
 const SAMPLE = ['data/sample/tasks.jsonl', 'data/sample/iac-eval-style.csv', 'data/sample/tasks-folder'];
 
 async function build(out: string, inputs: string[], extra: string[] = []) {
-  const args = [CLI_BIN, 'build', '--offline', '--no-report', ...inputs.flatMap((i) => ['--input', i]), '--out', out, ...extra];
-  const { stderr } = await run(process.execPath, args, { cwd: REPO, maxBuffer: 64 << 20 });
+  const args = ['build', '--offline', '--no-report', ...inputs.flatMap((i) => ['--input', i]), '--out', out, ...extra];
+  const { stderr } = await cli(args, { cwd: REPO });
   return { stderr, manifest: JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) };
 }
 
@@ -90,7 +88,7 @@ describe('tfpairs build (real CLI, end to end)', () => {
   it('exits 1 with a one-line reason on unusable arguments or config', async () => {
     const bad = async (args: string[]) => {
       try {
-        await run(process.execPath, [CLI_BIN, 'build', ...args], { cwd: REPO });
+        await cli(['build', ...args], { cwd: REPO });
         return { code: 0, stderr: '' };
       } catch (e) {
         return e as { code: number; stderr: string };
@@ -105,7 +103,7 @@ describe('tfpairs build (real CLI, end to end)', () => {
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
-    const help = await run(process.execPath, [CLI_BIN, 'build', '--help'], { cwd: REPO });
+    const help = await cli(['build', '--help'], { cwd: REPO });
     for (const flag of ['--input', '--out', '--config', '--offline', '--model', '--schema', '--sandbox', '--split-train']) expect(help.stdout).toContain(flag);
   });
 });

@@ -1,15 +1,14 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNdjson } from '@tfpairs/core';
 import { ResponseCache } from '@tfpairs/generate/cache';
 import { scriptedResponder, startOpenAIServer, type OpenAITestServer } from '@tfpairs/generate/testing/openai-server';
 import { CLI_BIN, IAC_EVAL_CSV, REPO, requireShared } from './paths';
+import { cli } from './cli';
 
-const run = promisify(execFile);
 const GOLD = (name: string) => `resource "aws_s3_bucket" "${name}" {\n  bucket = "${name}-bucket"\n}\n`;
 const BROKEN_DRAFT = 'resource "aws_s3_bucket" "draft" {\n  bucket = "draft"\n';
 
@@ -20,9 +19,8 @@ function writeTasks(dir: string, tasks: { prompt: string; gold: string; drafts?:
 }
 
 async function build(args: string[], env: Record<string, string> = {}) {
-  const { stderr } = await run(process.execPath, [CLI_BIN, 'build', '--no-report', '--retry-base-ms', '5', ...args], {
+  const { stderr } = await cli(['build', '--no-report', '--retry-base-ms', '5', ...args], {
     cwd: REPO,
-    maxBuffer: 64 << 20,
     env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', ...env },
   });
   return stderr;

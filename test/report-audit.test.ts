@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   deepFreeze,
@@ -17,16 +15,16 @@ import {
 import { auditCommand } from '@tfpairs/report/cli';
 import type { AuditSummary } from '@tfpairs/report';
 import { diagAt, draft, task, writeRun } from '@tfpairs/report/testing';
-import { CLI_BIN, REPO } from './paths';
+import { REPO } from './paths';
+import { cli } from './cli';
 
-const run = promisify(execFile);
 const SAMPLE = ['data/sample/tasks.jsonl', 'data/sample/iac-eval-style.csv', 'data/sample/tasks-folder'];
 const MALFORMED_DIR = join(REPO, 'test', 'fixtures', 'malformed');
 const MALFORMED = ['bad.jsonl', 'bad.csv', 'truncated.csv', 'folder'].map((f) => join('test', 'fixtures', 'malformed', f));
 
 async function build(inputs: string[]): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'tfpairs-audit-'));
-  await run(process.execPath, [CLI_BIN, 'build', '--offline', '--no-report', ...inputs.flatMap((i) => ['--input', i]), '--out', out], { cwd: REPO, maxBuffer: 64 << 20 });
+  await cli(['build', '--offline', '--no-report', ...inputs.flatMap((i) => ['--input', i]), '--out', out], { cwd: REPO });
   return out;
 }
 

@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '@tfpairs/core';
 import { reportCommand } from '@tfpairs/report/cli';
 import { diagAt, draft, task, writeRun } from '@tfpairs/report/testing';
-import { CLI_BIN, REPO } from './paths';
+import { REPO } from './paths';
+import { cli } from './cli';
 
 /**
  * Opens report.html in Debian's headless Chromium (installed by scripts/ci-chromium.sh), with background
@@ -164,7 +165,7 @@ describe('report.html in headless Chromium', () => {
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'tfpairs-report-'));
     // `build` writes the report at the end of the run and prints its path
-    const { stderr } = await run(process.execPath, [CLI_BIN, 'build', '--offline', ...SAMPLE.flatMap((i) => ['--input', i]), '--out', out], { cwd: REPO, maxBuffer: 64 << 20 });
+    const { stderr } = await cli(['build', '--offline', ...SAMPLE.flatMap((i) => ['--input', i]), '--out', out], { cwd: REPO });
     reportPath = join(out, 'report.html');
     expect(stderr).toContain(`report: ${reportPath}`);
     manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));

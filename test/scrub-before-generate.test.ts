@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptedResponder, startOpenAIServer, type ChatCall, type OpenAITestServer } from '@tfpairs/generate/testing/openai-server';
-import { CLI_BIN, REPO } from './paths';
+import { REPO } from './paths';
+import { cli } from './cli';
 
-const run = promisify(execFile);
 // fake, generated for this test: shaped like real credentials
 const ACCESS_KEY = `AKIA${'QX7TZ2LMBV9RKD4W'}`;
 const SECRET_KEY = 'tq8Ub3Zr0kXw9vNc5LhJ2mYs7PaE4dGf1RnKoT6i';
@@ -38,7 +36,7 @@ describe('credentials never reach the model or the outputs', () => {
     const prompt = `Create an S3 bucket named scrub-test. Use access key ${ACCESS_KEY} with secret ${SECRET_KEY} in the provider.`;
     writeFileSync(join(dir, 't.jsonl'), `${JSON.stringify({ prompt, gold })}\n`);
     const out = join(dir, 'out');
-    await run(process.execPath, [CLI_BIN, 'build', '--no-report', '--input', join(dir, 't.jsonl'), '--out', out, '--model', 'gpt-4o', '--base-url', server.url, '--repair-turns', '0'], {
+    await cli(['build', '--no-report', '--input', join(dir, 't.jsonl'), '--out', out, '--model', 'gpt-4o', '--base-url', server.url, '--repair-turns', '0'], {
       cwd: REPO,
       env: { ...process.env, OPENAI_API_KEY: 'test', OPENAI_BASE_URL: '' },
     });

@@ -66,3 +66,32 @@ const suffix = engineGate(engine);
     expect(await leftovers(engine.docker!, run!)).toEqual({ containers: [], volumes: [] });
   });
 });
+
+(engine.docker ? describe : describe.skip)(`tfpairs build --sandbox docker: late artifacts${suffix}`, () => {
+  it('sandboxes repaired drafts and model mutations too, each once', async () => {
+    const { startOpenAIServer } = await import('@tfpairs/generate/testing/openai-server');
+    const { writeFileSync } = await import('node:fs');
+    const server = await startOpenAIServer();
+    try {
+      const dir = mkdtempSync(`${tmpdir()}/tfpairs-build-sandbox-late-`);
+      const gold = 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n';
+      writeFileSync(`${dir}/t.jsonl`, `${JSON.stringify({ prompt: 'Create an S3 bucket [[broken]] for logs.', gold, drafts: ['# tfpairs-double: replay unsupported-argument\nresource "aws_s3_bucket" "d" {\n  bucket = "d"\n'] })}\n`);
+      const cli = { ...io(), cwd: dir, env: { ...process.env, OPENAI_API_KEY: 'test', OPENAI_BASE_URL: '' } };
+      const args = ['--no-report', '--input', 't.jsonl', '--out', 'out', '--model', 'gpt-4o', '--base-url', server.url, '--repair-turns', '1', '--mutations', '1', '--sandbox', 'docker', '--sandbox-image', TEST_IMAGE];
+      expect(await buildCommand(args, cli)).toBe(0);
+      const [record] = readFileSync(`${dir}/out/records.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const repaired = record.candidates.filter((c: { origin: string }) => c.origin === 'repaired');
+      expect(repaired.length).toBeGreaterThan(0);
+      const late = [...repaired, ...record.mutations.map((m: { expected: unknown }) => m.expected)];
+      expect(record.mutations.length).toBeGreaterThan(0);
+      for (const a of late) expect(a.verifiedBy).toBe('sandbox');
+      const manifest = JSON.parse(readFileSync(`${dir}/out/manifest.json`, 'utf8')) as Manifest;
+      // the broken draft is the one the double calls invalid (its directive survives: invalid HCL keeps
+      // its comments, and the unclosed block keeps the lines before it); every artifact runs in one container, none twice
+      const artifacts = [record.gold, ...record.candidates, ...record.mutations.map((m: { expected: unknown }) => m.expected)].filter((a) => a.code !== null);
+      expect(manifest.metrics.sandbox?.runs).toBe(artifacts.length);
+    } finally {
+      await server.close();
+    }
+  });
+});
