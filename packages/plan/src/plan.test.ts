@@ -67,6 +67,15 @@ resource "aws_s3_bucket" "b" {
     expect(bucket.after_unknown.arn).toBe(true);
   });
 
+  it("a data source's configured arguments are known to references, its results unknown", async () => {
+    const text = 'data "aws_s3_bucket" "src" {\n  bucket = "logs"\n}\nresource "aws_s3_bucket" "copy" {\n  bucket = "${data.aws_s3_bucket.src.bucket}-copy"\n  tags   = { arn = data.aws_s3_bucket.src.arn }\n}\n';
+    const { plan } = await buildPlan({ files: [{ name: 'main.tf', text }] });
+    const copy = plan!.resource_changes!.find((c) => c.address === 'aws_s3_bucket.copy')!.change as { after: Record<string, unknown>; after_unknown: Record<string, unknown> };
+    expect(copy.after.bucket).toBe('logs-copy');
+    expect(copy.after_unknown.tags).toEqual({ arn: true });
+    expect(plan!.relevant_attributes).toEqual(expect.arrayContaining([{ resource: 'data.aws_s3_bucket.src', attribute: ['arn'] }]));
+  });
+
   it('returns validate diagnostics and no plan for an invalid configuration', async () => {
     const { plan, diagnostics } = await buildPlan({ files: [{ name: 'main.tf', text: 'resource "aws_s3_bucket" "b" {\n  bukket = "x"\n}\n' }] });
     expect(plan).toBeNull();
