@@ -66,3 +66,31 @@ describe('security policy pack', () => {
     });
   }
 });
+
+describe('security checks: Checkov semantics on plan JSON', () => {
+  const failuresFor = async (id: string, text: string) => {
+    const { plan, diagnostics } = await buildPlan({ files: [{ name: 'main.tf', text }] });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    return (checkNamespace(policy, plan, 'main.tf', `security.${id}`).failures ?? []).map((f) => f.metadata!.resource);
+  };
+  it('CKV_AWS_19: a bucket without any encryption configuration passes (S3 encrypts by default)', async () => {
+    expect(await failuresFor('CKV_AWS_19', 'resource "aws_s3_bucket" "b" {\n  bucket = "tfpairs-b"\n}\n')).toEqual([]);
+  });
+  it('CKV_AWS_20: a companion matched by the literal bucket name counts', async () => {
+    const text = 'resource "aws_s3_bucket" "b" {\n  bucket = "tfpairs-b"\n}\nresource "aws_s3_bucket_acl" "a" {\n  bucket = "tfpairs-b"\n  acl    = "public-read"\n}\n';
+    expect(await failuresFor('CKV_AWS_20', text)).toEqual(['aws_s3_bucket.b']);
+  });
+  it('CKV_AWS_24: a source security group known only after apply is a source; self rules pass', async () => {
+    const sgRule = 'resource "aws_security_group" "a" {\n  name = "a"\n}\nresource "aws_security_group_rule" "r" {\n  type                     = "ingress"\n  from_port                = 22\n  to_port                  = 22\n  protocol                 = "tcp"\n  source_security_group_id = aws_security_group.a.id\n  security_group_id        = aws_security_group.a.id\n}\n';
+    expect(await failuresFor('CKV_AWS_24', sgRule)).toEqual([]);
+    const self = 'resource "aws_security_group" "a" {\n  name = "a"\n  ingress {\n    from_port = 22\n    to_port   = 22\n    protocol  = "tcp"\n    self      = true\n  }\n}\n';
+    expect(await failuresFor('CKV_AWS_24', self)).toEqual([]);
+    const all = 'resource "aws_security_group" "a" {\n  name = "a"\n  ingress {\n    from_port   = 0\n    to_port     = 0\n    protocol    = "-1"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n';
+    expect(await failuresFor('CKV_AWS_24', all)).toEqual(['aws_security_group.a']);
+  });
+  it('CKV_AWS_133: an unset backup retention passes, 0 fails', async () => {
+    const db = (extra: string) => `resource "aws_db_instance" "d" {\n  engine            = "mysql"\n  instance_class    = "db.t3.micro"\n  allocated_storage = 20\n${extra}}\n`;
+    expect(await failuresFor('CKV_AWS_133', db(''))).toEqual([]);
+    expect(await failuresFor('CKV_AWS_133', db('  backup_retention_period = 0\n'))).toEqual(['aws_db_instance.d']);
+  });
+});
