@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   buildFlags,
@@ -12,8 +12,25 @@ import {
   runSteps,
   type CliIO,
   type Command,
+  type RunContext,
   type Step,
+  type TaskRecord,
 } from '@tfpairs/core';
+import { discardOutput, publishOutput, stageOutput } from './atomic';
+
+/**
+ * Stops the run at the first record after a fatal API error (a refused key, a server that is gone),
+ * whichever stage met it: the generate, repair and mutate stages share the run's one chat client.
+ */
+async function* stopOnFatal(stream: AsyncIterable<TaskRecord>, ctx: RunContext): AsyncIterable<TaskRecord> {
+  for await (const record of stream) {
+    const fatal = ctx.services.chat?.fatal;
+    if (fatal) throw fatal;
+    yield record;
+  }
+  const fatal = ctx.services.chat?.fatal;
+  if (fatal) throw fatal;
+}
 
 export const BUILD_HELP = `Usage: tfpairs build --input PATH [--input PATH]... --out DIR [flags]
 
@@ -21,7 +38,10 @@ Reads prompts + gold Terraform (IaC-Eval CSV, JSONL, or a folder of tasks), draf
 answers, normalises (terraform fmt, no comments), scrubs credentials, verifies, splits by prompt hash and
 writes tf-gen/, dpo/, dpo-postedit/, tf-mutn/, records.jsonl, audit.jsonl and manifest.json into DIR.
 Flags take one or two dashes. Every flag maps onto the JSON config (--config FILE); flags win.
-Exit status: 0 when the run completed (drops are data), 1 on unusable arguments or config.
+The folder is written as a hidden sibling and renamed into place at the end: a killed build leaves
+the previous run (or nothing) in DIR, never a folder that looks finished.
+Exit status: 0 when the run completed (drops are data), 1 on unusable arguments or config, and 1 when
+the API refuses the key or stays unreachable (answers that arrived are cached: rerun to resume).
 
 Flags:
 ${renderFlagHelp(buildFlags)}
@@ -60,23 +80,27 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     throw e;
   }
   const outDir = config.out!;
-  try {
-    // an unusable output folder is an argument problem: say so before reading a single record
-    mkdirSync(outDir, { recursive: true });
-    accessSync(outDir, constants.W_OK);
-  } catch (e) {
-    io.stderr.write(`tfpairs build: cannot write the output folder ${outDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+  // an unusable output folder is an argument problem: say so before reading a single record
+  const staging = stageOutput(outDir);
+  if (typeof staging === 'string') {
+    io.stderr.write(`tfpairs build: cannot write the output folder ${outDir}: ${staging}\n`);
     return 1;
+  }
+  if (config.generate.model && !config.generate.cacheDir) {
+    // the user's cache, shared by every run (named in manifest.json's config)
+    const cacheDir = (await import('@tfpairs/generate/cache')).defaultCacheDir(io.env, io.cwd);
+    if (cacheDir) config = { ...config, generate: { ...config.generate, cacheDir } };
   }
   // the run's one progress display: stages' log lines and request progress go through it
   const progress = new ProgressDisplay(io);
   const ctx = createRunContext(config, { cwd: io.cwd, env: io.env, services: { progress } });
   // stage packages load only once the arguments are known to be usable (a bad flag answers at once)
-  const [{ generateStage, mutateStage, recordedMutationsStage, repairStage }, { dedupStage, goldGateStage }, { ingestInputs }, { normaliseStage }, { writeReport }, { sandboxStage }, { scrubStage }, { splitStage }, { verifyStage }, { writeOutputs }] =
+  const [{ generateStage, mutateStage, recordedMutationsStage, repairStage }, { dedupStage, goldGateStage }, { ingestInputs }, { intentStage }, { normaliseStage }, { writeReport }, { sandboxStage }, { scrubStage }, { splitStage }, { verifyStage }, { writeOutputs }] =
     await Promise.all([
       import('@tfpairs/generate'),
       import('@tfpairs/filter'),
       import('@tfpairs/ingest'),
+      import('@tfpairs/intent'),
       import('@tfpairs/normalise'),
       import('@tfpairs/report'),
       import('@tfpairs/sandbox'),
@@ -97,21 +121,37 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     { name: 'scrub', run: scrubStage(ctx) },
     { name: 'verify', run: verifyStage(ctx) },
     { name: 'sandbox', run: sandboxStage(ctx) },
+    // IaC-Eval's intent check on the plan of every valid artifact; gold failing its intent is dropped
+    { name: 'intent', run: intentStage(ctx) },
     { name: 'repair', run: repairStage(ctx) },
     { name: 'sandbox-repaired', run: sandboxStage(ctx) },
+    { name: 'intent-repaired', run: intentStage(ctx) },
     { name: 'gate', run: goldGateStage(ctx) },
     // after the gate: a prompt whose first gold fails verification keeps its next valid gold
     { name: 'dedup', run: dedupStage(ctx) },
     { name: 'mutate-recorded', run: recordedMutationsStage(ctx) },
     { name: 'mutate', run: mutateStage(ctx) },
     { name: 'sandbox-mutations', run: sandboxStage(ctx) },
+    { name: 'intent-mutations', run: intentStage(ctx) },
     { name: 'split', run: splitStage(ctx) },
   ];
   const { stream, stats } = runSteps({ name: 'ingest', run: () => ingestInputs(ctx) }, steps, { progress });
+  const { FatalApiError } = await import('@tfpairs/generate/client');
   let manifest;
+  let report: string | null = null;
   try {
-    manifest = await writeOutputs(stream, ctx, outDir, { steps: stats });
+    manifest = await writeOutputs(stopOnFatal(stream, ctx), ctx, staging.dir, { steps: stats });
+    if (config.report.html) report = await writeReport(staging.dir);
+    publishOutput(staging.dir, outDir);
   } catch (e) {
+    discardOutput(staging.dir);
+    if (e instanceof FatalApiError) {
+      const answered = ctx.metrics.get('generate.requests') ?? 0;
+      io.stderr.write(
+        `tfpairs build: stopped: ${e.message.replace(/\s*\n\s*/g, ' ')}; answers that arrived are cached in ${e.cacheDir} (${answered} request(s) sent); ${outDir} is unchanged: fix the cause and run the same command again to resume\n`,
+      );
+      return 1;
+    }
     // the file system failing mid-run (disk full, folder removed) is not about the data: one line, exit 1
     const code = (e as NodeJS.ErrnoException).code;
     if (!code) throw e;
@@ -125,9 +165,8 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
   const top = Object.entries(c.dropCodes).sort((a, b) => b[1] - a[1]).slice(0, 5);
   if (top.length) io.stderr.write(`  top drop codes: ${top.map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
   for (const w of ctx.warnings) io.stderr.write(`  warning: ${w.summary}${w.detail ? `: ${w.detail}` : ''}\n`);
-  if (config.report.html) {
-    const report = await writeReport(outDir);
-    if (report) io.stderr.write(`  report: ${report}\n`);
-  }
+  const chat = ctx.services.chat;
+  if (chat) io.stderr.write(`  cache: ${chat.cache.dir} (${ctx.metrics.get('generate.cached') ?? 0} answers reused, ${ctx.metrics.get('generate.requests') ?? 0} requests sent)\n`);
+  if (report) io.stderr.write(`  report: ${resolve(outDir, 'report.html')}\n`);
   return 0;
 };

@@ -34,10 +34,12 @@ export function artifactsOf(record: TaskRecord): ArtifactRef[] {
 export interface ArtifactScope {
   readonly role: ArtifactRole;
   readonly placeholders: Map<string, string>;
+  /** the record the artifact belongs to, as it was when the stage took it (its prompt, meta, intent) */
+  readonly record?: TaskRecord;
 }
 
-export function artifactScope(role: ArtifactRole, placeholders = new Map<string, string>()): ArtifactScope {
-  return { role, placeholders };
+export function artifactScope(role: ArtifactRole, placeholders = new Map<string, string>(), record?: TaskRecord): ArtifactScope {
+  return record ? { role, placeholders, record } : { role, placeholders };
 }
 
 export interface ArtifactResult {
@@ -96,7 +98,7 @@ export function artifactStage(name: string, version: string, ctx: RunContext, fn
     const findings: Finding[] = [];
     for (const ref of artifactsOf(record)) {
       if (options.pending && !options.pending(ref)) continue;
-      const result = await fn(ctx, ref.artifact, ref.subject, artifactScope(ref.role, placeholders));
+      const result = await fn(ctx, ref.artifact, ref.subject, artifactScope(ref.role, placeholders, record));
       next = withArtifact(next, ref.subject, result.artifact);
       findings.push(...result.findings);
       if (options.stop?.(ref, result)) break;

@@ -15,7 +15,7 @@ declare module '@tfpairs/core' {
  * The user's schema files, read once for the run; a file that cannot be read becomes a run warning and
  * the run goes on with the bundled schemas.
  */
-function userSchemaFiles(ctx: RunContext): readonly string[] {
+export function userSchemaFiles(ctx: RunContext): readonly string[] {
   if (ctx.services.verifySchemaFiles) return ctx.services.verifySchemaFiles;
   const usable: string[] = [];
   for (const file of ctx.config.verify.schemas) {

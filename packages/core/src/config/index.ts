@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { setPath, type FlagSpec } from '../flags';
 import { GenerateConfig, generateFlags } from './generate';
+import { IntentConfig, intentFlags } from './intent';
 import { NormaliseConfig, normaliseFlags } from './normalise';
 import { ReportConfig, reportFlags } from './report';
 import { SandboxConfig, sandboxFlags } from './sandbox';
@@ -45,6 +46,7 @@ export const PipelineConfig = z.object({
   normalise: NormaliseConfig.default(NormaliseConfig.parse({})),
   scrub: ScrubConfig.default(ScrubConfig.parse({})),
   verify: VerifyConfig.default(VerifyConfig.parse({})),
+  intent: IntentConfig.default(IntentConfig.parse({})),
   generate: GenerateConfig.default(GenerateConfig.parse({})),
   sandbox: SandboxConfig.default(SandboxConfig.parse({})),
   split: SplitConfig.default(SplitConfig.parse({})),
@@ -62,6 +64,7 @@ export const buildFlags: FlagSpec[] = [
   ...normaliseFlags,
   ...scrubFlags,
   ...verifyFlags,
+  ...intentFlags,
   ...generateFlags,
   ...sandboxFlags,
   ...splitFlags,
@@ -145,4 +148,4 @@ export function parseConfig(value: unknown, where = 'config'): PipelineConfig {
   return parsed.data;
 }
 
-export { GenerateConfig, NormaliseConfig, ReportConfig, SandboxConfig, ScrubConfig, SplitConfig, VerifyConfig };
+export { IntentConfig, GenerateConfig, NormaliseConfig, ReportConfig, SandboxConfig, ScrubConfig, SplitConfig, VerifyConfig };
