@@ -95,12 +95,13 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
   const progress = new ProgressDisplay(io);
   const ctx = createRunContext(config, { cwd: io.cwd, env: io.env, services: { progress } });
   // stage packages load only once the arguments are known to be usable (a bad flag answers at once)
-  const [{ generateStage, mutateStage, recordedMutationsStage, repairStage }, { dedupStage, goldGateStage }, { ingestInputs }, { intentStage }, { normaliseStage }, { writeReport }, { sandboxStage }, { scrubStage }, { splitStage }, { verifyStage }, { writeOutputs }] =
+  const [{ generateStage, mutateStage, recordedMutationsStage, repairStage }, { dedupStage, goldGateStage }, { ingestInputs }, { intentStage, securityStage }, { lintStage }, { normaliseStage }, { writeReport }, { sandboxStage }, { scrubStage }, { splitStage }, { verifyStage }, { writeOutputs }] =
     await Promise.all([
       import('@tfpairs/generate'),
       import('@tfpairs/filter'),
       import('@tfpairs/ingest'),
       import('@tfpairs/intent'),
+      import('@tfpairs/lint'),
       import('@tfpairs/normalise'),
       import('@tfpairs/report'),
       import('@tfpairs/sandbox'),
@@ -133,6 +134,9 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     { name: 'mutate', run: mutateStage(ctx) },
     { name: 'sandbox-mutations', run: sandboxStage(ctx) },
     { name: 'intent-mutations', run: intentStage(ctx) },
+    // best practice and security: findings only (TerraFormer's linter pass and security compliance)
+    { name: 'lint', run: lintStage(ctx) },
+    { name: 'security', run: securityStage(ctx) },
     { name: 'split', run: splitStage(ctx) },
   ];
   const { stream, stats } = runSteps({ name: 'ingest', run: () => ingestInputs(ctx) }, steps, { progress });

@@ -1,1 +1,2 @@
 export * from './stage';
+export * from './security';

@@ -3,3 +3,4 @@ export { parseTflintConfig, TflintConfigError } from './config';
 export { formatJson, formatCompact, formatDefault } from './format';
 export type { LintIssue, LintSeverity, Rule } from './rule';
 export type { ModuleFile } from './module';
+export * from './stage';

@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { setPath, type FlagSpec } from '../flags';
 import { GenerateConfig, generateFlags } from './generate';
+import { ChecksConfig, checksFlags } from './checks';
 import { IntentConfig, intentFlags } from './intent';
 import { NormaliseConfig, normaliseFlags } from './normalise';
 import { ReportConfig, reportFlags } from './report';
@@ -10,6 +11,7 @@ import { SandboxConfig, sandboxFlags } from './sandbox';
 import { ScrubConfig, scrubFlags } from './scrub';
 import { SplitConfig, splitFlags } from './split';
 import { VerifyConfig, verifyFlags } from './verify';
+import { completeSplitShares, unknownKeys } from './strict';
 
 /** Why a candidate is worse than the gold; the writer names one per pair (`meta.rejected_because`). */
 export const REJECTED_REASONS = ['invalid', 'intent', 'truncated', 'differs'] as const;
@@ -47,6 +49,7 @@ export const PipelineConfig = z.object({
   scrub: ScrubConfig.default(ScrubConfig.parse({})),
   verify: VerifyConfig.default(VerifyConfig.parse({})),
   intent: IntentConfig.default(IntentConfig.parse({})),
+  checks: ChecksConfig.default(ChecksConfig.parse({})),
   generate: GenerateConfig.default(GenerateConfig.parse({})),
   sandbox: SandboxConfig.default(SandboxConfig.parse({})),
   split: SplitConfig.default(SplitConfig.parse({})),
@@ -65,6 +68,7 @@ export const buildFlags: FlagSpec[] = [
   ...scrubFlags,
   ...verifyFlags,
   ...intentFlags,
+  ...checksFlags,
   ...generateFlags,
   ...sandboxFlags,
   ...splitFlags,
@@ -100,6 +104,8 @@ export function resolveConfig(flagValues: Record<string, unknown>, cwd: string, 
       throw new ConfigError(`config file ${file} is not valid JSON: ${(e as Error).message}`);
     }
     if (!base || typeof base !== 'object' || Array.isArray(base)) throw new ConfigError(`config file ${file} must hold a JSON object`);
+    const unknown = unknownKeys(PipelineConfig, base);
+    if (unknown.length) throw new ConfigError(`config file ${file}: ${unknown.join('; ')}`);
   }
   for (const spec of specs) {
     if (!spec.path || !(spec.name in flagValues)) continue;
@@ -107,6 +113,11 @@ export function resolveConfig(flagValues: Record<string, unknown>, cwd: string, 
     if (spec.invert) value = !value;
     if (spec.type === 'string[]' && spec.path === 'inputs' && Array.isArray(base.inputs)) value = [...(base.inputs as string[]), ...(value as string[])];
     setPath(base, spec.path, value);
+  }
+  if (base.split && typeof base.split === 'object') {
+    const split = completeSplitShares(base.split as Record<string, unknown>);
+    if (typeof split === 'string') throw new ConfigError(split);
+    base.split = split;
   }
   return resolvePaths(parseConfig(base, file ? `config file ${file}` : 'flags'), cwd);
 }

@@ -1,0 +1,31 @@
+import { artifactStage, countMetric, finding, passThrough, type ArtifactFn, type StageFactory } from '@tfpairs/core';
+import { issueDiagnostics, lintConfig, type LintOptions } from './lint';
+
+export const LINT_STAGE_VERSION = '0.1.0';
+/** one options object for the run: rule selection is cached per object */
+const BUILD_OPTIONS: LintOptions = { syntaxChecked: true };
+
+const metricName = (s: string) => s.replace(/[^A-Za-z0-9_.:-]+/g, '-');
+
+/**
+ * TFLint's checks on one valid artifact (artifact-level): every issue is a warning finding of stage
+ * `lint` with the rule name as code; nothing is dropped. Pass rate per role and per model in metrics
+ * (TerraFormer's linter pass rate: an artifact passes when it has no issue).
+ */
+export const lintArtifact: ArtifactFn = async (ctx, artifact, subject, scope) => {
+  if (artifact.code === null || artifact.verdict !== 'valid') return { artifact, findings: [] };
+  const issues = await lintConfig([{ name: 'main.tf', text: artifact.code }], BUILD_OPTIONS);
+  const source = metricName(artifact.generation?.model ?? (artifact.origin === 'reference' ? 'gold' : artifact.origin));
+  const outcome = issues.length === 0 ? 'pass' : 'fail';
+  countMetric(ctx, `lint.${scope.role}.${outcome}`);
+  countMetric(ctx, `lint.source.${source}.${outcome}`);
+  const findings = issueDiagnostics(issues).map(({ code, ...d }) => {
+    countMetric(ctx, `lint.rule.${code}`);
+    return finding('lint', code, { ...d, severity: 'warning' }, subject);
+  });
+  return { artifact, findings };
+};
+
+/** The lint stage of `tfpairs build` (`--no-lint` switches it off): once, after every artifact exists. */
+export const lintStage: StageFactory = (ctx) =>
+  ctx.config.checks.lint ? artifactStage('lint', LINT_STAGE_VERSION, ctx, lintArtifact, { pending: (ref) => ref.artifact.verdict === 'valid' }) : passThrough;
