@@ -13,6 +13,7 @@ import { SourceFile } from '@tfpairs/hcl/source';
 import { typeConstraint } from './vartype';
 import type { Type } from '@tfpairs/lang';
 import { Walker, type ChildInterface } from './walk';
+import { ValueScope } from './values';
 
 export interface ModuleFile {
   readonly filename: string;
@@ -138,12 +139,15 @@ async function validateModules(root: ConfigModule, modules: readonly ConfigModul
     const children = new Map<string, ChildInterface>();
     for (const [name, call] of m.calls) if (call.module) children.set(name, childInterface(loaded.get(call.module)!));
     const moduleDir = m.dir;
+    const builtinProviderNames = new Set(Object.entries(module.requiredProviders).filter(([, r]) => r.source === 'terraform.io/builtin/terraform').map(([n]) => n));
+    const values = await ValueScope.create({ module, fs, moduleDir, builtinProviderNames });
     const walker = new Walker(module, {
+      values,
       schemas,
       moduleAddr: m.path.map((p) => `module.${p}`).join('.'),
       children,
       functions: {
-        builtinProviderNames: new Set(Object.entries(module.requiredProviders).filter(([, r]) => r.source === 'terraform.io/builtin/terraform').map(([n]) => n)),
+        builtinProviderNames,
         cwd: baseDir ? resolve(baseDir) : process.cwd(),
         fileExists: (path) => {
           if (isAbsolute(path)) return existsSync(path);

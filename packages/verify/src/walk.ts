@@ -13,6 +13,7 @@ import { callsIn, literalOf, traversalsIn, type Block, type Expr, type Traversal
 import { literalTypeError } from './types';
 import { constValue, conversionProblem, typeConstraint } from './vartype';
 import { fileProvisionerRules } from './rules';
+import type { ValueScope } from './values';
 import { friendlyName, type Type } from '@tfpairs/lang';
 import { RESOURCE_META_ATTRIBUTES, RESOURCE_META_BLOCKS, type ModuleConfig, type ResourceConfig } from './module';
 import type { BlockSchema, SchemaSet } from './schemas';
@@ -27,6 +28,8 @@ export interface WalkOptions {
   readonly moduleAddr?: string;
   /** the interfaces (variables, outputs) of the called modules that could be loaded, by call name */
   readonly children?: ReadonlyMap<string, ChildInterface>;
+  /** values known at validate time (locals, functions); without it expressions are not evaluated */
+  readonly values?: ValueScope;
 }
 
 /** what a module call can see of its child: its input variables and output names */
@@ -398,7 +401,15 @@ export class Walker {
   private evaluate(exprs: readonly EvaluatedExpr[], ctx: RefContext): { diags: Diagnostic[]; deps: Set<string> } {
     const refs = this.references(exprs, ctx);
     if (refs.staticDiags.some((d) => d.severity === 'error')) return { diags: refs.staticDiags, deps: refs.deps };
-    return { diags: [...refs.staticDiags, ...refs.evalDiags, ...this.calls(exprs)], deps: refs.deps };
+    const diags = [...refs.staticDiags, ...refs.evalDiags, ...this.calls(exprs)];
+    return { diags: [...diags, ...this.values(exprs, ctx, diags)], deps: refs.deps };
+  }
+
+  /** what evaluating the expressions says, when nothing was wrong with their references and calls */
+  private values(exprs: readonly EvaluatedExpr[], ctx: RefContext, sofar: readonly Diagnostic[]): Diagnostic[] {
+    const scope = this.opts.values;
+    if (!scope || sofar.some((d) => d.severity === 'error')) return [];
+    return exprs.flatMap((e) => scope.evaluate(e.expr, ctx, e.bound));
   }
 
   /** Decodes a body against a provider schema with reference checks first (lang.Scope.EvalBlock). */
@@ -407,7 +418,8 @@ export class Walker {
     decodeBody(body, schema, decoded, hidden ? { hiddenAttributes: hidden.attrs, hiddenBlocks: hidden.blocks } : {});
     const refs = this.references(decoded.exprs, ctx);
     if (refs.staticDiags.some((d) => d.severity === 'error')) return { diags: refs.staticDiags, deps: refs.deps, decoded };
-    return { diags: [...decoded.diags, ...refs.staticDiags, ...refs.evalDiags, ...this.calls(decoded.exprs)], deps: refs.deps, decoded };
+    const diags = [...decoded.diags, ...refs.staticDiags, ...refs.evalDiags, ...this.calls(decoded.exprs)];
+    return { diags: [...diags, ...this.values(decoded.exprs, ctx, diags)], deps: refs.deps, decoded };
   }
 
   /** All nodes with their dependencies and diagnostics, then the dag walk that skips dependents of failures. */
@@ -429,9 +441,15 @@ export class Walker {
       nodes.set(`provider.${key}`, { deps: r.deps, diags: r.diags });
     }
 
+    // a cycle among locals stops terraform's walk before any node runs
+    const cycles = this.opts.values?.cycles() ?? [];
+    if (cycles.length) return cycles;
     for (const [name, local] of this.module.locals) {
-      const r = this.evaluate([{ expr: local.expr, bound: new Set() }], NO_REPETITION);
-      nodes.set(`local.${name}`, { deps: r.deps, diags: r.diags });
+      const refs = this.references([{ expr: local.expr, bound: new Set() }], NO_REPETITION);
+      const own = [...refs.staticDiags, ...(refs.staticDiags.some((d) => d.severity === 'error') ? [] : [...refs.evalDiags, ...this.calls([{ expr: local.expr, bound: new Set() }])])];
+      const diags = own.some((d) => d.severity === 'error') ? own : [...own, ...(this.opts.values?.local(name) ?? [])];
+      refs.deps.delete(`local.${name}`);
+      nodes.set(`local.${name}`, { deps: refs.deps, diags });
     }
 
     for (const [name, call] of this.module.moduleCalls) {
