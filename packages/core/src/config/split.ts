@@ -12,10 +12,10 @@ export const SplitConfig = z
     /** group records by this input metadata field too (e.g. a task family): a group never spans two splits */
     key: z.string().min(1).optional(),
     /**
-     * estimated Jaccard similarity of word 3-shingles above which two prompts are near-duplicates and
-     * share a split (measured in packages/split/README.md)
+     * estimated Jaccard similarity of the prompts' word sets at or above which two prompts are
+     * near-duplicates and share a split (chosen on IaC-Eval's prompts: packages/split/README.md)
      */
-    nearDuplicate: z.number().gt(0).max(1).default(0.7),
+    nearDuplicate: z.number().gt(0).max(1).default(0.6),
   })
   .refine((s) => Math.abs(s.train + s.val + s.test - 1) < 1e-9, { message: 'split shares train+val+test must add up to 1' });
 
@@ -25,5 +25,5 @@ export const splitFlags: FlagSpec[] = [
   { name: 'split-test', type: 'number', path: 'split.test', help: 'share of prompts in test', default: '0.1' },
   { name: 'split-salt', type: 'string', path: 'split.salt', help: 'salt mixed into the group hash', arg: 'TEXT' },
   { name: 'split-key', type: 'string', path: 'split.key', help: 'input metadata field that groups records into one split (e.g. a task family)', arg: 'FIELD' },
-  { name: 'near-duplicate', type: 'number', path: 'split.nearDuplicate', help: 'prompt similarity (MinHash Jaccard of word 3-shingles) that puts two records in one group', default: '0.7' },
+  { name: 'near-duplicate', type: 'number', path: 'split.nearDuplicate', help: 'prompt similarity (MinHash Jaccard of their words) that puts two records in one group', default: '0.6' },
 ];

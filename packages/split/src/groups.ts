@@ -1,0 +1,203 @@
+import { sha256 } from '@tfpairs/core';
+import { bandHash, minHasher, type MinHasher } from './minhash';
+
+/**
+ * What grouping needs of a record, and nothing more, so that it can run as a pre-pass over the
+ * inputs (prompts and gold hashes only) before the expensive stages, or inside the split stage.
+ */
+export interface GroupItem {
+  /** stable name of the record (e.g. `source.path:source.line`); adding a key twice joins both */
+  readonly key: string;
+  readonly prompt: string;
+  /** `goldHash(gold)`: records with identical gold join one group */
+  readonly goldHash?: string | null;
+  /** value of the user's `--split-key FIELD`: records with the same value join one group */
+  readonly userKey?: string | null;
+}
+
+export interface GroupingOptions {
+  /** estimated Jaccard similarity of word shingles at or above which two prompts are near-duplicates */
+  readonly threshold: number;
+  /** MinHash permutations (128) = bands (32) x rows (4): the LSH S-curve's midpoint (1/32)^(1/4) = 0.42
+   * lies below the default threshold, so a pair at J = 0.6 shares a band with probability
+   * 1 - (1 - 0.6^4)^32 > 0.98; candidates are then checked against the threshold on their signatures */
+  readonly permutations?: number;
+  readonly bands?: number;
+  /** words per shingle (1: prompts are short, so one changed word must not wipe out several shingles; README) */
+  readonly shingle?: number;
+}
+
+export interface Group {
+  /** sha256 of the group's anchor, 12 hex digits */
+  readonly id: string;
+  /** what the group's split is drawn from: the smallest member anchor (see README: why stable) */
+  readonly anchor: string;
+  readonly size: number;
+}
+
+export interface Grouping {
+  groupOf(key: string): Group | undefined;
+  readonly items: number;
+  readonly groups: number;
+  /** groups with two or more members */
+  readonly multiMember: number;
+  readonly largest: Group | null;
+}
+
+/** The hash under which identical gold joins one group: whitespace does not count. */
+export function goldHash(code: string): string {
+  return sha256(code.replace(/\s+/g, ' ').trim()).slice(0, 16);
+}
+
+const hex8 = (n: number) => n.toString(16).padStart(8, '0');
+
+/**
+ * Near-duplicate groups of records by MinHash/LSH over their prompts' word shingles, joined by
+ * identical gold and the user's key. Memory per record: its signature (permutations x 4 bytes) and key;
+ * the bands are sorted typed arrays built once in `finish`, not hash maps.
+ */
+export class NearDuplicateGrouper {
+  private readonly hasher: MinHasher;
+  private readonly bands: number;
+  private readonly rows: number;
+  private sigs: Uint32Array;
+  private readonly keys: string[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly userKeys: (string | null)[] = [];
+  private readonly firstByGold = new Map<string, number>();
+  private readonly firstByUserKey = new Map<string, number>();
+  private readonly joins: number[] = [];
+
+  constructor(private readonly options: GroupingOptions) {
+    const permutations = options.permutations ?? 128;
+    this.bands = options.bands ?? 32;
+    if (permutations % this.bands !== 0) throw new RangeError(`permutations (${permutations}) must be a multiple of bands (${this.bands})`);
+    this.rows = permutations / this.bands;
+    this.hasher = minHasher(permutations, options.shingle ?? 1);
+    this.sigs = new Uint32Array(permutations * 1024);
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  add(item: GroupItem): void {
+    const known = this.index.get(item.key);
+    const i = known ?? this.keys.length;
+    if (known === undefined) {
+      const p = this.hasher.permutations;
+      if ((i + 1) * p > this.sigs.length) {
+        const grown = new Uint32Array(this.sigs.length * 2);
+        grown.set(this.sigs);
+        this.sigs = grown;
+      }
+      this.sigs.set(this.hasher.signature(item.prompt), i * p);
+      this.keys.push(item.key);
+      this.userKeys.push(item.userKey ?? null);
+      this.index.set(item.key, i);
+    }
+    const joinBy = (map: Map<string, number>, value: string | null | undefined) => {
+      if (value === null || value === undefined) return;
+      const first = map.get(value);
+      if (first === undefined) map.set(value, i);
+      else if (first !== i) this.joins.push(first, i);
+    };
+    joinBy(this.firstByGold, item.goldHash);
+    joinBy(this.firstByUserKey, item.userKey);
+  }
+
+  finish(): Grouping {
+    const n = this.keys.length;
+    const p = this.hasher.permutations;
+    const parent = new Int32Array(n);
+    for (let i = 0; i < n; i++) parent[i] = i;
+    const find = (x: number): number => {
+      while (parent[x] !== x) {
+        parent[x] = parent[parent[x]!]!;
+        x = parent[x]!;
+      }
+      return x;
+    };
+    const union = (a: number, b: number) => {
+      const ra = find(a);
+      const rb = find(b);
+      if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    };
+    for (let j = 0; j < this.joins.length; j += 2) union(this.joins[j]!, this.joins[j + 1]!);
+
+    const sigs = this.sigs;
+    const threshold = this.options.threshold;
+    // estimated Jaccard of two stored signatures, read in place (no subarray per comparison)
+    const similar = (a: number, b: number): boolean => {
+      let same = 0;
+      for (let k = 0, oa = a * p, ob = b * p; k < p; k++) if (sigs[oa + k] === sigs[ob + k]) same++;
+      return same / p >= threshold;
+    };
+    // one sorted array per band: (band hash, index) packed into a double, so equal hashes are adjacent
+    const indexBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+    const hashBits = Math.min(32, 53 - indexBits);
+    const indexSpan = 2 ** indexBits;
+    const packed = new Float64Array(n);
+    for (let b = 0; b < this.bands; b++) {
+      for (let i = 0; i < n; i++) packed[i] = Math.floor(bandHash(sigs, i * p + b * this.rows, this.rows, b) / 2 ** (32 - hashBits)) * indexSpan + i;
+      packed.sort();
+      let runStart = 0;
+      let runHash = Math.floor(packed[0]! / indexSpan);
+      for (let k = 1; k < n; k++) {
+        const hash = Math.floor(packed[k]! / indexSpan);
+        if (hash !== runHash) {
+          runStart = k;
+          runHash = hash;
+          continue;
+        }
+        const i = packed[k]! % indexSpan;
+        const first = packed[runStart]! % indexSpan;
+        if (find(first) === find(i)) continue;
+        const prev = packed[k - 1]! % indexSpan;
+        // a bucket shares one band of the signature; the whole signature decides
+        if (similar(first, i)) union(first, i);
+        else if (prev !== first && similar(prev, i)) union(prev, i);
+      }
+    }
+
+    // a member's anchor: its user key when it has one, else the first value of its signature (which a
+    // near-duplicate shares with probability = their Jaccard similarity); a group's is its smallest
+    const anchors = new Map<number, string>();
+    const sizes = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const root = find(i);
+      const u = this.userKeys[i];
+      const anchor = u !== null && u !== undefined ? `k:${u}` : `m:${hex8(this.sigs[i * p]!)}`;
+      const best = anchors.get(root);
+      if (best === undefined || anchor < best) anchors.set(root, anchor);
+      sizes.set(root, (sizes.get(root) ?? 0) + 1);
+    }
+    const groups = new Map<number, Group>();
+    let largest: Group | null = null;
+    let multiMember = 0;
+    for (const [root, anchor] of anchors) {
+      const g: Group = { id: sha256(anchor).slice(0, 12), anchor, size: sizes.get(root)! };
+      groups.set(root, g);
+      if (g.size > 1) multiMember++;
+      if (!largest || g.size > largest.size || (g.size === largest.size && g.id < largest.id)) largest = g;
+    }
+    const index = this.index;
+    return {
+      groupOf: (key) => {
+        const i = index.get(key);
+        return i === undefined ? undefined : groups.get(find(i));
+      },
+      items: n,
+      groups: groups.size,
+      multiMember,
+      largest,
+    };
+  }
+}
+
+/** Groups of a whole stream of items (the pre-pass form). */
+export async function groupItems(items: AsyncIterable<GroupItem> | Iterable<GroupItem>, options: GroupingOptions): Promise<Grouping> {
+  const grouper = new NearDuplicateGrouper(options);
+  for await (const item of items) grouper.add(item);
+  return grouper.finish();
+}
