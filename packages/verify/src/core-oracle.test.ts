@@ -36,13 +36,13 @@ const recorded = JSON.parse(readFileSync(join(FIXTURES, 'recorded.json'), 'utf8'
  */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'backend-variable': 'validate ignores backend settings; tfpairs reports what `terraform init` rejects (drafts must survive init)',
-  'file-heredoc-arg': 'file() of a heredoc path is not evaluated',
-  'file-number-then-template': 'terraform evaluates locals at validate time (the path is known); tfpairs does not evaluate locals',
+  'file-heredoc-arg': 'same message; terraform points at the heredoc\'s text (column 5), tfpairs at the heredoc marker (column 1)',
+  'file-number-then-template': 'same message; for this path terraform\'s range includes the quotes, the static file check points inside them',
   'invalid-reference-var-no-name': 'terraform also reports a second, sourceless-looking undeclared variable "" at 0:0 (a terraform quirk)',
-  'local-self-cycle': 'graph cycles are not reported (terraform\'s "Cycle: ..." lists nodes in a run-dependent order)',
-  'function-known-bad-args': 'function calls are not evaluated (tonumber("abc"), element([], 0), jsondecode("{") fail only when run)',
+  'local-self-cycle': 'the cycle is reported, but terraform lists its members in a run-dependent order (the summary differs only in order)',
+  'function-known-bad-args': 'the three errors are reported; jsondecode("{") says "unexpected EOF" where Go\'s encoding/json says "EOF" (lang/functions)',
   'module-local-source': 'recorded without `terraform init`, so terraform says "Module not installed"; tfpairs treats module calls as installed and opaque, by design',
-  'moved-invalid': 'moved/removed addresses are not parsed',
+  'moved-invalid': 'reserved keywords (var, local, ...) in moved addresses are not checked',
 };
 
 function caseFiles(name: string): { filename: string; text: string }[] {
