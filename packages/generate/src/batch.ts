@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { countMetric, sha256, writeFileAtomic } from '@tfpairs/core';
 import { toFile, type OpenAI } from 'openai';
 import { z } from 'zod';
-import { requestBody, requestKey, type ChatRequest, type ChatResponse } from './cache';
-import { backoffMs, type ChatClient, type FailureCode } from './client';
+import { claimFile, requestBody, requestKey, type ChatRequest, type ChatResponse } from './cache';
+import { backoffMs, isAuthFailure, type ChatClient, type FailureCode } from './client';
 
 /**
  * The OpenAI Batch API (half price, results within 24h): requests are written as JSONL
@@ -15,6 +15,8 @@ import { backoffMs, type ChatClient, type FailureCode } from './client';
  *
  * Resume: a job file `CACHE/batches/<job>.json` is written before the upload and updated after each
  * step (file id, batch id), so a killed run resumes polling the same batch instead of submitting again.
+ * Runs sharing a cache folder claim a job (`<job>.lock`, O_EXCL) before touching it: the same requests
+ * make the same job id, so a second run waits for the first one's batch instead of uploading it again.
  */
 export const ENDPOINT = '/v1/chat/completions';
 
@@ -109,6 +111,17 @@ export class BatchRunner {
   private inputPath(id: string): string {
     return join(this.dir, `${id}.jsonl`);
   }
+  private lockPath(id: string): string {
+    return join(this.dir, `${id}.lock`);
+  }
+  /** The job as its file says now (another run may have moved it on), else as given. */
+  private reload(job: BatchJob): BatchJob {
+    try {
+      return BatchJob.parse(JSON.parse(readFileSync(this.jobPath(job.id), 'utf8')));
+    } catch {
+      return job;
+    }
+  }
   private save(job: BatchJob): void {
     writeFileAtomic(this.jobPath(job.id), `${JSON.stringify(job, null, 2)}\n`);
   }
@@ -137,6 +150,10 @@ export class BatchRunner {
         return await fn(api);
       } catch (e) {
         const status = (e as { status?: number }).status;
+        const code = (e as { code?: string | null }).code;
+        // a refused key or a server that is gone stops the run (the job file stays for the resume)
+        if (isAuthFailure(status, code) && this.client.noteFatal('unauthorized', `HTTP ${status}: ${(e as Error).message}`)) throw new Error(`${what}: ${(e as Error).message}`);
+        if (status === undefined && this.client.noteFatal('connection-error', (e as Error).message)) throw new Error(`${what}: ${(e as Error).message}`);
         const transient = status === undefined || status === 429 || status >= 500 || status === 408;
         if (!transient || attempt >= maxRetries || this.client.ctx.signal?.aborted) throw new Error(`${what}: ${(e as Error).message}`);
         countMetric(this.client.ctx, 'generate.retries');
@@ -165,14 +182,52 @@ export class BatchRunner {
     // 2. new jobs for the rest
     const fresh = [...wanted].filter((k) => !covered.has(k)).map((k) => byKey.get(k)!);
     const limits = { maxRequests: this.client.settings.batchMaxRequests, maxBytes: this.client.settings.batchMaxBytes };
-    const created: BatchJob[] = chunkRequests(fresh, limits).map(({ keys, jsonl }) => {
-      const job: BatchJob = { id: `job-${sha256(jsonl).slice(0, 20)}`, model: this.client.model, keys, status: 'prepared', createdAt: new Date().toISOString() };
-      writeFileAtomic(this.inputPath(job.id), jsonl);
-      this.save(job);
-      return job;
-    });
+    const created = chunkRequests(fresh, limits).map(({ keys, jsonl }) => ({
+      job: { id: `job-${sha256(jsonl).slice(0, 20)}`, model: this.client.model, keys, status: 'prepared', createdAt: new Date().toISOString() } as BatchJob,
+      jsonl,
+    }));
     if (resumed.length) this.client.ctx.log(`generate: resuming ${resumed.length} unfinished batch job(s) from ${this.dir}`);
-    await Promise.all([...resumed.map((job) => this.drive(job, byKey, true)), ...created.map((job) => this.drive(job, byKey, false))]);
+    await Promise.all([...resumed.map((job) => this.claimed(job, byKey, true)), ...created.map(({ job, jsonl }) => this.claimed(job, byKey, false, jsonl))]);
+  }
+
+  /**
+   * Drives a job once this run holds its claim. While another live run holds it, waits (polling the
+   * job file) until that run finishes the job, whose answers then are in the shared cache, or gives
+   * the claim up (killed), in which case this run takes the job over from where it stopped.
+   */
+  private async claimed(job: BatchJob, byKey: ReadonlyMap<string, ChatRequest>, resumed: boolean, jsonl?: string): Promise<void> {
+    const { ctx } = this.client;
+    let told = false;
+    for (;;) {
+      const release = claimFile(this.lockPath(job.id));
+      if (release) {
+        try {
+          let current = this.reload(job);
+          if (!existsSync(this.jobPath(job.id)) && jsonl !== undefined) {
+            writeFileAtomic(this.inputPath(job.id), jsonl);
+            this.save(current);
+          } else if (current.status === 'done') {
+            // finished by another run while this one waited for the claim
+            this.fail(current.keys, { code: 'batch-error', summary: 'No batch answer', detail: `job ${job.id} was finished by another run without an answer for this request` });
+            return;
+          }
+          current = this.reload(current);
+          await this.drive(current, byKey, resumed || current.status !== 'prepared');
+        } finally {
+          release();
+        }
+        return;
+      }
+      const current = this.reload(job);
+      if (current.status === 'done') {
+        this.fail(current.keys, { code: 'batch-error', summary: 'No batch answer', detail: `job ${job.id} was run by another process without an answer for this request` });
+        return;
+      }
+      if (ctx.signal?.aborted) return;
+      if (!told) ctx.log(`generate: batch job ${job.id} is being run by another process sharing ${this.dir}; waiting for it`);
+      told = true;
+      await sleep(this.client.settings.batchPollMs, ctx.signal);
+    }
   }
 
   private fail(keys: readonly string[], problem: BatchProblem): void {

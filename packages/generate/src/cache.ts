@@ -1,5 +1,6 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { sha256, stableStringify, writeFileAtomic } from '@tfpairs/core';
 import { z } from 'zod';
 import type { ChatMessage } from './template';
@@ -33,6 +34,70 @@ const CacheEntry = z.object({
   createdAt: z.string(),
 });
 export type CacheEntry = z.infer<typeof CacheEntry>;
+
+/**
+ * The user's response cache when neither `--cache-dir` nor the config names one: `$TFPAIRS_CACHE_DIR`,
+ * else `$XDG_CACHE_HOME/tfpairs`, else `~/.cache/tfpairs` (as distilabel does), read from the run's
+ * environment, so the same build into a new `--out` sends no request again. A relative
+ * `$TFPAIRS_CACHE_DIR` is taken from `cwd`; a relative `$XDG_CACHE_HOME` is ignored, as the XDG spec
+ * says. `undefined` when the environment names no home at all.
+ */
+export function defaultCacheDir(env: Readonly<Record<string, string | undefined>>, cwd: string): string | undefined {
+  if (env.TFPAIRS_CACHE_DIR) return resolve(cwd, env.TFPAIRS_CACHE_DIR);
+  if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) return join(env.XDG_CACHE_HOME, 'tfpairs');
+  const home = env.HOME || env.USERPROFILE;
+  return home ? join(home, '.cache', 'tfpairs') : undefined;
+}
+
+/** Whether a process of this machine is still running (a claim of a dead one may be taken over). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * An exclusive claim on `path` between processes sharing a cache folder: the file is created with
+ * O_EXCL (atomic on local file systems and NFSv3+), holding the claimant's host and pid. A claim
+ * whose process died on this host is taken over; one from another host stays until released.
+ * Returns a release function, or undefined when another live process holds the claim.
+ */
+export function claimFile(path: string): (() => void) | undefined {
+  const me = hostname();
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      mkdirSync(join(path, '..'), { recursive: true });
+      const fd = openSync(path, 'wx');
+      writeSync(fd, JSON.stringify({ host: me, pid: process.pid, at: new Date().toISOString() }));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let holder: { host?: string; pid?: number } = {};
+    try {
+      holder = JSON.parse(readFileSync(path, 'utf8')) as typeof holder;
+    } catch {
+      // being written right now (or a torn file of a killed claimant): look again
+      if (Date.now() - safeMtime(path) < 5_000) return undefined;
+    }
+    if (holder.host === me && typeof holder.pid === 'number' && (holder.pid === process.pid || processAlive(holder.pid))) return undefined;
+    if (holder.host && holder.host !== me) return undefined;
+    rmSync(path, { force: true });
+  }
+  return undefined;
+}
+
+function safeMtime(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
 
 /** The API body of a request (what is sent, and what the key is computed from). */
 export function requestBody(request: ChatRequest): Record<string, unknown> {

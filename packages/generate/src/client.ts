@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { countMetric, diagnostic, type RunContext } from '@tfpairs/core';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import PQueue from 'p-queue';
-import { requestBody, requestKey, ResponseCache, type ChatRequest, type ChatResponse } from './cache';
+import { defaultCacheDir, requestBody, requestKey, ResponseCache, type ChatRequest, type ChatResponse } from './cache';
 import { Progress } from './progress';
 import type { ChatMessage } from './template';
 
@@ -28,7 +28,26 @@ export type FailureCode =
   | 'offline-cache-miss'
   | 'batch-error'
   | 'batch-expired'
-  | 'aborted';
+  | 'aborted'
+  /** the API refused the key (401/403, invalid_api_key): the run stops */
+  | 'unauthorized'
+  /** not sent: an earlier fatal API error stopped the run */
+  | 'stopped';
+
+/**
+ * An API error no retry and no other record can get past (a wrong key, a server that is gone): the
+ * run stops with exit 1 instead of auditing the same failure on every record. Answers that arrived
+ * are in the cache, so the same command resumes where it stopped.
+ */
+export class FatalApiError extends Error {
+  constructor(
+    readonly code: 'unauthorized' | 'connection-error',
+    message: string,
+    readonly cacheDir: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface CompletionFailure {
   readonly ok: false;
@@ -103,6 +122,11 @@ interface Classified {
   readonly waitMs?: number;
 }
 
+/** 401/403 and `invalid_api_key`: every other request with the same key gets the same answer. */
+export function isAuthFailure(status: number | undefined, code: string | null | undefined): boolean {
+  return status === 401 || status === 403 || code === 'invalid_api_key';
+}
+
 function classify(error: unknown): Classified {
   if (error instanceof APIUserAbortError) return { code: 'aborted', retry: false, summary: 'Request aborted', detail: 'the run was cancelled' };
   if (error instanceof APIConnectionTimeoutError) return { code: 'timeout', retry: true, summary: 'Request timed out', detail: error.message };
@@ -117,6 +141,7 @@ function classify(error: unknown): Classified {
       if (error.code === 'insufficient_quota') return { code: 'api-error', retry: false, summary: 'API quota exhausted', detail };
       return { code: 'rate-limited', retry: true, summary: 'Rate limited by the API', detail, waitMs: retryAfterMs(error.headers) };
     }
+    if (isAuthFailure(status, error.code)) return { code: 'unauthorized', retry: false, summary: `API rejected the key (${status})`, detail: `${detail}${error.code ? ` [${error.code}]` : ''}` };
     if (status >= 500) return { code: 'server-error', retry: true, summary: `API server error ${status}`, detail };
     if (status === 408 || status === 409) return { code: 'server-error', retry: true, summary: `API error ${status}`, detail };
     return { code: 'api-error', retry: false, summary: `API rejected the request (${status})`, detail };
@@ -151,6 +176,10 @@ export class ChatClient {
   private apiProblem = '';
   /** no request is sent before this time (set by a 429's retry-after) */
   private notBefore = 0;
+  /** connection failures since the server last answered anything (reset by any HTTP answer) */
+  private connectionFailures = 0;
+  /** set by the first fatal API error: nothing is sent after it, and the run stops */
+  fatal: FatalApiError | undefined;
 
   constructor(
     readonly ctx: RunContext,
@@ -160,8 +189,11 @@ export class ChatClient {
     if (!this.settings.model) throw new Error('ChatClient needs generate.model');
     this.model = this.settings.model;
     this.params = requestParams(this.settings);
-    const dir = this.settings.cacheDir ?? options.cacheDir ?? (ctx.config.out ? join(ctx.config.out, 'cache') : undefined);
-    if (!dir) throw new Error('ChatClient needs generate.cacheDir or an output folder');
+    // the user's cache (shared by every run and output folder) unless the run names one; an
+    // environment without any home falls back to the output folder
+    const dir =
+      this.settings.cacheDir ?? options.cacheDir ?? defaultCacheDir(ctx.env, ctx.cwd) ?? (ctx.config.out ? join(ctx.config.out, 'cache') : undefined);
+    if (!dir) throw new Error('ChatClient needs generate.cacheDir, a home directory in the environment, or an output folder');
     this.cache = new ResponseCache(dir);
     this.cache.ensure();
     this.cache.sweepTempFiles();
@@ -221,6 +253,25 @@ export class ChatClient {
     this.progress?.add('costMicros', micros);
   }
 
+  /**
+   * Records the run's fatal error (the first one wins). `connection` counts one failed attempt and
+   * becomes fatal at `generate.maxConnectionFailures` in a row.
+   */
+  noteFatal(code: FatalApiError['code'], detail: string): FatalApiError | undefined {
+    if (this.fatal) return this.fatal;
+    const where = this.baseUrl ?? 'https://api.openai.com/v1';
+    if (code === 'unauthorized') {
+      this.fatal = new FatalApiError(code, `the API at ${where} rejected the key: ${detail}`, this.cache.dir);
+    } else {
+      this.connectionFailures += 1;
+      const limit = this.settings.maxConnectionFailures;
+      if (this.connectionFailures < limit) return undefined;
+      this.fatal = new FatalApiError(code, `${limit} connection failures in a row to ${where}: ${detail}`, this.cache.dir);
+    }
+    countMetric(this.ctx, 'generate.fatal');
+    return this.fatal;
+  }
+
   failure(request: ChatRequest, key: string, code: FailureCode, summary: string, detail: string, attempts = 0): CompletionFailure {
     countMetric(this.ctx, 'generate.failed');
     this.progress?.add('failed');
@@ -241,6 +292,7 @@ export class ChatClient {
         this.failure(request, key, 'offline-cache-miss', 'No cached answer (offline)', `--offline: no cached answer for ${this.model} request ${key.slice(0, 16)} in ${this.cache.dir}`),
       );
     }
+    if (this.fatal) return Promise.resolve(this.stopped(request, key));
     if (options.cacheOnly) {
       return Promise.resolve(this.failure(request, key, options.cacheOnly, 'No answer', `no answer for request ${key.slice(0, 16)}`));
     }
@@ -251,6 +303,11 @@ export class ChatClient {
       .finally(() => this.inflight.delete(key));
     this.inflight.set(key, promise);
     return promise;
+  }
+
+  /** A request not sent because the run is stopping (not counted as a failure of its own). */
+  private stopped(request: ChatRequest, key: string): CompletionFailure {
+    return { ok: false, key, request, code: 'stopped', summary: 'Not sent: the run stopped', detail: this.fatal?.message ?? 'the run stopped', attempts: 0 };
   }
 
   private async send(request: ChatRequest, key: string): Promise<CompletionResult> {
@@ -265,6 +322,7 @@ export class ChatClient {
     for (let attempt = 0; attempt <= maxRetries; attempt++) {
       await sleep(this.notBefore - Date.now(), this.ctx.signal);
       if (this.ctx.signal?.aborted) return this.failure(request, key, 'aborted', 'Request aborted', 'the run was cancelled', attempt);
+      if (this.fatal) return this.stopped(request, key);
       countMetric(this.ctx, 'generate.requests');
       this.progress?.add('requests');
       attempts += 1;
@@ -287,10 +345,16 @@ export class ChatClient {
           id: completion.id ?? null,
           via: 'sync',
         };
+        this.connectionFailures = 0;
         this.store(request, response, key);
         return { ok: true, key, request, response, cached: false };
       } catch (error) {
         last = classify(error);
+        if (last.code === 'unauthorized' || last.code === 'connection-error') {
+          if (this.noteFatal(last.code, last.detail)) break;
+        } else if (last.code !== 'timeout' && last.code !== 'aborted') {
+          this.connectionFailures = 0; // the server answered
+        }
         if (!last.retry || attempt === maxRetries) break;
         countMetric(this.ctx, 'generate.retries');
         if (last.code === 'rate-limited') countMetric(this.ctx, 'generate.rate_limited');

@@ -88,7 +88,11 @@ function syncGenerate(ctx: RunContext, template: PromptTemplate): Stage {
   });
   return async function* (input) {
     if (client.progress) client.progress.label = 'generate';
-    yield* inner(input);
+    for await (const record of inner(input)) {
+      // a refused key or a server that is gone: stop instead of auditing it on every record
+      if (client.fatal) throw client.fatal;
+      yield record;
+    }
     client.progress?.finish();
   };
 }
@@ -103,6 +107,7 @@ function batchGenerate(ctx: RunContext, template: PromptTemplate): Stage {
     if (client.progress) Object.assign(client.progress, { label: 'generate', total: kept.length });
     const runner = new BatchRunner(client);
     await runner.run(kept.map((r) => client.request(draftMessages(template, r))));
+    if (client.fatal) throw client.fatal;
     for (const record of records) {
       if (record.status !== 'kept') {
         yield record;

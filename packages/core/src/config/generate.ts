@@ -22,7 +22,9 @@ export const GenerateConfig = z.object({
   /** longest wait between two attempts (also caps a server's retry-after) */
   retryMaxDelayMs: z.number().int().positive().default(60_000),
   timeoutMs: z.number().int().positive().default(120_000),
-  /** content-addressed response cache; shareable between runs (default: OUT/cache) */
+  /** connection failures in a row (no HTTP answer at all) after which the run stops with exit 1 */
+  maxConnectionFailures: z.number().int().positive().default(8),
+  /** content-addressed response cache shared between runs (default: $TFPAIRS_CACHE_DIR, $XDG_CACHE_HOME/tfpairs, ~/.cache/tfpairs) */
   cacheDir: z.string().meta({ path: true }).optional(),
   /** use the Batch API (half price, hours of latency) */
   batch: z.boolean().default(false),
@@ -59,7 +61,8 @@ export const generateFlags: FlagSpec[] = [
   { name: 'retry-base-ms', type: 'number', path: 'generate.retryBaseMs', help: 'first backoff delay on 5xx/timeouts', default: '1000' },
   { name: 'retry-max-delay-ms', type: 'number', path: 'generate.retryMaxDelayMs', help: 'longest wait between attempts', default: '60000' },
   { name: 'timeout-ms', type: 'number', path: 'generate.timeoutMs', help: 'per-request timeout', default: '120000' },
-  { name: 'cache-dir', type: 'string', path: 'generate.cacheDir', help: 'response cache folder (default OUT/cache)', arg: 'DIR' },
+  { name: 'cache-dir', type: 'string', path: 'generate.cacheDir', help: 'response cache folder (default $TFPAIRS_CACHE_DIR, else $XDG_CACHE_HOME/tfpairs, else ~/.cache/tfpairs)', arg: 'DIR' },
+  { name: 'max-connection-failures', type: 'number', path: 'generate.maxConnectionFailures', help: 'connection failures in a row that stop the run', default: '8' },
   { name: 'batch', type: 'boolean', path: 'generate.batch', help: 'use the OpenAI Batch API' },
   { name: 'batch-poll-ms', type: 'number', path: 'generate.batchPollMs', help: 'batch status poll interval', default: '30000' },
   { name: 'price-input', type: 'number', path: 'generate.pricePerMInput', help: 'USD per 1M prompt tokens (cost estimate)', default: '2.5' },
