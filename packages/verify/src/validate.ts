@@ -35,12 +35,19 @@ export interface ValidateOptions {
 
 /** What a module call's child looks like from the call: its variables and outputs. */
 function childInterface(child: ModuleConfig): ChildInterface {
-  const variables = new Map<string, { required: boolean; nullable: boolean; type?: Type; declRange: Range }>();
+  const variables = new Map<string, ChildInterface['variables'] extends ReadonlyMap<string, infer V> ? V : never>();
   for (const [name, v] of child.variables) {
     const attrs = new Map(v.block.body.attributes.map((a) => [a.name, a]));
     const typeExpr = attrs.get('type')?.expr;
     const nullable = literalOf(attrs.get('nullable')?.expr ?? { kind: 'literal', value: true, range: v.block.range }) !== false;
-    variables.set(name, { required: !attrs.has('default'), nullable, type: typeExpr ? typeConstraint(typeExpr)?.type : undefined, declRange: v.block.defRange });
+    const validations = v.block.body.blocks
+      .filter((b) => b.type === 'validation')
+      .flatMap((b) => {
+        const condition = b.body.attributes.find((a) => a.name === 'condition')?.expr;
+        const message = b.body.attributes.find((a) => a.name === 'error_message')?.expr;
+        return condition && message ? [{ condition, message, defRange: b.defRange }] : [];
+      });
+    variables.set(name, { required: !attrs.has('default'), nullable, type: typeExpr ? typeConstraint(typeExpr)?.type : undefined, declRange: v.block.defRange, validations });
   }
   return { variables, outputs: new Set(child.outputs.keys()) };
 }

@@ -52,6 +52,7 @@ const MODULE_ROOT = '/tfpairs-module-root';
  */
 let activeFs: ConfigFileSystem | undefined;
 let shared: Promise<Functions> | undefined;
+let sharedReady: Functions | undefined;
 const withProviders = new Map<string, Functions>();
 
 function readThroughActive(abs: string): Uint8Array {
@@ -66,6 +67,7 @@ async function sharedFunctions(): Promise<Functions> {
     let all: Functions = {};
     const render = await templateRenderer(() => all);
     all = terraformFunctions({ baseDir: MODULE_ROOT, readFile: readThroughActive, renderTemplate: render });
+    sharedReady = all;
     return all;
   })();
   return shared;
@@ -190,4 +192,27 @@ function stripContext(d: Diagnostic & { context?: unknown }): Diagnostic {
   const { context: _context, ...rest } = d;
   void _context;
   return rest;
+}
+
+/**
+ * A child module's validation rules for one variable, given the constant value its caller passes:
+ * the rules whose condition is known to be false, with their evaluated error message. Everything else
+ * the rule reads is unknown (the rule then passes, as terraform's validate does).
+ */
+export function failedValidations<R extends { condition: Expr; message: Expr }>(value: Value, variable: string, rules: readonly R[]): { rule: R; message: string }[] {
+  // built by the first ValueScope (before any walk); without them calls fail and the rule is skipped
+  const functions = sharedReady ?? {};
+  const resolve = (t: Traversal): Resolved => {
+    const first = t.steps[0]?.kind === 'attr' ? t.steps[0].name : undefined;
+    if (t.root === 'var' && first === variable) return { value, consumed: 1 };
+    return { value: dynamicVal, consumed: t.steps.length };
+  };
+  const failed: { rule: R; message: string }[] = [];
+  for (const rule of rules) {
+    const r = evaluate(rule.condition, { resolve, functions });
+    if (r.diagnostics.length || !r.value.isKnown || r.value.raw !== false) continue;
+    const m = evaluate(rule.message, { resolve, functions });
+    failed.push({ rule, message: m.diagnostics.length || typeof m.value.raw !== 'string' ? '' : m.value.raw });
+  }
+  return failed;
 }

@@ -13,8 +13,8 @@ import { callsIn, literalOf, traversalsIn, type Block, type Expr, type Traversal
 import { literalTypeError } from './types';
 import { constValue, conversionProblem, typeConstraint } from './vartype';
 import { fileProvisionerRules } from './rules';
-import type { ValueScope } from './values';
-import { friendlyName, type Type } from '@tfpairs/lang';
+import { failedValidations, type ValueScope } from './values';
+import { convert, friendlyName, type Type } from '@tfpairs/lang';
 import { RESOURCE_META_ATTRIBUTES, RESOURCE_META_BLOCKS, type ModuleConfig, type ResourceConfig } from './module';
 import type { BlockSchema, SchemaSet } from './schemas';
 import { rangeBetween, rangeString } from '@tfpairs/hcl/source';
@@ -34,7 +34,7 @@ export interface WalkOptions {
 
 /** what a module call can see of its child: its input variables and output names */
 export interface ChildInterface {
-  readonly variables: ReadonlyMap<string, { readonly required: boolean; readonly nullable: boolean; readonly type?: Type; readonly declRange: Range }>;
+  readonly variables: ReadonlyMap<string, { readonly required: boolean; readonly nullable: boolean; readonly type?: Type; readonly declRange: Range; readonly validations?: readonly { readonly condition: Expr; readonly message: Expr; readonly defRange: Range }[] }>;
   readonly outputs: ReadonlySet<string>;
 }
 
@@ -553,6 +553,13 @@ export class Walker {
       const value = v.type === undefined ? undefined : constValue(a.expr);
       const problem = value && v.type ? conversionProblem(value, v.type) : undefined;
       if (problem) diags.push(error('Invalid value for input variable', `The given value is not suitable for ${addr} declared at ${rangeString(v.declRange)}: ${problem}.`, a.expr.range));
+      else if (value && v.validations?.length) {
+        // the child's validation rules run on the caller's constant value (terraform validate evaluates module arguments)
+        const converted = v.type ? convert(value, v.type) : value;
+        for (const { rule, message } of failedValidations(converted, a.name, v.validations)) {
+          diags.push(error('Invalid value for variable', `${message}\n\nThis was checked by the validation rule at ${rangeString(rule.defRange)}.`, a.expr.range));
+        }
+      }
     }
     for (const [vn, v] of child.variables) {
       if (v.required && !given.has(vn)) diags.push(error('Missing required argument', `The argument ${JSON.stringify(vn)} is required, but no definition was found.`, call.block.openBraceRange));
