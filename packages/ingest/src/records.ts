@@ -16,8 +16,9 @@ export const INGEST_VERSION = '0.1.0';
 /** A valid task becomes a kept record with gold and recorded drafts as candidates. */
 export function taskRecord(task: TaskInput, source: SourceRef, format: InputFormat): TaskRecord {
   const id = recordId(task.prompt, task.gold);
+  // a draft's id names its record and position too: two records' identical drafts are two candidates
   const candidates = task.drafts.map((draft, i) =>
-    newArtifact(`c-${sha256(draft).slice(0, 12)}`, 'recorded', draft, {
+    newArtifact(`c-${sha256(`${id}\u0000${i}\u0000${draft}`).slice(0, 12)}`, 'recorded', draft, {
       generation: { model: null },
       ...(task.recorded[i] && Object.keys(task.recorded[i]!).length ? { recorded: task.recorded[i] } : {}),
     }),

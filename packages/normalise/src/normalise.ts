@@ -2,6 +2,7 @@ import type { Revision } from '@tfpairs/core';
 import { checkSyntax } from '@tfpairs/hcl/syntax';
 import { extractCode, normaliseFindingOf, type NormaliseFinding } from './extract';
 import { withFinalNewline } from './ending';
+import { parseFileSet, renderFileSet } from './fileset';
 import { formatValidHcl } from './fmt';
 import { stripValidComments } from './strip-comments';
 
@@ -41,6 +42,8 @@ export async function normaliseAnswer(raw: string, opts: NormaliseOptions): Prom
 }
 
 async function normaliseSteps(raw: string, opts: NormaliseOptions): Promise<NormalisedAnswer> {
+  const files = opts.isAnswer ? null : parseFileSet(raw);
+  if (files) return normaliseFileSet(files, opts);
   const filename = opts.filename ?? 'main.tf';
   const revisions: Revision[] = [];
   const findings: NormaliseFinding[] = [];
@@ -83,4 +86,19 @@ async function normaliseSteps(raw: string, opts: NormaliseOptions): Promise<Norm
     code = stripped;
   }
   return { code, truncated, revisions, findings };
+}
+
+/** A multi-file task (`fileset.ts`): every file normalised on its own, under its own name in diagnostics. */
+async function normaliseFileSet(files: NonNullable<ReturnType<typeof parseFileSet>>, opts: NormaliseOptions): Promise<NormalisedAnswer> {
+  const out: { path: string; text: string }[] = [];
+  const findings: NormaliseFinding[] = [];
+  const stages = new Set<string>();
+  for (const file of files) {
+    const r = await normaliseSteps(file.text, { ...opts, isAnswer: false, filename: file.path });
+    findings.push(...r.findings.filter((f) => f.code !== 'no-code'));
+    for (const rev of r.revisions) stages.add(rev.stage);
+    out.push({ path: file.path, text: r.code ?? file.text });
+  }
+  const code = renderFileSet(out);
+  return { code, truncated: false, revisions: stages.size ? [{ stage: [...stages].join('+'), text: code }] : [], findings };
 }

@@ -8,18 +8,21 @@ import {
   TFPAIRS_VERSION,
   writeFileAtomic,
   type Finding,
+  type RejectedReason,
   type RunContext,
   type Split,
   type StepStats,
   type TaskRecord,
 } from '@tfpairs/core';
 import { CORPORA, type Corpus, type MutnLine, type PairLine, type TfGenLine } from './lines';
+import { canonicalText, errorSummaries, groupOf, inputMeta, rejectedReasonOf } from './meta';
 import { renderMutationPrompt, renderPostEditPrompt } from './render';
 
 export { renderMutationPrompt, renderPostEditPrompt } from './render';
 
 export const WRITE_VERSION = '0.1.0';
 export * from './lines';
+export { canonicalText, DECLARED_INPUT_META, inputMeta, rejectedReasonOf } from './meta';
 
 export interface Manifest {
   readonly tool: 'tfpairs';
@@ -36,6 +39,10 @@ export interface Manifest {
     dropCodes: Record<string, number>;
     findingCodes: Record<string, number>;
     corpora: Record<Corpus, Record<Split, number>>;
+    /** the split's groups among kept records: how many, how many hold 2+ records, and the largest */
+    groups: { count: number; multiMember: number; largest: { id: string; size: number } | null };
+    /** DPO pairs by why their rejected is worse (`meta.rejected_because`) */
+    rejectedBecause: Record<string, number>;
   };
   readonly metrics: Record<string, Record<string, number>>;
   readonly warnings: unknown[];
@@ -48,44 +55,58 @@ export class AccountingError extends Error {}
 
 const zeroSplits = (): Record<Split, number> => ({ train: 0, val: 0, test: 0 });
 
-/** DPO pairs of one kept record: chosen = gold, rejected = each distinct candidate that differs from it. */
-export function dpoPairs(record: TaskRecord, mode: 'different' | 'invalid'): { pairs: PairLine[]; findings: Finding[] } {
+/**
+ * DPO pairs of one kept record: chosen = gold, rejected = each distinct candidate whose reason to be
+ * worse (`rejectedReasonOf`: invalid, intent, truncated, differs) is one the run asked for
+ * (`--dpo-rejected`). Empty answers are never a rejected; every pair says why in `meta.rejected_because`.
+ */
+export function dpoPairs(record: TaskRecord, reasons: readonly RejectedReason[]): { pairs: PairLine[]; findings: Finding[] } {
   const gold = record.gold!;
-  const chosen = gold.code ?? gold.raw;
+  const chosen = canonicalText(gold.code ?? gold.raw);
   const seen = new Set<string>();
   const pairs: PairLine[] = [];
-  const reasons: string[] = [];
+  const skipped: string[] = [];
+  const group = groupOf(record);
   for (const c of record.candidates) {
     if (c.origin === 'repaired') continue; // repaired drafts feed dpo-postedit, not the rejected side
-    if (c.code === null) {
-      reasons.push(`${c.id}: no code`);
+    const reason = rejectedReasonOf(c);
+    if (reason === null) {
+      skipped.push(`${c.id}: no code`);
       continue;
     }
-    if (c.code.trim() === chosen.trim()) {
-      reasons.push(`${c.id}: identical to gold after normalisation`);
+    const rejected = canonicalText(c.code!);
+    if (rejected === chosen) {
+      skipped.push(`${c.id}: identical to gold after normalisation`);
       continue;
     }
-    if (mode === 'invalid' && c.verdict !== 'invalid') {
-      reasons.push(`${c.id}: verifies (dpo.rejected=invalid)`);
+    if (!reasons.includes(reason)) {
+      skipped.push(`${c.id}: ${reason} (not in dpo.rejected=${reasons.join(',')})`);
       continue;
     }
-    if (seen.has(c.code)) continue;
-    seen.add(c.code);
+    if (seen.has(rejected)) continue;
+    seen.add(rejected);
+    const errors = errorSummaries(c);
     pairs.push({
-      id: sha256(`${record.id}\u0000${c.code}`).slice(0, 16),
-      prompt: record.prompt,
+      id: sha256(`${record.id}\u0000${rejected}`).slice(0, 16),
+      prompt: canonicalText(record.prompt),
       chosen,
-      rejected: c.code,
+      rejected,
       meta: {
         record_id: record.id,
         split: record.split,
+        group: group?.id ?? null,
         chosen_verdict: gold.verdict,
         chosen_origin: gold.origin,
+        rejected_because: reason,
         rejected_verdict: c.verdict,
         rejected_origin: c.origin,
         rejected_model: c.generation?.model ?? null,
-        rejected_id: c.id,
-        rejected_errors: c.diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary),
+        // the record's id is part of it: two records' drafts may share a content id
+        rejected_id: `${record.id}/${c.id}`,
+        rejected_error_count: errors.length,
+        rejected_errors: errors,
+        rejected_false_rules: c.intent?.outcome === 'fail' ? [...c.intent.falseRules] : [],
+        rejected_truncated: reason === 'truncated',
       },
     });
   }
@@ -98,7 +119,7 @@ export function dpoPairs(record: TaskRecord, mode: 'different' | 'invalid'): { p
             {
               severity: 'warning',
               summary: 'No DPO pair: no usable rejected candidate',
-              detail: record.candidates.length ? reasons.join('; ') : 'the record has no candidate draft (add drafts or --model)',
+              detail: record.candidates.length ? skipped.join('; ') : 'the record has no candidate draft (add drafts or --model)',
             },
           ),
         ]
@@ -109,6 +130,7 @@ export function dpoPairs(record: TaskRecord, mode: 'different' | 'invalid'): { p
 /** Post-edit pairs: a draft that verification rejected and the repair loop fixed. */
 export function postEditPairs(record: TaskRecord): PairLine[] {
   const byId = new Map(record.candidates.map((c) => [c.id, c]));
+  const group = groupOf(record);
   return record.candidates
     .filter((r) => r.origin === 'repaired' && r.verdict === 'valid' && r.code !== null && r.repairedFrom && byId.has(r.repairedFrom))
     .map((r) => {
@@ -116,35 +138,58 @@ export function postEditPairs(record: TaskRecord): PairLine[] {
       const draftCode = draft.code ?? draft.raw;
       return {
         id: sha256(`${record.id}\u0000postedit\u0000${r.code}`).slice(0, 16),
-        prompt: renderPostEditPrompt(record.prompt, draftCode, draft.diagnostics),
-        chosen: r.code!,
-        rejected: draftCode,
+        prompt: canonicalText(renderPostEditPrompt(record.prompt, draftCode, draft.diagnostics)),
+        chosen: canonicalText(r.code!),
+        rejected: canonicalText(draftCode),
         meta: {
           record_id: record.id,
           split: record.split,
-          draft_id: draft.id,
+          group: group?.id ?? null,
+          draft_id: `${record.id}/${draft.id}`,
           draft_model: draft.generation?.model ?? null,
           repair_model: r.generation?.model ?? null,
           turns: r.trajectory?.length ?? 0,
-          draft_errors: draft.diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary),
+          draft_errors: errorSummaries(draft),
         },
       };
     });
 }
 
 export function mutationLines(record: TaskRecord): MutnLine[] {
+  const group = groupOf(record);
   return record.mutations
     .filter((m) => m.expected.verdict === 'valid' && m.expected.code !== null)
     .map((m) => ({
       id: m.id,
-      prompt: renderMutationPrompt(m.initial, m.utterance),
-      completion: m.expected.code!,
-      initial: m.initial,
-      utterance: m.utterance,
-      expected: m.expected.code!,
+      prompt: canonicalText(renderMutationPrompt(m.initial, m.utterance)),
+      completion: canonicalText(m.expected.code!),
+      initial: canonicalText(m.initial),
+      utterance: canonicalText(m.utterance),
+      expected: canonicalText(m.expected.code!),
       source: record.provenance.source,
-      meta: { record_id: record.id, split: record.split, model: m.expected.generation?.model ?? null, expected_origin: m.expected.origin },
+      meta: { record_id: record.id, split: record.split, group: group?.id ?? null, model: m.expected.generation?.model ?? null, expected_origin: m.expected.origin },
     }));
+}
+
+/** The tf-gen line of a kept record: fixed keys (see meta.ts), the gold as completion. */
+export function tfGenLine(record: TaskRecord): TfGenLine {
+  const gold = record.gold!;
+  const group = groupOf(record);
+  return {
+    id: record.id!,
+    prompt: canonicalText(record.prompt),
+    completion: canonicalText(gold.code ?? gold.raw),
+    source: record.provenance.source,
+    meta: {
+      split: record.split,
+      group: group?.id ?? null,
+      group_size: group?.size ?? null,
+      gold_origin: gold.origin,
+      gold_verdict: gold.verdict,
+      format: record.provenance.format,
+      ...inputMeta(record),
+    },
+  };
 }
 
 function auditLine(record: TaskRecord, f: Finding): object {
@@ -183,10 +228,14 @@ export async function writeOutputs(stream: AsyncIterable<TaskRecord>, ctx: RunCo
     dropCodes: {},
     findingCodes: {},
     corpora: { 'tf-gen': zeroSplits(), dpo: zeroSplits(), 'dpo-postedit': zeroSplits(), 'tf-mutn': zeroSplits() },
+    groups: { count: 0, multiMember: 0, largest: null },
+    rejectedBecause: {},
   };
   const stages: Record<string, string> = { write: WRITE_VERSION };
   const keptIds = new Set<string>();
   const seenIds = new Map<string, number>();
+  // group id -> size, of kept records (one entry per group, not per record)
+  const groupSizes = new Map<string, number>();
 
   for await (const incoming of stream) {
     let record = incoming;
@@ -212,15 +261,14 @@ export async function writeOutputs(stream: AsyncIterable<TaskRecord>, ctx: RunCo
       const split = record.split;
       const { pairs, findings } = dpoPairs(record, ctx.config.dpo.rejected);
       if (findings.length) record = { ...record, findings: [...record.findings, ...findings] };
-      const sft: TfGenLine = {
-        id: record.id!,
-        prompt: record.prompt,
-        completion: record.gold!.code ?? record.gold!.raw,
-        source: record.provenance.source,
-        meta: { ...record.meta, split, gold_origin: record.gold!.origin, gold_verdict: record.gold!.verdict, format: record.provenance.format },
-      };
-      await writers.get(`tf-gen/${split}`)!.write(sft);
-      for (const p of pairs) await writers.get(`dpo/${split}`)!.write(p);
+      await writers.get(`tf-gen/${split}`)!.write(tfGenLine(record));
+      const group = groupOf(record);
+      if (group) groupSizes.set(group.id, group.size);
+      for (const p of pairs) {
+        const because = String(p.meta.rejected_because);
+        counts.rejectedBecause[because] = (counts.rejectedBecause[because] ?? 0) + 1;
+        await writers.get(`dpo/${split}`)!.write(p);
+      }
       for (const p of postEditPairs(record)) await writers.get(`dpo-postedit/${split}`)!.write(p);
       for (const m of mutationLines(record)) await writers.get(`tf-mutn/${split}`)!.write(m);
       counts.kept += 1;
@@ -250,6 +298,11 @@ export async function writeOutputs(stream: AsyncIterable<TaskRecord>, ctx: RunCo
   await records.close();
   await audit.close();
   if (counts.kept + counts.dropped !== counts.input) throw new AccountingError('kept + dropped != input');
+  for (const [id, size] of [...groupSizes].sort(([a], [b]) => a.localeCompare(b))) {
+    counts.groups.count += 1;
+    if (size > 1) counts.groups.multiMember += 1;
+    if (!counts.groups.largest || size > counts.groups.largest.size) counts.groups.largest = { id, size };
+  }
 
   const manifest: Manifest = {
     tool: 'tfpairs',

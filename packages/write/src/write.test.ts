@@ -102,7 +102,7 @@ describe('writeOutputs', () => {
     expect(post[0].prompt).toContain('acl = 1');
     expect(post[0]).toMatchObject({ chosen: repaired.code, rejected: draft.code });
     const mutn = await readNdjson<any>(join(out, 'tf-mutn/val.jsonl'));
-    expect(mutn[0]).toMatchObject({ utterance: 'Rename the bucket to y', completion: expected.code, expected: expected.code, initial: a.gold!.code });
+    expect(mutn[0]).toMatchObject({ utterance: 'Rename the bucket to y\n', completion: expected.code, expected: expected.code, initial: a.gold!.code });
     expect(mutn[0].prompt).toContain('Rename the bucket to y');
     expect(manifest.counts.corpora).toMatchObject({ 'dpo-postedit': { val: 1 }, 'tf-mutn': { val: 1 }, dpo: { val: 1 } });
   });
