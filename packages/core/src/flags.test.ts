@@ -40,8 +40,9 @@ describe('resolveConfig', () => {
     expect(c.split).toMatchObject({ train: 0.7, val: 0.2, test: 0.1 });
   });
   it('says what is wrong with a bad config in one line', () => {
-    expect(() => resolveConfig({ 'split-train': 0.9 }, '/')).toThrow(ConfigError);
-    expect(() => resolveConfig({ 'split-train': 0.9 }, '/')).toThrow(/add up to 1/);
+    // one share alone scales the others (test/hygiene-config.test.ts); three that do not add up cannot
+    expect(() => resolveConfig({ 'split-train': 0.9, 'split-val': 0.1, 'split-test': 0.1 }, '/')).toThrow(ConfigError);
+    expect(() => resolveConfig({ 'split-train': 0.9, 'split-val': 0.1, 'split-test': 0.1 }, '/')).toThrow(/add up to 1/);
     expect(() => resolveConfig({ config: '/nonexistent/tfpairs.json' }, '/')).toThrow(/cannot read config file/);
   });
   it('reads --config and resolves every path field against the given cwd, not the process cwd', () => {
