@@ -161,6 +161,7 @@ export class ValueScope {
 
   /** evaluation diagnostics of an expression in a block with or without count / for_each */
   evaluate(expr: Expr, rep: RepetitionContext, bound: ReadonlySet<string>): Diagnostic[] {
+    if (cannotFail(expr)) return [];
     const scope: TerraformScope = {
       ...this.scope,
       ...(rep.hasCount ? { countIndex: unknownVal(T.number) } : {}),
@@ -179,6 +180,28 @@ export class ValueScope {
     const ctx: EvalContext = { resolve, functions: scope.functions };
     activeFs = this.fs;
     return evaluate(expr, ctx).diagnostics.filter((d) => !walkerOwned(d)).map(stripContext);
+  }
+}
+
+/**
+ * Expressions whose evaluation cannot raise anything: literals, references to resources, data sources
+ * and module outputs (unknown at validate time), and templates, tuples and objects of those. Most
+ * arguments of provider resources are such; skipping them keeps validate within its cost budget.
+ */
+function cannotFail(e: Expr): boolean {
+  switch (e.kind) {
+    case 'literal':
+      return true;
+    case 'traversal':
+      return !SCOPE_ROOTS.has(e.root) && e.root !== 'self';
+    case 'template':
+      return e.parts.every((p) => p.kind === 'literal' || (p.kind === 'traversal' && cannotFail(p)));
+    case 'tuple':
+      return e.items.every(cannotFail);
+    case 'object':
+      return e.items.every((it) => (it.key.kind === 'literal' || (it.key.kind === 'traversal' && it.key.steps.length === 0)) && cannotFail(it.value));
+    default:
+      return false;
   }
 }
 
