@@ -214,3 +214,31 @@ export function renderMismatches(mismatches: readonly CountMismatch[]): string {
     .map((m) => `  ${m.what}: manifest.json says ${m.manifest ?? '(missing)'}, ${m.from} gives ${m.found ?? '(missing)'}\n`)
     .join('');
 }
+
+export type StepLine = NonNullable<BuildOutput['manifest']['steps']>[number];
+
+/** A step's findings as `code n, code n`, most frequent first. */
+export function stepFindingsText(findings: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(findings).sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+  return entries.length ? entries.map(([code, n]) => `${code} ${n}`).join(', ') : '-';
+}
+
+/** `tfpairs audit --steps`: one line per build step, in run order, from manifest.json `steps`. */
+export function renderStepsText(dir: string, steps: readonly StepLine[] | undefined): string {
+  if (!steps?.length) return `${dir}\nmanifest.json has no per-step stats (built before the step runner recorded them)\n`;
+  const total = steps.reduce((n, s) => n + s.ms, 0);
+  const table = renderTable(
+    [
+      { title: 'STEP' },
+      { title: 'VERSION' },
+      { title: 'IN', align: 'right' },
+      { title: 'OUT', align: 'right' },
+      { title: 'DROPPED', align: 'right' },
+      { title: 'MS', align: 'right' },
+      { title: 'FINDINGS', max: 90 },
+    ],
+    steps.map((s) => [s.name, s.version ?? '-', String(s.in), String(s.out), String(s.dropped), String(s.ms), stepFindingsText(s.findings)]),
+  );
+  // each step's ms excludes time spent waiting for the step before, so the sum is the time inside steps
+  return `${dir}\n${steps.length} steps, ${total} ms inside steps\n\n${table}`;
+}

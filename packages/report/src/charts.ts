@@ -174,3 +174,33 @@ export function transitionsChart(rows: readonly { transition: string; n: number 
     { value: '#5c6bc0' },
   );
 }
+
+/** Wall-clock milliseconds per build step, in run order. */
+export function stepTimesChart(rows: readonly { name: string; ms: number }[]): ChartSpec {
+  return barsWithLabels(
+    'Time per build step (ms)',
+    rows.map((r) => ({ ...r })),
+    { field: 'name', title: null as never, sort: rows.map((r) => r.name) },
+    { field: 'ms', title: 'milliseconds' },
+    { value: '#546e7a' },
+  );
+}
+
+/** Intent pass@1, linter pass rate and security compliance (%) per role and model, grouped by row. */
+export function qualityRatesChart(rows: readonly { row: string; check: string; rate: number }[]): ChartSpec {
+  const checks = ['intent pass@1', 'lint pass', 'security compliant'];
+  return {
+    title: 'Intent, lint and security pass rates (%)',
+    width: WIDTH,
+    data: { values: rows.map((r) => ({ ...r })) },
+    mark: { type: 'bar', tooltip: true },
+    height: { step: 12 },
+    encoding: {
+      y: { field: 'row', type: 'nominal', title: null, sort: null },
+      yOffset: { field: 'check', type: 'nominal', sort: checks },
+      x: { field: 'rate', type: 'quantitative', title: '% passed', scale: { domain: [0, 100] } },
+      color: { field: 'check', type: 'nominal', title: null, scale: { domain: checks, range: ['#1565c0', '#f9a825', '#2e7d32'] } },
+    },
+    config: CONFIG,
+  } as ChartSpec;
+}

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { FlagError, parseFlags, renderFlagHelp, type CliIO, type Command, type FlagSpec, type Split } from '@tfpairs/core';
-import { renderAuditText, renderMismatches, summariseAudit, type AuditFilter } from './audit';
+import { renderAuditText, renderMismatches, renderStepsText, summariseAudit, type AuditFilter } from './audit';
 import { compareRuns, renderCompareText } from './compare';
 import { writeReport } from './html';
 import { loadBuildOutput, OutputError, type BuildOutput } from './output';
@@ -12,6 +12,7 @@ const AUDIT_FLAGS: FlagSpec[] = [
   { name: 'severity', type: 'string', arg: 'error|warning', help: 'only findings of this severity' },
   { name: 'split', type: 'string[]', arg: 'train|val|test|none', help: 'only findings of records in this split (none: records without a split)' },
   { name: 'dropped', type: 'boolean', help: 'only the findings that dropped a record (-dropped=false: only the others)' },
+  { name: 'steps', type: 'boolean', help: "per-step stats of the run (records in/out, drops, findings, ms) from manifest.json" },
   { name: 'show', type: 'string', arg: 'ID', help: "one record's whole story: id, id prefix, or FILE:LINE of the input" },
   { name: 'json', type: 'boolean', help: 'machine-readable output' },
   { name: 'help', type: 'boolean', help: 'show this help' },
@@ -37,8 +38,8 @@ const REPORT_FLAGS: FlagSpec[] = [
 export const REPORT_HELP = `Usage: tfpairs report OUT_DIR [flags]
 
 Writes one self-contained HTML page (inline charts, no network, opens from disk) with the funnel, drops
-by stage and code, the most frequent terraform diagnostics, verdicts per model and a searchable table of
-dropped records with each record's story. \`tfpairs build\` writes it at the end of every run.
+by stage and code, the most frequent terraform diagnostics, verdicts per model, intent/lint/security pass
+rates per model, per-step stats and a searchable table of dropped records with each record's story. \`tfpairs build\` writes it at the end of every run.
 
 Flags:
 ${renderFlagHelp(REPORT_FLAGS)}
@@ -56,7 +57,8 @@ export const COMPARE_HELP = `Usage: tfpairs compare RUN_A RUN_B [flags]
 
 What changed between two build outputs (e.g. baselines of two models, or one model before and after an
 update): syntax pass rate and average error-line count of the candidate drafts (IaC-DPO Table 2: unique
-lines flagged error or warning), prompts whose verdict flipped each way, diagnostics that appeared or
+lines flagged error or warning), intent pass@1, linter pass rate and security compliance per role and
+model with the most frequent false rules, lint rules and security checks, prompts whose verdict flipped each way, diagnostics that appeared or
 vanished, and DPO pairs that changed. Records are joined on id, else on the normalised prompt.
 
 Flags:
@@ -120,6 +122,13 @@ export const auditCommand: Command = async (argv, io) => {
   const output = await load(flags.positionals[0]!, io, 'audit');
   if (!output) return 1;
   reportProblems(output, io, 'audit');
+
+  if (v.steps) {
+    const steps = output.manifest.steps ?? null;
+    if (v.json) io.stdout.write(`${JSON.stringify({ dir: output.dir, steps }, null, 2)}\n`);
+    else io.stdout.write(renderStepsText(output.dir, steps ?? undefined));
+    return 0;
+  }
 
   if (typeof v.show === 'string') {
     const matches = findRecords(output, v.show);

@@ -1,5 +1,22 @@
 import { normalisePrompt, sha256, type TaskRecord } from '@tfpairs/core';
-import { isDraft, modelOf, onePerPrompt, promptVerdict, runMetrics, type CandidateMetrics, type PromptVerdict } from './metrics';
+import {
+  formatOutcomeRate,
+  isDraft,
+  modelOf,
+  onePerPrompt,
+  promptVerdict,
+  QUALITY_KINDS,
+  QUALITY_TITLES,
+  QUALITY_TOP_TITLES,
+  qualityMetrics,
+  qualityRowLabel,
+  runMetrics,
+  type CandidateMetrics,
+  type OutcomeRate,
+  type PromptVerdict,
+  type QualityKind,
+  type QualityMetrics,
+} from './metrics';
 import { sourceRef, type BuildOutput, type PairLine } from './output';
 import { percent, renderTable, truncate } from './table';
 
@@ -16,6 +33,8 @@ export interface RunSide {
   readonly prompts: number;
   readonly drafts: CandidateMetrics;
   readonly byModel: Readonly<Record<string, CandidateMetrics>>;
+  /** intent pass@1, lint pass and security compliance from manifest.json metrics */
+  readonly quality: QualityMetrics;
 }
 
 export interface Flip {
@@ -197,7 +216,14 @@ export function compareRuns(a: BuildOutput, b: BuildOutput): Comparison {
   const recordsB = b.records ?? [];
   const side = (o: BuildOutput, records: readonly TaskRecord[]): RunSide => {
     const m = runMetrics(records);
-    return { dir: o.dir, createdAt: o.manifest.createdAt ?? null, prompts: onePerPrompt(records).length, drafts: m.overall, byModel: m.byModel };
+    return {
+      dir: o.dir,
+      createdAt: o.manifest.createdAt ?? null,
+      prompts: onePerPrompt(records).length,
+      drafts: m.overall,
+      byModel: m.byModel,
+      quality: qualityMetrics(o.manifest.metrics),
+    };
   };
   const joined = joinRuns(recordsA, recordsB);
   const transitions: Record<string, number> = {};
@@ -302,6 +328,56 @@ function flipRows(flips: readonly Flip[]): string {
   );
 }
 
+export interface QualityPair {
+  readonly group: 'role' | 'source';
+  readonly name: string;
+  readonly a: Readonly<Partial<Record<QualityKind, OutcomeRate>>>;
+  readonly b: Readonly<Partial<Record<QualityKind, OutcomeRate>>>;
+}
+
+/** The rows of both runs' quality metrics side by side: A's order, then rows only B has. */
+export function qualityPairs(a: QualityMetrics, b: QualityMetrics): QualityPair[] {
+  const key = (r: { group: string; name: string }) => `${r.group}\u0000${r.name}`;
+  const inB = new Map(b.rows.map((r) => [key(r), r]));
+  const inA = new Set(a.rows.map(key));
+  return [
+    ...a.rows.map((r) => ({ group: r.group, name: r.name, a: r.rates, b: inB.get(key(r))?.rates ?? {} })),
+    ...b.rows.filter((r) => !inA.has(key(r))).map((r) => ({ group: r.group, name: r.name, a: {}, b: r.rates })),
+  ];
+}
+
+function renderQualityText(a: QualityMetrics, b: QualityMetrics, limit: number): string {
+  const pairs = qualityPairs(a, b);
+  if (pairs.length === 0 && QUALITY_KINDS.every((k) => !a.top[k].length && !b.top[k].length)) return 'intent, lint and security: neither run recorded them\n';
+  const rows = pairs.flatMap((p) =>
+    QUALITY_KINDS.filter((k) => p.a[k] || p.b[k]).map((k) => [
+      qualityRowLabel(p),
+      QUALITY_TITLES[k],
+      formatOutcomeRate(p.a[k]),
+      formatOutcomeRate(p.b[k]),
+      delta(p.a[k]?.rate ?? null, p.b[k]?.rate ?? null, 100, 1, ' pp'),
+    ]),
+  );
+  const out = [
+    renderTable(
+      [{ title: 'INTENT/LINT/SECURITY', max: 40 }, { title: 'CHECK' }, { title: 'A', align: 'right' }, { title: 'B', align: 'right' }, { title: 'CHANGE', align: 'right' }],
+      rows,
+    ),
+  ];
+  for (const k of QUALITY_KINDS) {
+    const names = [...new Set([...a.top[k], ...b.top[k]].map((x) => x.name))];
+    if (!names.length) continue;
+    const countIn = (q: QualityMetrics, name: string) => q.top[k].find((x) => x.name === name)?.n;
+    out.push(
+      renderTable(
+        [{ title: `TOP ${QUALITY_TOP_TITLES[k].toUpperCase()}`, max: 70 }, { title: 'A', align: 'right' }, { title: 'B', align: 'right' }],
+        names.slice(0, limit).map((n) => [n, String(countIn(a, n) ?? '-'), String(countIn(b, n) ?? '-')]),
+      ),
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
 export function renderCompareText(c: Comparison, limit = 20): string {
   const out: string[] = [];
   out.push(`A: ${c.a.dir}${c.a.createdAt ? `  (${c.a.createdAt})` : ''}`);
@@ -320,6 +396,7 @@ export function renderCompareText(c: Comparison, limit = 20): string {
       ],
     ),
   );
+  out.push(renderQualityText(c.a.quality, c.b.quality, limit));
   const ca = c.status.counts.a;
   const cb = c.status.counts.b;
   const codes = [...new Set([...Object.keys(ca.dropCodes), ...Object.keys(cb.dropCodes)])].sort();

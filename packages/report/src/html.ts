@@ -1,18 +1,32 @@
 import { join } from 'node:path';
 import { writeFileAtomic, type Artifact, type TaskRecord } from '@tfpairs/core';
-import { auditRows, checkCounts, countTotals, type AuditRow } from './audit';
+import { auditRows, checkCounts, countTotals, stepFindingsText, type AuditRow } from './audit';
 import {
   codesByStageChart,
   compareMetricChart,
   funnelChart,
+  qualityRatesChart,
   renderChart,
+  stepTimesChart,
   topDiagnosticsChart,
   transitionsChart,
   verdictsChart,
   type ChartSpec,
 } from './charts';
-import type { Comparison, Flip } from './compare';
-import { modelOf, onePerPrompt, runMetrics, type CandidateMetrics } from './metrics';
+import { qualityPairs, type Comparison, type Flip } from './compare';
+import {
+  formatOutcomeRate,
+  modelOf,
+  onePerPrompt,
+  QUALITY_KINDS,
+  QUALITY_TITLES,
+  QUALITY_TOP_TITLES,
+  qualityMetrics,
+  qualityRowLabel,
+  runMetrics,
+  type CandidateMetrics,
+  type QualityMetrics,
+} from './metrics';
 import { loadBuildOutput, OutputError, sourceRef, type AuditLine, type BuildOutput } from './output';
 import { renderStory } from './story';
 import { percent } from './table';
@@ -175,6 +189,17 @@ function auditTableHtml(rows: readonly AuditRow[]): string {
   );
 }
 
+function qualityCompareTable(c: Comparison): string {
+  const pairs = qualityPairs(c.a.quality, c.b.quality);
+  if (!pairs.length) return '<p class="muted">Neither run recorded intent, lint or security results.</p>';
+  const pp = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null ? '-' : `${b >= a ? '+' : ''}${((b - a) * 100).toFixed(1)} pp`);
+  return table(
+    ['', ...QUALITY_KINDS.flatMap((k) => [`A ${QUALITY_TITLES[k]}`, `B ${QUALITY_TITLES[k]}`, 'change'])],
+    pairs.map((p) => [qualityRowLabel(p), ...QUALITY_KINDS.flatMap((k) => [{ n: formatOutcomeRate(p.a[k]) }, { n: formatOutcomeRate(p.b[k]) }, { n: pp(p.a[k]?.rate, p.b[k]?.rate) }])]),
+    ' id="compare-quality"',
+  );
+}
+
 async function compareSection(c: Comparison): Promise<string> {
   const models = [...new Set([...Object.keys(c.a.byModel), ...Object.keys(c.b.byModel)])].sort();
   const rowsOf = (pick: (m: CandidateMetrics) => number | null) => {
@@ -222,6 +247,7 @@ ${table(
   ]),
 )}
 <div class="charts">${(await Promise.all(figures.map(figure))).join('')}</div>
+<h3>Intent, lint and security</h3>${qualityCompareTable(c)}
 <h3>Fixed: invalid in A, valid in B (${c.flips.fixed.length})</h3>${flipTable(c.flips.fixed)}
 <h3>Broke: valid in A, invalid in B (${c.flips.broke.length})</h3>${flipTable(c.flips.broke)}
 ${c.modelFlips.map((m) => `<p>model <b>${escapeHtml(m.model)}</b>: ${m.fixed.length} fixed, ${m.broke.length} broke</p>`).join('')}
@@ -231,6 +257,59 @@ ${c.modelFlips.map((m) => `<p>model <b>${escapeHtml(m.model)}</b>: ${m.fixed.len
     ['corpus', 'pairs A', 'pairs B', 'unchanged', 'added', 'removed', 'prompts changed'],
     c.pairs.map((p) => [p.corpus, { n: p.pairsA }, { n: p.pairsB }, { n: p.unchanged }, { n: p.added }, { n: p.removed }, { n: p.changed.length }]),
   )}
+</section>`;
+}
+
+/** Per-row rates of the three checks as chart rows (percent, one decimal). */
+function qualityChartRows(q: QualityMetrics): { row: string; check: string; rate: number }[] {
+  return q.rows.flatMap((r) =>
+    QUALITY_KINDS.flatMap((k) => {
+      const rate = r.rates[k]?.rate;
+      return rate == null ? [] : [{ row: qualityRowLabel(r), check: QUALITY_TITLES[k], rate: Math.round(rate * 1000) / 10 }];
+    }),
+  );
+}
+
+async function qualitySection(q: QualityMetrics): Promise<string> {
+  const intro =
+    '<p class="muted">From manifest.json <code>metrics.policy</code> (IaC-Eval Rego intent: pass@1 = pass / (pass + fail + error)), ' +
+    '<code>metrics.lint</code> (TFLint-style rules: linter pass rate) and <code>metrics.security</code> (Checkov-style checks: compliance). ' +
+    'Roles count every checked artifact of that role; models count the artifacts each model (or origin) wrote.</p>';
+  if (q.rows.length === 0 && QUALITY_KINDS.every((k) => q.top[k].length === 0))
+    return `<section id="quality"><h2>Intent, lint and security</h2>${intro}<p class="muted">This run recorded no intent, lint or security results.</p></section>`;
+  const chartRows = qualityChartRows(q);
+  const chart = chartRows.length
+    ? await figure({ id: 'quality-rates', spec: qualityRatesChart(chartRows), caption: 'Share of checked artifacts that pass each check, per role and per model.' })
+    : '';
+  const tops = QUALITY_KINDS.map(
+    (k) =>
+      `<div><h3>Most frequent ${escapeHtml(QUALITY_TOP_TITLES[k])}</h3>${
+        q.top[k].length ? table([k === 'intent' ? 'rule' : k === 'lint' ? 'rule' : 'check', 'count'], q.top[k].map((x) => [x.name, { n: x.n }])) : '<p class="muted">none</p>'
+      }</div>`,
+  ).join('');
+  return `<section id="quality"><h2>Intent, lint and security</h2>${intro}
+${table(
+  ['', ...QUALITY_KINDS.map((k) => QUALITY_TITLES[k])],
+  q.rows.map((r) => [qualityRowLabel(r), ...QUALITY_KINDS.map((k) => ({ n: formatOutcomeRate(r.rates[k]) }))]),
+  ' id="quality-table"',
+)}
+<div class="charts">${chart}</div>
+<div class="charts">${tops}</div>
+</section>`;
+}
+
+type Steps = NonNullable<BuildOutput['manifest']['steps']>;
+
+async function stepsSection(steps: Steps | undefined): Promise<string> {
+  if (!steps?.length) return '<section id="steps"><h2>Steps</h2><p class="muted">manifest.json has no per-step stats (built before the step runner recorded them).</p></section>';
+  const chart = await figure({ id: 'step-times', spec: stepTimesChart(steps.map((s) => ({ name: s.name, ms: s.ms }))), caption: 'Wall-clock time spent inside each step (time waiting for the step before is not counted).' });
+  return `<section id="steps"><h2>Steps</h2>
+${table(
+  ['step', 'version', 'in', 'out', 'dropped', 'findings', 'ms'],
+  steps.map((s) => [s.name, s.version ?? '-', { n: s.in }, { n: s.out }, { n: s.dropped }, stepFindingsText(s.findings), { n: s.ms }]),
+  ' id="steps-table"',
+)}
+<div class="charts">${chart}</div>
 </section>`;
 }
 
@@ -299,6 +378,8 @@ export async function renderReportHtml(output: BuildOutput, options: ReportOptio
   const metricRows = Object.entries(m.metrics).flatMap(([group, values]) => Object.entries(values).map(([name, n]) => [`${group}.${name}`, { n }] as [string, { n: number }]));
 
   const compare = options.compare ? await compareSection(options.compare) : '';
+  const quality = await qualitySection(qualityMetrics(m.metrics));
+  const steps = await stepsSection(m.steps);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
@@ -308,9 +389,9 @@ export async function renderReportHtml(output: BuildOutput, options: ReportOptio
 <body>
 <header><h1>tfpairs report</h1>
 <p><code>${escapeHtml(output.dir)}</code> · ${escapeHtml(m.tool)} ${escapeHtml(m.version)}${m.createdAt ? ` · built ${escapeHtml(m.createdAt)}` : ''}</p>
-<nav><a href="#summary">Summary</a><a href="#drops-section">Drops</a><a href="#diagnostics">Diagnostics</a><a href="#verdicts-section">Verdicts</a><a href="#dropped">Dropped records</a>${
+<nav><a href="#summary">Summary</a><a href="#drops-section">Drops</a><a href="#diagnostics">Diagnostics</a><a href="#verdicts-section">Verdicts</a><a href="#quality">Intent, lint, security</a><a href="#dropped">Dropped records</a>${
     options.compare ? '<a href="#compare">Compare</a>' : ''
-  }<a href="#run">Run</a></nav></header>
+  }<a href="#steps">Steps</a><a href="#run">Run</a></nav></header>
 <main>
 <section id="summary"><h2>Summary</h2>
 <div class="cards">
@@ -339,6 +420,7 @@ ${table(
 )}
 <p class="muted">Syntax pass = valid / verified; error lines = unique lines flagged error or warning per verified candidate (IaC-DPO, Table 2).</p>
 </section>
+${quality}
 <section id="dropped"><h2>Dropped records (<span id="drop-shown">${drops.length}</span> of ${drops.length})</h2>
 <p><input type="search" id="drop-search" placeholder="Search id, file, stage, code, message…" aria-label="search dropped records"></p>
 <table id="drop-table"><thead><tr><th>id</th><th>source</th><th>stage</th><th>code</th><th>why</th></tr></thead><tbody>${dropRows.join('')}</tbody></table>
@@ -347,6 +429,7 @@ ${drops.length > MAX_STORIES ? `<p class="muted">Details are embedded for the fi
 <div id="details">${stories.join('\n')}</div>
 </section>
 ${compare}
+${steps}
 <section id="run"><h2>Run</h2>
 ${problems.length ? `<h3 class="bad">Problems reading this output</h3><ul>${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>` : '<p>Every count in manifest.json agrees with the files.</p>'}
 ${warnings.length ? `<h3>Run warnings</h3><ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : ''}

@@ -17,6 +17,7 @@ import {
   type Diagnostic,
   type Severity,
   type Split,
+  type StepStats,
   type TaskRecord,
 } from '@tfpairs/core';
 import { writeOutputs } from '@tfpairs/write';
@@ -73,8 +74,16 @@ export function dropped(record: TaskRecord, stage: string, code: string, summary
   return dropRecord(record, finding(stage, code, diagnostic('error', summary, detail)));
 }
 
+export interface RunExtras {
+  /** flat counters as stages count them (`policy.gold.pass` → manifest `metrics.policy["gold.pass"]`) */
+  readonly metrics?: Readonly<Record<string, number>>;
+  /** the step runner's per-step stats, written to manifest `steps` */
+  readonly steps?: readonly StepStats[];
+}
+
 /** Writes records as `tfpairs build` would (records.jsonl, audit.jsonl, manifest.json, corpora). */
-export async function writeRun(outDir: string, records: readonly TaskRecord[]): Promise<void> {
+export async function writeRun(outDir: string, records: readonly TaskRecord[], extras: RunExtras = {}): Promise<void> {
   const ctx = createRunContext(parseConfig({ out: outDir }));
-  await writeOutputs(fromArray(records), ctx, outDir);
+  for (const [key, n] of Object.entries(extras.metrics ?? {})) ctx.metrics.set(key, n);
+  await writeOutputs(fromArray(records), ctx, outDir, extras.steps ? { steps: extras.steps } : {});
 }
