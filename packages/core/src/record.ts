@@ -72,6 +72,18 @@ export interface Mutation {
   readonly expected: Artifact;
 }
 
+/**
+ * A verified synthetic negative of the record's gold (@tfpairs/negatives): the gold with exactly one
+ * injected error, and the validator's diagnostics that confirm it.
+ */
+export interface SyntheticNegative {
+  readonly id: string;
+  /** the mutation operator, e.g. `drift-argument` */
+  readonly operator: string;
+  readonly code: string;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
 export interface Provenance {
   readonly source: SourceRef;
   readonly format: InputFormat;
@@ -89,6 +101,8 @@ export interface TaskRecord {
   readonly gold: Artifact | null;
   readonly candidates: readonly Artifact[];
   readonly mutations: readonly Mutation[];
+  /** verified synthetic negatives of the gold, when the negatives stage ran */
+  readonly synthetic?: readonly SyntheticNegative[];
   /** IaC-Eval metadata and JSONL extras: resource, difficulty, intent, ... */
   readonly meta: Readonly<Record<string, string>>;
   readonly provenance: Provenance;

@@ -135,7 +135,14 @@ export async function negativesFor(code: string, opts: NegativesOptions): Promis
   const sites = new Map<Operator, Site[]>();
   for (const o of operators) {
     if ((weights.get(o) ?? 0) <= 0) continue;
-    const found = SITE_FINDERS[o](ctx);
+    let found: Site[];
+    try {
+      found = SITE_FINDERS[o](ctx);
+    } catch (e) {
+      // a configuration an operator cannot read (too deep, odd shapes) gives no negatives, never a crash
+      if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
+      found = [];
+    }
     for (let i = found.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [found[i], found[j]] = [found[j]!, found[i]!];
@@ -161,7 +168,7 @@ export async function negativesFor(code: string, opts: NegativesOptions): Promis
     seen.add(formatted);
     tries++;
     attempted[operator]!++;
-    const result = await verifyCode(formatted, { schemas: opts.schemas });
+    const result = await verifyCode(formatted, { schemas: ctx.schemas });
     if (!raisesExactly(result.diagnostics, site.expect)) {
       discarded[operator]!++;
       continue;

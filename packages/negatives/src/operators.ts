@@ -7,20 +7,10 @@
 import type { Expr, Block, Body, Attribute, ParsedFile } from '@tfpairs/hcl/tree';
 import { traversalsIn } from '@tfpairs/hcl/tree';
 import type { BlockSchema, SchemaSet } from '@tfpairs/verify';
+import { NEGATIVE_OPERATORS } from '@tfpairs/core/config/negatives';
 import { driftTable } from './drift';
 
-export const OPERATORS = [
-  'drift-argument',
-  'misspell-argument',
-  'missing-required',
-  'unsupported-block',
-  'insufficient-blocks',
-  'invalid-resource-type',
-  'undeclared-reference',
-  'wrong-attribute',
-  'wrong-literal-type',
-  'unclosed-block',
-] as const;
+export const OPERATORS = NEGATIVE_OPERATORS;
 export type Operator = (typeof OPERATORS)[number];
 
 /** The diagnostic a negative must raise: its summary (a pattern for summaries that name a block) and line. */

@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { normaliseAnswer } from '@tfpairs/normalise';
+import { verifyCode } from '@tfpairs/verify';
+import { IAC_EVAL_CSV, requireShared } from '../../../test/paths';
+import { negativesFor, operatorWeights, raisesExactly, summaryKind } from './negatives';
+import { OPERATORS, nearMisses, type Operator } from './operators';
+
+/** A small valid configuration where every operator has a site. */
+const CONFIG = `provider "aws" {
+  region = "us-east-1"
+}
+
+variable "bucket_name" {
+  type    = string
+  default = "logs"
+}
+
+locals {
+  env = "dev"
+}
+
+resource "aws_s3_bucket" "logs" {
+  bucket        = var.bucket_name
+  force_destroy = true
+  tags = {
+    Env = local.env
+  }
+}
+
+resource "aws_s3_bucket_policy" "logs" {
+  bucket = aws_s3_bucket.logs.id
+  policy = "{}"
+}
+
+resource "aws_lb_listener" "web" {
+  load_balancer_arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/1"
+  port              = 80
+
+  default_action {
+    type             = "forward"
+    target_group_arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/1"
+  }
+}
+
+resource "aws_instance" "web" {
+  ami                    = "ami-12345678"
+  instance_type          = "t3.micro"
+  vpc_security_group_ids = ["sg-12345678"]
+
+  root_block_device {
+    volume_size = 8
+  }
+
+  ebs_block_device {
+    device_name = "/dev/sdb"
+    volume_size = 10
+  }
+}
+`;
+
+describe('negativesFor', () => {
+  it('starts from a configuration the validator accepts', async () => {
+    expect((await verifyCode(CONFIG)).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it.each(OPERATORS.map((o) => [o]))('%s makes negatives that raise exactly its error', async (operator) => {
+    const res = await negativesFor(CONFIG, { n: 3, operators: [operator as Operator], mix: 'uniform', seed: 7 });
+    expect(res.negatives.length).toBeGreaterThan(0);
+    expect(res.discarded[operator]).toBe(0);
+    for (const n of res.negatives) {
+      expect(n.operator).toBe(operator);
+      expect(n.code).not.toBe(CONFIG);
+      // checked again here, independently of the generator's own check
+      const errors = (await verifyCode(n.code)).diagnostics.filter((d) => d.severity === 'error');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.summary).toBe(n.diagnostics.find((d) => d.severity === 'error')!.summary);
+    }
+    expect(new Set(res.negatives.map((n) => n.code)).size).toBe(res.negatives.length);
+  });
+
+  it('writes an argument only an older AWS major has (IaC-DPO Figure 3)', async () => {
+    const code = `resource "aws_elasticache_replication_group" "r" {
+  replication_group_id = "r"
+  description          = "cache"
+  node_type            = "cache.t3.micro"
+}
+`;
+    const res = await negativesFor(code, { n: 10, operators: ['drift-argument'], mix: 'uniform', seed: 1 });
+    // `description` is required in 5.x and 6.x, so renaming it would raise two errors: the 4.x name is added
+    const old = res.negatives.find((n) => /^  replication_group_description = "example"$/m.test(n.code));
+    expect(old?.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ summary: 'Unsupported argument', range: { start: { line: 2 } } });
+    expect(res.negatives.every((n) => /^  description += "cache"$/m.test(n.code))).toBe(true);
+  });
+
+  it('is deterministic for a seed and changes with it', async () => {
+    const a = await negativesFor(CONFIG, { n: 6, mix: 'uniform', seed: 3 });
+    const b = await negativesFor(CONFIG, { n: 6, mix: 'uniform', seed: 3 });
+    const c = await negativesFor(CONFIG, { n: 6, mix: 'uniform', seed: 4 });
+    expect(b.negatives.map((n) => n.code)).toEqual(a.negatives.map((n) => n.code));
+    expect(c.negatives.map((n) => n.code)).not.toEqual(a.negatives.map((n) => n.code));
+  });
+
+  it('with mix real draws only operators whose error real drafts make', async () => {
+    const res = await negativesFor(CONFIG, { n: 12, mix: 'real', seed: 1 });
+    const used = new Set(res.negatives.map((n) => n.operator));
+    expect(used.has('unclosed-block')).toBe(false);
+    expect(used.has('wrong-literal-type')).toBe(false);
+    expect(used.has('missing-required') || used.has('misspell-argument')).toBe(true);
+  });
+
+  it('follows a given real distribution', async () => {
+    const res = await negativesFor(CONFIG, { n: 4, mix: 'real', seed: 1, realDistribution: { 'Unclosed configuration block': 3, 'Reference to undeclared resource': 1 } });
+    expect(new Set(res.negatives.map((n) => n.operator))).toEqual(new Set(['unclosed-block', 'undeclared-reference']));
+  });
+});
+
+describe('operatorWeights', () => {
+  it('splits a summary between the operators that raise it', () => {
+    const w = operatorWeights(['drift-argument', 'misspell-argument', 'missing-required'], 'real', { 'Unsupported argument': 10, 'Missing required argument': 4, 'Insufficient rule blocks': 2 });
+    expect(Object.fromEntries(w)).toEqual({ 'drift-argument': 5, 'misspell-argument': 5, 'missing-required': 4 });
+  });
+  it('is uniform when asked, or when no chosen operator matches a real error', () => {
+    expect([...operatorWeights(['unclosed-block', 'wrong-attribute'], 'uniform').values()]).toEqual([1, 1]);
+    expect([...operatorWeights(['unclosed-block'], 'real', { 'Unsupported argument': 3 }).values()]).toEqual([1]);
+  });
+});
+
+describe('raisesExactly', () => {
+  const err = (summary: string, line: number) => ({ severity: 'error' as const, summary, detail: '', range: { filename: 'main.tf', start: { line, column: 1, byte: 0 }, end: { line, column: 2, byte: 1 } } });
+  it('needs one error with the summary on the line', () => {
+    expect(raisesExactly([err('Unsupported argument', 3)], { summary: 'Unsupported argument', line: 3 })).toBe(true);
+    expect(raisesExactly([err('Unsupported argument', 4)], { summary: 'Unsupported argument', line: 3 })).toBe(false);
+    expect(raisesExactly([err('Unsupported argument', 3), err('Missing required argument', 1)], { summary: 'Unsupported argument', line: 3 })).toBe(false);
+    expect(raisesExactly([err('Insufficient rule blocks', 2)], { summary: /^Insufficient \S+ blocks$/, line: 2 })).toBe(true);
+  });
+  it('groups insufficient-block summaries into one kind', () => {
+    expect(summaryKind('Insufficient rule blocks')).toBe('Insufficient blocks');
+    expect(summaryKind('Unsupported argument')).toBe('Unsupported argument');
+  });
+});
+
+describe('nearMisses', () => {
+  it('makes the camelCase, plural and synonym an LLM writes', () => {
+    expect(nearMisses('instance_type')).toEqual(expect.arrayContaining(['instanceType', 'instance-type', 'instance_types', 'instance_class']));
+    expect(nearMisses('tags')).toEqual(expect.arrayContaining(['tag', 'labels']));
+    expect(nearMisses('policy')).toContain('policies');
+  });
+});
+
+describe('on IaC-Eval gold (shared data)', () => {
+  it('verifies at least 95 % of the candidates of every operator', async () => {
+    const rows = parse(readFileSync(requireShared(IAC_EVAL_CSV)), { columns: true }) as Record<string, string>[];
+    const attempted: Record<string, number> = {};
+    const discarded: Record<string, number> = {};
+    let made = 0;
+    for (const r of rows.slice(0, 25)) {
+      const code = (await normaliseAnswer(r['Reference output'] ?? '', { format: true, stripComments: true, isAnswer: true })).code;
+      if (!code || (await verifyCode(code)).verdict !== 'valid') continue;
+      const res = await negativesFor(code, { n: 4, mix: 'uniform', seed: 1 });
+      made += res.negatives.length;
+      for (const [o, c] of Object.entries(res.attempted)) attempted[o] = (attempted[o] ?? 0) + c;
+      for (const [o, c] of Object.entries(res.discarded)) discarded[o] = (discarded[o] ?? 0) + c;
+    }
+    expect(made).toBeGreaterThan(60);
+    for (const [o, a] of Object.entries(attempted)) if (a >= 5) expect({ o, rate: (a - discarded[o]!) / a }).toEqual({ o, rate: expect.toSatisfy((x: number) => x >= 0.95) });
+  }, 120_000);
+});
