@@ -23,7 +23,7 @@ describe('repairStage (multi-turn self-correction)', () => {
     taskRecord('A bucket [[fail]] for backups', BROKEN_CODE, [], 4),
   ];
   async function run(cacheDir: string, extra: Record<string, unknown> = {}) {
-    const ctx = testContext({ model: 'gpt-4o', baseUrl: server.url, cacheDir, maxRetries: 0, repairTurns: 2 }, extra);
+    const ctx = testContext({ model: 'gpt-4o', baseUrl: server.url, cacheDir, maxRetries: 0, repairTurns: 2, repairGold: true }, extra);
     const before = server.chatRequests();
     const out = await collect(pipe(fromArray(input()), verifyStage(ctx), repairStage(ctx), goldGateStage(ctx)));
     return { ctx, out: out as [TaskRecord, TaskRecord, TaskRecord, TaskRecord], sent: server.chatRequests() - before };
@@ -104,7 +104,7 @@ describe('repairStage (multi-turn self-correction)', () => {
           : scriptedResponder(call),
     });
     try {
-      const ctx = testContext({ model: 'gpt-4o', baseUrl: leaky.url, cacheDir: tempDir(), repairTurns: 1 });
+      const ctx = testContext({ model: 'gpt-4o', baseUrl: leaky.url, cacheDir: tempDir(), repairTurns: 1, repairGold: true });
       const [r] = await collect(pipe(fromArray([taskRecord('A bucket', BROKEN_CODE, [], 1)]), verifyStage(ctx), repairStage(ctx)));
       const gold = r!.gold!;
       expect(gold.origin).toBe('repaired');
@@ -132,7 +132,7 @@ describe('repairStage (multi-turn self-correction)', () => {
           findings: r.findings.map((f) => `${f.stage}/${f.code === 'batch-error' ? 'server-error' : f.code}`),
         }));
       const sync = await run(tempDir());
-      const ctx = testContext({ model: 'gpt-4o', baseUrl: batchServer.url, cacheDir: tempDir(), maxRetries: 0, repairTurns: 2, batch: true });
+      const ctx = testContext({ model: 'gpt-4o', baseUrl: batchServer.url, cacheDir: tempDir(), maxRetries: 0, repairTurns: 2, repairGold: true, batch: true });
       const out = await collect(pipe(fromArray(input()), verifyStage(ctx), repairStage(ctx), goldGateStage(ctx)));
       expect(batchServer.chatRequests()).toBe(0);
       // turn 1: both [[broken]] artifacts, [[always-broken]] and [[fail]]; turn 2: [[always-broken]] only

@@ -50,6 +50,7 @@ export function goldHash(code: string): string {
 }
 
 const hex8 = (n: number) => n.toString(16).padStart(8, '0');
+const ANCHOR_VALUES = 4;
 
 /**
  * Near-duplicate groups of records by MinHash/LSH over their prompts' word shingles, joined by
@@ -160,14 +161,15 @@ export class NearDuplicateGrouper {
       }
     }
 
-    // a member's anchor: its user key when it has one, else the first value of its signature (which a
-    // near-duplicate shares with probability = their Jaccard similarity); a group's is its smallest
+    // a member's anchor: its user key when it has one, else the first ANCHOR_VALUES values of its
+    // signature (a near-duplicate shares them with probability J^4; unrelated prompts almost never do,
+    // so distinct groups do not share an anchor, and thus a split, by accident); a group's is its smallest
     const anchors = new Map<number, string>();
     const sizes = new Map<number, number>();
     for (let i = 0; i < n; i++) {
       const root = find(i);
       const u = this.userKeys[i];
-      const anchor = u !== null && u !== undefined ? `k:${u}` : `m:${hex8(this.sigs[i * p]!)}`;
+      const anchor = u !== null && u !== undefined ? `k:${u}` : `m:${Array.from(this.sigs.subarray(i * p, i * p + ANCHOR_VALUES), hex8).join('')}`;
       const best = anchors.get(root);
       if (best === undefined || anchor < best) anchors.set(root, anchor);
       sizes.set(root, (sizes.get(root) ?? 0) + 1);

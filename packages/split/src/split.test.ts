@@ -83,6 +83,18 @@ describe('split by group', () => {
     expect(g.largest!.size).toBe(2);
   });
 
+  it('unrelated groups that share common words do not share an anchor (and so a split) by accident', async () => {
+    const rand = prng(11);
+    const items = Array.from({ length: 500 }, (_, i) => ({ key: String(i), prompt: `create a ${basePrompt(rand)} for the account`, goldHash: String(i) }));
+    const g = await groupItems(items, { threshold: 0.6 });
+    const anchors = new Set(items.map((it) => g.groupOf(it.key)!.anchor));
+    expect(anchors.size).toBe(g.groups);
+    const counts = { train: 0, val: 0, test: 0 };
+    for (const it of items) counts[groupSplit(g.groupOf(it.key)!, shares)]++;
+    expect(counts.train).toBeGreaterThan(350);
+    expect(counts.test).toBeGreaterThan(20);
+  });
+
   it('a record keeps its split when unrelated records are added or removed (property, 10 rounds)', async () => {
     const rand = prng(7);
     const base = Array.from({ length: 300 }, (_, i) => ({ key: `b${i}`, prompt: basePrompt(rand), goldHash: `b${i}` }));
