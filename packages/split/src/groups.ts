@@ -30,7 +30,7 @@ export interface GroupingOptions {
 export interface Group {
   /** sha256 of the group's anchor, 12 hex digits */
   readonly id: string;
-  /** what the group's split is drawn from: the smallest member anchor (see README: why stable) */
+  /** what the group's split is drawn from: the smallest member anchor (README: how stable) */
   readonly anchor: string;
   readonly size: number;
 }
@@ -50,7 +50,6 @@ export function goldHash(code: string): string {
 }
 
 const hex8 = (n: number) => n.toString(16).padStart(8, '0');
-const ANCHOR_VALUES = 4;
 
 /**
  * Near-duplicate groups of records by MinHash/LSH over their prompts' word shingles, joined by
@@ -161,15 +160,16 @@ export class NearDuplicateGrouper {
       }
     }
 
-    // a member's anchor: its user key when it has one, else the first ANCHOR_VALUES values of its
-    // signature (a near-duplicate shares them with probability J^4; unrelated prompts almost never do,
-    // so distinct groups do not share an anchor, and thus a split, by accident); a group's is its smallest
+    // a member's anchor: its user key when it has one, else a 64-bit hash of its whole signature
+    // (two prompts share it only when their word sets are equal); a group's anchor is its smallest.
+    // A part of the signature would let near-duplicates keep the anchor more often, but unrelated
+    // prompts sharing common words would then share anchors, and splits, by the thousand at 150k.
     const anchors = new Map<number, string>();
     const sizes = new Map<number, number>();
     for (let i = 0; i < n; i++) {
       const root = find(i);
       const u = this.userKeys[i];
-      const anchor = u !== null && u !== undefined ? `k:${u}` : `m:${Array.from(this.sigs.subarray(i * p, i * p + ANCHOR_VALUES), hex8).join('')}`;
+      const anchor = u !== null && u !== undefined ? `k:${u}` : `m:${hex8(bandHash(sigs, i * p, p, 0))}${hex8(bandHash(sigs, i * p, p, 1))}`;
       const best = anchors.get(root);
       if (best === undefined || anchor < best) anchors.set(root, anchor);
       sizes.set(root, (sizes.get(root) ?? 0) + 1);
