@@ -61,6 +61,7 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     config = resolveConfig(values, io.cwd);
     if (config.inputs.length === 0) throw new ConfigError('no input: give at least one --input PATH');
     if (!config.out) throw new ConfigError('no output folder: give --out DIR');
+    if (config.output.systemPrompt && config.output.format !== 'conversational') throw new ConfigError('--system-prompt needs --format conversational (a standard line has no place for a system message)');
     // a mistyped --input is an argument error, not an empty corpus
     for (const input of config.inputs) {
       const path = resolve(io.cwd, input);
@@ -145,6 +146,8 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
   let report: string | null = null;
   try {
     manifest = await writeOutputs(stopOnFatal(stream, ctx), ctx, staging.dir, { steps: stats });
+    // the dataset card the Hub and datasets.load_dataset read, from the files as written
+    (await import('@tfpairs/write/card')).writeDatasetCard({ outDir: staging.dir, manifest });
     if (config.report.html) report = await writeReport(staging.dir);
     publishOutput(staging.dir, outDir);
   } catch (e) {

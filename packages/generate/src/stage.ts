@@ -73,6 +73,9 @@ export function applyGeneration(record: TaskRecord, result: CompletionResult, cl
   return addFindings(updateRecord(record, { candidates: [...record.candidates, artifact] }), findings);
 }
 
+/** A mutation record (Multi-IaC-Eval: `meta.task_kind = "mutation"`) asks for a change, not a baseline draft. */
+const isMutationTask = (record: TaskRecord) => record.meta.task_kind === 'mutation';
+
 function draftMessages(template: PromptTemplate, record: TaskRecord) {
   return renderTemplate(template, { prompt: record.prompt });
 }
@@ -82,6 +85,7 @@ function syncGenerate(ctx: RunContext, template: PromptTemplate): Stage {
   const client = clientFor(ctx);
   const window = Math.max(2, client.settings.concurrency * 2);
   const inner = mapKeptConcurrent('generate', GENERATE_VERSION, window, async (record) => {
+    if (isMutationTask(record)) return record;
     const result = await client.complete(draftMessages(template, record));
     client.progress?.add('done');
     return applyGeneration(record, result, client, template);
@@ -103,13 +107,13 @@ function batchGenerate(ctx: RunContext, template: PromptTemplate): Stage {
     const client = clientFor(ctx);
     const records: TaskRecord[] = [];
     for await (const record of input) records.push(record);
-    const kept = records.filter((r) => r.status === 'kept');
+    const kept = records.filter((r) => r.status === 'kept' && !isMutationTask(r));
     if (client.progress) Object.assign(client.progress, { label: 'generate', total: kept.length });
     const runner = new BatchRunner(client);
     await runner.run(kept.map((r) => client.request(draftMessages(template, r))));
     if (client.fatal) throw client.fatal;
     for (const record of records) {
-      if (record.status !== 'kept') {
+      if (record.status !== 'kept' || isMutationTask(record)) {
         yield record;
         continue;
       }

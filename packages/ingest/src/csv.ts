@@ -5,6 +5,8 @@ import type { TaskRecord } from '@tfpairs/core';
 import { TaskInput, zodReason } from './schema';
 import { invalidCode } from './jsonl';
 import { rejectedInput, taskRecord } from './records';
+import { canonicalHeader } from './columns';
+import { isMultiIacEvalHeader, multiIacEvalRecord } from './multi-iac-eval';
 
 const META_COLUMNS: Record<string, string> = {
   Resource: 'resource',
@@ -25,11 +27,14 @@ function countNewlines(buf: Buffer, from: number, to: number): number {
 
 /**
  * IaC-Eval CSV (RFC 4180 through csv-parse): `Prompt`, `Reference output`, optional metadata columns,
- * and in results files recorded drafts `LLM Output #N` with their verdict columns.
+ * and in results files recorded drafts `LLM Output #N` with their verdict columns; headers in any case
+ * and with JSONL's aliases. A Multi-IaC-Eval header (`initial`, `expected`, `utterance`) makes every
+ * row a mutation record (multi-iac-eval.ts).
  * Each row's source line is the physical line where the row begins.
  */
-export async function* readIacEvalCsv(path: string, displayPath = path): AsyncIterable<TaskRecord> {
-  const buf = await readFile(path);
+export async function* readIacEvalCsv(path: string, displayPath = path, bytes?: Buffer): AsyncIterable<TaskRecord> {
+  // `bytes`: the file already decoded to UTF-8 (--input-encoding)
+  const buf = bytes ?? (await readFile(path));
   const parser = Readable.from([buf]).pipe(
     parse({ info: true, raw: true, bom: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }),
   );
@@ -47,6 +52,7 @@ export async function* readIacEvalCsv(path: string, displayPath = path): AsyncIt
   });
 
   let header: string[] | null = null;
+  let multi = false;
   let offset = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0; // where the next row's region starts
   let line = 1; // line number at `offset`
   let parsedRows = 0;
@@ -83,7 +89,17 @@ export async function* readIacEvalCsv(path: string, displayPath = path): AsyncIt
     const source = { path: displayPath, line: rowLine };
 
     if (!header) {
-      header = record.map((h) => h.trim());
+      // any case, and the aliases JSONL takes (prompt, reference/completion/gold)
+      header = canonicalHeader(record);
+      multi = isMultiIacEvalHeader(header);
+      continue;
+    }
+    if (multi) {
+      if (record.length !== header.length) {
+        yield rejectedInput(source, 'iac-eval-csv', 'csv-column-count', 'Row has the wrong number of fields', `expected ${header.length} fields as in the header, found ${record.length}`);
+        continue;
+      }
+      yield multiIacEvalRecord(Object.fromEntries(header.map((h, i) => [h.toLowerCase(), record[i] ?? ''])), source);
       continue;
     }
     if (!header.includes('Prompt') || !header.includes('Reference output')) {

@@ -1,10 +1,14 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, relative, resolve } from 'node:path';
 import type { RunContext, TaskRecord } from '@tfpairs/core';
 import { readIacEvalCsv } from './csv';
 import { readJsonlTasks } from './jsonl';
 import { readTaskFolder } from './folder';
 import { rejectedInput } from './records';
+import { utf8Bytes, ndjsonLinesOfText } from './encoding';
+import { emptyInputWarning, withInputChecks } from './checks';
+
+const JSONL_EXTS = ['.jsonl', '.ndjson', '.json'];
 
 export { readIacEvalCsv } from './csv';
 export { readJsonlTasks, invalidCode } from './jsonl';
@@ -18,8 +22,13 @@ export function displayPath(path: string, cwd: string): string {
   return rel && !rel.startsWith('..') ? rel : path;
 }
 
+export interface ReadOptions {
+  /** decode .csv/.jsonl files from this encoding (else they must be UTF-8) */
+  readonly encoding?: string;
+}
+
 /** Reads one input of any supported kind; an unusable path becomes one dropped, audited record. */
-export async function* readInput(input: string, cwd: string): AsyncIterable<TaskRecord> {
+export async function* readInput(input: string, cwd: string, options: ReadOptions = {}): AsyncIterable<TaskRecord> {
   const path = resolve(cwd, input);
   const shown = displayPath(path, cwd);
   let isDir: boolean;
@@ -31,9 +40,13 @@ export async function* readInput(input: string, cwd: string): AsyncIterable<Task
     return;
   }
   try {
-    if (isDir) yield* readTaskFolder(path, shown);
-    else if (extname(path).toLowerCase() === '.csv') yield* readIacEvalCsv(path, shown);
-    else if (['.jsonl', '.ndjson', '.json'].includes(extname(path).toLowerCase())) yield* readJsonlTasks(path, shown);
+    const ext = extname(path).toLowerCase();
+    // a file's bytes must be UTF-8 (or decoded from --input-encoding): never read as U+FFFD
+    const decoded = !isDir && (ext === '.csv' || JSONL_EXTS.includes(ext)) ? utf8Bytes(await readFile(path), shown, options.encoding) : null;
+    if (decoded && !decoded.ok) yield rejectedInput({ path: shown, line: decoded.line }, ext === '.csv' ? 'iac-eval-csv' : 'jsonl', 'not-utf8', 'Input is not UTF-8', decoded.detail);
+    else if (isDir) yield* readTaskFolder(path, shown);
+    else if (ext === '.csv') yield* readIacEvalCsv(path, shown, decoded?.bytes);
+    else if (JSONL_EXTS.includes(ext)) yield* readJsonlTasks(path, shown, ndjsonLinesOfText(decoded!.bytes.toString('utf8')));
     else yield rejectedInput({ path: shown, line: 0 }, 'jsonl', 'unknown-input-format', 'Unknown input format', `${shown}: expected a .csv (IaC-Eval), .jsonl file or a folder of tasks`);
   } catch (e) {
     // e.g. a file that cannot be read half-way, or invalid UTF-8 handling in a parser: audit, go on
@@ -44,7 +57,16 @@ export async function* readInput(input: string, cwd: string): AsyncIterable<Task
 
 /** All inputs of the run, in the order given, read relative to the run's `cwd`. */
 export function ingestInputs(ctx: RunContext): AsyncIterable<TaskRecord> {
+  const settings = ctx.config.ingest;
   return (async function* () {
-    for (const input of ctx.config.inputs) yield* readInput(input, ctx.cwd);
+    for (const input of ctx.config.inputs) {
+      let count = 0;
+      for await (const record of readInput(input, ctx.cwd, { encoding: settings.inputEncoding })) {
+        count += 1;
+        yield withInputChecks(record, settings.maxPromptChars);
+      }
+      const empty = await emptyInputWarning(input, ctx.cwd, count);
+      if (empty) ctx.warnings.push(empty);
+    }
   })();
 }

@@ -1,10 +1,10 @@
-import { readNdjsonLines, type TaskRecord } from '@tfpairs/core';
+import { readNdjsonLines, type NdjsonLine, type TaskRecord } from '@tfpairs/core';
 import { JsonlTask, TaskInput, zodReason } from './schema';
 import { rejectedInput, taskRecord } from './records';
 
 /** JSONL tasks: one JSON object per line; every bad line becomes an audited, dropped record. */
-export async function* readJsonlTasks(path: string, displayPath = path): AsyncIterable<TaskRecord> {
-  for await (const line of readNdjsonLines(path)) {
+export async function* readJsonlTasks(path: string, displayPath = path, lines: AsyncIterable<NdjsonLine> = readNdjsonLines(path)): AsyncIterable<TaskRecord> {
+  for await (const line of lines) {
     const source = { path: displayPath, line: line.line };
     if (!line.ok) {
       yield rejectedInput(source, 'jsonl', 'bad-json', 'Line is not valid JSON', `${line.error}: ${line.text}`);

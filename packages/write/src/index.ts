@@ -17,11 +17,15 @@ import {
 import { CORPORA, type Corpus, type MutnLine, type PairLine, type TfGenLine } from './lines';
 import { canonicalText, errorSummaries, groupOf, inputMeta, rejectedReasonOf } from './meta';
 import { renderMutationPrompt, renderPostEditPrompt } from './render';
+import { CorpusWriter } from './formats';
+import { ktoLines } from './kto';
 
 export { renderMutationPrompt, renderPostEditPrompt } from './render';
 
 export const WRITE_VERSION = '0.1.0';
 export * from './lines';
+export { CorpusWriter, formatLine, promptMessages, type FormatOptions, type LineFormat } from './formats';
+export { ktoLines, type KtoLine } from './kto';
 export { canonicalText, DECLARED_INPUT_META, inputMeta, rejectedReasonOf } from './meta';
 
 export interface Manifest {
@@ -215,7 +219,7 @@ function auditLine(record: TaskRecord, f: Finding): object {
  */
 export async function writeOutputs(stream: AsyncIterable<TaskRecord>, ctx: RunContext, outDir: string, options: { steps?: readonly StepStats[] } = {}): Promise<Manifest> {
   const writers = new Map<string, NdjsonWriter>();
-  for (const corpus of CORPORA) for (const split of SPLITS) writers.set(`${corpus}/${split}`, new NdjsonWriter(join(outDir, corpus, `${split}.jsonl`)));
+  for (const corpus of CORPORA) for (const split of SPLITS) writers.set(`${corpus}/${split}`, new CorpusWriter(join(outDir, corpus, `${split}.jsonl`), corpus, ctx.config.output));
   const records = new NdjsonWriter(join(outDir, 'records.jsonl'));
   const audit = new NdjsonWriter(join(outDir, 'audit.jsonl'));
 
@@ -227,7 +231,7 @@ export async function writeOutputs(stream: AsyncIterable<TaskRecord>, ctx: RunCo
     byStage: {},
     dropCodes: {},
     findingCodes: {},
-    corpora: { 'tf-gen': zeroSplits(), dpo: zeroSplits(), 'dpo-postedit': zeroSplits(), 'tf-mutn': zeroSplits() },
+    corpora: { 'tf-gen': zeroSplits(), dpo: zeroSplits(), 'dpo-postedit': zeroSplits(), 'tf-mutn': zeroSplits(), kto: zeroSplits() },
     groups: { count: 0, multiMember: 0, largest: null },
     rejectedBecause: {},
   };
@@ -259,9 +263,11 @@ export async function writeOutputs(stream: AsyncIterable<TaskRecord>, ctx: RunCo
       if (!record.id || !record.gold || !record.split) throw new AccountingError(`kept record at ${where} lacks id, gold or split`);
       keptIds.add(record.id);
       const split = record.split;
-      const { pairs, findings } = dpoPairs(record, ctx.config.dpo.rejected);
+      // a mutation record (Multi-IaC-Eval) is a change request on its gold: TF-Mutn only
+      const mutationOnly = record.meta.task_kind === 'mutation';
+      const { pairs, findings } = mutationOnly ? { pairs: [], findings: [] } : dpoPairs(record, ctx.config.dpo.rejected);
       if (findings.length) record = { ...record, findings: [...record.findings, ...findings] };
-      await writers.get(`tf-gen/${split}`)!.write(tfGenLine(record));
+      if (!mutationOnly) await writers.get(`tf-gen/${split}`)!.write(tfGenLine(record));
       const group = groupOf(record);
       if (group) groupSizes.set(group.id, group.size);
       for (const p of pairs) {
@@ -271,6 +277,7 @@ export async function writeOutputs(stream: AsyncIterable<TaskRecord>, ctx: RunCo
       }
       for (const p of postEditPairs(record)) await writers.get(`dpo-postedit/${split}`)!.write(p);
       for (const m of mutationLines(record)) await writers.get(`tf-mutn/${split}`)!.write(m);
+      for (const k of ktoLines(record)) await writers.get(`kto/${split}`)!.write(k);
       counts.kept += 1;
       counts.splits[split] += 1;
     } else {

@@ -33,7 +33,8 @@ function labelOf(a: Artifact, role: 'gold' | 'candidate'): { label: boolean; rea
 }
 
 export function ktoLines(record: TaskRecord): KtoLine[] {
-  if (record.status !== 'kept' || !record.id || !record.split) return [];
+  // a mutation record's prompt is a change request, not a task its gold answers
+  if (record.status !== 'kept' || !record.id || !record.split || record.meta.task_kind === 'mutation') return [];
   const prompt = withFinalNewline(record.prompt);
   const seen = new Set<string>();
   const out: KtoLine[] = [];

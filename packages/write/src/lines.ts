@@ -6,7 +6,7 @@ import { z } from 'zod';
  * output format is described once.
  */
 
-export const CORPORA = ['tf-gen', 'dpo', 'dpo-postedit', 'tf-mutn'] as const;
+export const CORPORA = ['tf-gen', 'dpo', 'dpo-postedit', 'tf-mutn', 'kto'] as const;
 export type Corpus = (typeof CORPORA)[number];
 
 export const SourceSchema = z.object({ path: z.string(), line: z.number() });
@@ -44,6 +44,15 @@ export const MutnLineSchema = z.looseObject({
   meta: z.record(z.string(), z.unknown()),
 });
 export type MutnLine = z.infer<typeof MutnLineSchema>;
+
+/** kto/{split}.jsonl: TRL KTOTrainer's unpaired preference (see kto.ts for the labels) */
+export const KtoLineSchema = z.looseObject({
+  id: z.string(),
+  prompt: z.string(),
+  completion: z.string(),
+  label: z.boolean(),
+  meta: z.record(z.string(), z.unknown()),
+});
 
 /** audit.jsonl: one finding */
 export const AuditLineSchema = z.object({

@@ -6,6 +6,8 @@ import { GenerateConfig, generateFlags } from './generate';
 import { ChecksConfig, checksFlags } from './checks';
 import { IntentConfig, intentFlags } from './intent';
 import { NormaliseConfig, normaliseFlags } from './normalise';
+import { OutputConfig, outputFlags } from './output';
+import { IngestConfig, ingestFlags } from './ingest';
 import { ReportConfig, reportFlags } from './report';
 import { SandboxConfig, sandboxFlags } from './sandbox';
 import { ScrubConfig, scrubFlags } from './scrub';
@@ -45,6 +47,7 @@ export const PipelineConfig = z.object({
   out: z.string().meta({ path: true }).optional(),
   /** never make a network call (generation only from cache / recorded drafts) */
   offline: z.boolean().default(false),
+  ingest: IngestConfig.default(IngestConfig.parse({})),
   normalise: NormaliseConfig.default(NormaliseConfig.parse({})),
   scrub: ScrubConfig.default(ScrubConfig.parse({})),
   verify: VerifyConfig.default(VerifyConfig.parse({})),
@@ -55,6 +58,7 @@ export const PipelineConfig = z.object({
   split: SplitConfig.default(SplitConfig.parse({})),
   dpo: DpoConfig.default(DpoConfig.parse({})),
   report: ReportConfig.default(ReportConfig.parse({})),
+  output: OutputConfig.default(OutputConfig.parse({})),
 });
 export type PipelineConfig = z.infer<typeof PipelineConfig>;
 
@@ -64,6 +68,7 @@ export const buildFlags: FlagSpec[] = [
   { name: 'config', type: 'string', help: 'JSON config file (flags override it)', arg: 'FILE' },
   { name: 'offline', type: 'boolean', path: 'offline', help: 'make no network call at all' },
   { name: 'dpo-rejected', type: 'string', path: 'dpo.rejected', help: 'reasons that make a draft a DPO rejected: invalid,intent,truncated,differs', default: 'invalid,intent', arg: 'LIST' },
+  ...ingestFlags,
   ...normaliseFlags,
   ...scrubFlags,
   ...verifyFlags,
@@ -73,6 +78,7 @@ export const buildFlags: FlagSpec[] = [
   ...sandboxFlags,
   ...splitFlags,
   ...reportFlags,
+  ...outputFlags,
   { name: 'help', type: 'boolean', help: 'show this help' },
 ];
 
@@ -159,4 +165,4 @@ export function parseConfig(value: unknown, where = 'config'): PipelineConfig {
   return parsed.data;
 }
 
-export { IntentConfig, GenerateConfig, NormaliseConfig, ReportConfig, SandboxConfig, ScrubConfig, SplitConfig, VerifyConfig };
+export { IntentConfig, GenerateConfig, NormaliseConfig, OutputConfig, ReportConfig, SandboxConfig, ScrubConfig, SplitConfig, VerifyConfig };
