@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { FlagError, parseFlags, renderFlagHelp, type Command, type Diagnostic, type FlagSpec } from '@tfpairs/core';
-import { renderTerraformDiagnostic } from './render';
+import { renderTerraformDiagnostic, wrapText } from './render';
 import { isSchemaFileError, loadSchemaSet } from './schemas';
 import { diskFileSystem } from '@tfpairs/configs';
 import { validateConfig, validateModule, type ModuleFile } from './validate';
@@ -124,7 +124,8 @@ export const validateCommand: Command = async (argv, io) => {
       continue;
     }
     for (const d of diagnostics) {
-      const text = `\n${renderTerraformDiagnostic(d, { color })}`;
+      // -no-color is terraform's plain form: no `╷ │ ╵` box either
+      const text = `\n${renderTerraformDiagnostic(d, { color, plain: !!values['no-color'] })}`;
       if (d.severity === 'error') io.stderr.write(text);
       else io.stdout.write(text);
     }
@@ -132,7 +133,9 @@ export const validateCommand: Command = async (argv, io) => {
       const ok = color ? '\x1b[32m\x1b[1mSuccess!\x1b[0m' : 'Success!';
       const where = several ? ` (${path})` : '';
       // terraform's message ends in a newline and is printed with Println: a blank line follows
-      io.stdout.write(diagnostics.length ? `${ok} The configuration is valid, but there were some validation warnings as shown above.${where}\n\n` : `${ok} The configuration is valid.${where}\n\n`);
+      const message = diagnostics.length ? `${ok} The configuration is valid, but there were some validation warnings as shown above.${where}` : `${ok} The configuration is valid.${where}`;
+      // wrapped as terraform wraps it when the output is not a terminal (78 columns, one kept free)
+      io.stdout.write(`${color ? message : wrapText(message, 77)}\n\n`);
     }
   }
   return failed ? 1 : 0;
