@@ -18,7 +18,7 @@ function prng(seed: number) {
   };
 }
 
-const TASKS = [
+const TASKS: readonly (readonly [string, string])[] = [
   ['Create an S3 bucket named "{n}" with versioning enabled', 'resource "aws_s3_bucket" "{n}" {\n  bucket = "{n}"\n}'],
   ['Create a VPC called {n} with the CIDR block 10.0.0.0/16 and DNS support', 'resource "aws_vpc" "{n}" {\n  cidr_block = "10.0.0.0/16"\n  enable_dns_support = true\n}'],
   ['Provision an SQS queue {n} that keeps messages for one day', 'resource "aws_sqs_queue" "{n}" {\n  name = "{n}"\n  message_retention_seconds = 86400\n}'],
