@@ -77,7 +77,7 @@ describe('corpus integrity (issue 14), property over generated corpora', () => {
       const familySplits = new Map<string, Set<string>>();
       const groupSplits = new Map<string, Set<string>>();
       const reasons = new Map<string, number>();
-      for (const corpusName of ['tf-gen', 'dpo', 'dpo-postedit', 'tf-mutn']) {
+      for (const corpusName of ['tf-gen', 'dpo', 'dpo-postedit', 'tf-mutn', 'kto']) {
         const rows: Record<string, Json>[] = [];
         for (const f of readdirSync(join(out, corpusName))) {
           const split = f.replace('.jsonl', '');
