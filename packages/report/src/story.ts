@@ -1,4 +1,5 @@
 import { renderDiagnostic, type Artifact, type Diagnostic, type Finding, type TaskRecord } from '@tfpairs/core';
+import { isAbsolute, posix } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { sourceRef, type AuditLine, type BuildOutput } from './output';
 
@@ -14,8 +15,19 @@ export interface RecordMatch {
   readonly audit: readonly AuditLine[];
 }
 
-function sameSource(path: string, wanted: string): boolean {
-  return path === wanted || path.endsWith(`/${wanted}`);
+/**
+ * Whether a recorded source path is the one a user typed: as typed at build time (`./data/x.csv`,
+ * `../inputs/x.csv`, an absolute path) or any tail of it. The build records a path relative to its
+ * folder when the input is inside it, else absolute.
+ */
+export function sameSource(path: string, wanted: string): boolean {
+  const w = posix.normalize(wanted.replace(/\\/g, '/'));
+  if (path === w || path.endsWith(`/${w}`)) return true;
+  // typed outside the build's folder (`../inputs/x.csv`): recorded absolute, named by the part after the `..`s
+  const tail = w.replace(/^(\.\.\/)+/, '');
+  if (tail !== w && tail !== '' && isAbsolute(path) && path.endsWith(`/${tail}`)) return true;
+  // typed absolute for an input the build recorded relative to its folder
+  return isAbsolute(w) && !isAbsolute(path) && w.endsWith(`/${path}`);
 }
 
 /**
