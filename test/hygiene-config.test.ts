@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseFlags, resolveConfig, buildFlags } from '@tfpairs/core';
 import { editDistance } from '@tfpairs/core/config/strict';
 import { cli } from './cli';
+import { REPO } from './paths';
 
 const dir = mkdtempSync(join(tmpdir(), 'tfpairs-hyg-config-'));
 const withFile = (json: unknown) => {
@@ -51,6 +52,12 @@ describe('strict configuration', () => {
     expect(problem(['--split-train', '0.9', '--split-val', '0.1', '--split-test', '0.1'])).toBe(
       'split shares must add up to 1: train 0.9 + val 0.1 + test 0.1 = 1.1 (change one of --split-train and --split-val and --split-test)',
     );
+  });
+
+  it("the README shows --help, not -help (npm warns about single-dash flags given to npx)", () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    expect(readme).not.toMatch(/tfpairs [\w<>-]+ -help\b/);
+    expect(readme).toContain('`tfpairs <command> --help`');
   });
 
   it('edit distance ignores case, dashes and underscores', () => {
