@@ -117,6 +117,15 @@ describe('atomic output folders', () => {
     expect(onFile.stderr).toMatch(/is not a folder/);
   });
 
+  it('the report names the output folder, not the staging one', async () => {
+    const out = join(temp('tfpairs-hyg-report-'), 'run');
+    const run = await cli(['build', '--offline', '--input', join(REPO, 'data', 'sample', 'tasks.jsonl'), '--out', out], { cwd: REPO, env: baseEnv });
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).not.toContain('.partial-');
+    expect(html).toContain(out);
+    expect(run.stderr).toContain(`report: ${join(out, 'report.html')}`);
+  });
+
   it('a build killed with -9 leaves the previous complete run as it was; the next build sweeps its partial folder', async () => {
     const server = await startOpenAIServer();
     try {

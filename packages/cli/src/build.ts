@@ -148,8 +148,10 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     manifest = await writeOutputs(stopOnFatal(stream, ctx), ctx, staging.dir, { steps: stats });
     // the dataset card the Hub and datasets.load_dataset read, from the files as written
     (await import('@tfpairs/write/card')).writeDatasetCard({ outDir: staging.dir, manifest });
-    if (config.report.html) report = await writeReport(staging.dir);
     publishOutput(staging.dir, outDir);
+    // the report names the folder it shows: written once the run is in place (a kill before it
+    // leaves a complete run without a report, never a report beside a partial run)
+    if (config.report.html) report = await writeReport(outDir);
   } catch (e) {
     discardOutput(staging.dir);
     if (e instanceof FatalApiError) {
@@ -174,6 +176,6 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
   for (const w of ctx.warnings) io.stderr.write(`  warning: ${w.summary}${w.detail ? `: ${w.detail}` : ''}\n`);
   const chat = ctx.services.chat;
   if (chat) io.stderr.write(`  cache: ${chat.cache.dir} (${ctx.metrics.get('generate.cached') ?? 0} answers reused, ${ctx.metrics.get('generate.requests') ?? 0} requests sent)\n`);
-  if (report) io.stderr.write(`  report: ${resolve(outDir, 'report.html')}\n`);
+  if (report) io.stderr.write(`  report: ${report}\n`);
   return 0;
 };
