@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import {
   buildFlags,
   ConfigError,
+  countMetric,
   createRunContext,
   FlagError,
   parseFlags,
@@ -13,6 +14,7 @@ import {
   type CliIO,
   type Command,
   type RunContext,
+  type Stage,
   type Step,
   type TaskRecord,
 } from '@tfpairs/core';
@@ -30,6 +32,48 @@ async function* stopOnFatal(stream: AsyncIterable<TaskRecord>, ctx: RunContext):
   }
   const fatal = ctx.services.chat?.fatal;
   if (fatal) throw fatal;
+}
+
+/**
+ * The pre-pass over the inputs' prompts and gold (read once more, cheaply, before any stage): the
+ * split groups of the whole input, so that the split stage streams and gives the same split in a shard
+ * as in one process; with `--shard K/N`, which records shard K builds (a split group, a normalised
+ * prompt and a content id never span two shards: split, dedup and the writer's ids stay exact).
+ */
+async function prePass(ctx: RunContext): Promise<Stage | null> {
+  const { groupItemOf, NearDuplicateGrouper, splitItemKey } = await import('@tfpairs/split');
+  const { ingestInputs } = await import('@tfpairs/ingest');
+  const { keepShard, ShardPlanner } = await import('@tfpairs/core/shard');
+  const { parseShardSpec } = await import('@tfpairs/cluster/shard');
+  const config = ctx.config;
+  const shard = config.shard ? parseShardSpec(config.shard) : null;
+  // its own context: ingest's counters and warnings are the main pass's to make
+  const pre = createRunContext(config, { cwd: ctx.cwd, env: ctx.env });
+  const grouper = new NearDuplicateGrouper({ threshold: config.split.nearDuplicate });
+  const planner = shard ? new ShardPlanner() : null;
+  const kept: string[] = [];
+  for await (const record of ingestInputs(pre)) {
+    planner?.add(record);
+    if (record.status !== 'kept') continue;
+    grouper.add(groupItemOf(record, config.split.key));
+    if (planner) kept.push(splitItemKey(record));
+  }
+  const grouping = grouper.finish();
+  ctx.services.splitGrouping = grouping;
+  if (!planner || !shard) {
+    countMetric(ctx, 'split.groups', grouping.groups);
+    countMetric(ctx, 'split.multi_member_groups', grouping.multiMember);
+    return null;
+  }
+  for (const key of kept) {
+    const group = grouping.groupOf(key);
+    if (group) planner.join(key, group);
+  }
+  const plan = planner.finish(shard.count);
+  // a shard counts its own groups: the shards' counters add up to the one-process ones
+  countMetric(ctx, 'split.groups', plan.groups[shard.index]!);
+  countMetric(ctx, 'split.multi_member_groups', plan.multiMemberGroups[shard.index]!);
+  return keepShard(plan, shard.index);
 }
 
 export const BUILD_HELP = `Usage: tfpairs build --input PATH [--input PATH]... --out DIR [flags]
@@ -114,7 +158,10 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
   // Artifact-level stages (normalise, scrub, verify, sandbox) apply over every artifact of a record. The
   // repair loop and the mutate stage run their answers through the same normalise/scrub/verify
   // functions; sandbox passes after them take only the artifacts no earlier pass ran.
+  const shardFilter = await prePass(ctx);
   const steps: Step[] = [
+    // with --shard K/N: the other shards' records leave before any stage works on them
+    ...(shardFilter ? [{ name: 'shard', run: shardFilter }] : []),
     // credentials in the input are replaced before anything is sent to a model; the second scrub
     // covers what generation and normalisation produce (scrubbing is idempotent)
     { name: 'scrub-input', run: scrubStage(ctx) },

@@ -12,6 +12,7 @@ import { ReportConfig, reportFlags } from './report';
 import { SandboxConfig, sandboxFlags } from './sandbox';
 import { ScrubConfig, scrubFlags } from './scrub';
 import { SplitConfig, splitFlags } from './split';
+import { ShardConfig, scaleFlags } from './scale';
 import { VerifyConfig, verifyFlags } from './verify';
 import { completeSplitShares, unknownKeys } from './strict';
 
@@ -59,6 +60,7 @@ export const PipelineConfig = z.object({
   dpo: DpoConfig.default(DpoConfig.parse({})),
   report: ReportConfig.default(ReportConfig.parse({})),
   output: OutputConfig.default(OutputConfig.parse({})),
+  shard: ShardConfig,
 });
 export type PipelineConfig = z.infer<typeof PipelineConfig>;
 
@@ -79,6 +81,7 @@ export const buildFlags: FlagSpec[] = [
   ...splitFlags,
   ...reportFlags,
   ...outputFlags,
+  ...scaleFlags,
   { name: 'help', type: 'boolean', help: 'show this help' },
 ];
 
