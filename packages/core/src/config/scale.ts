@@ -14,11 +14,6 @@ export const ShardConfig = z
   }, 'shard K/N needs 0 <= K < N')
   .optional();
 
-/**
- * `--workers` is not a config field on purpose: it changes how fast a build runs, never what it writes,
- * so two builds that differ only in it have identical manifests.
- */
 export const scaleFlags: FlagSpec[] = [
   { name: 'shard', type: 'string', path: 'shard', help: 'process only the records of shard K of N (split groups never span shards; merge with tfpairs merge)', arg: 'K/N' },
-  { name: 'workers', type: 'number', help: 'worker threads for the CPU-bound artifact steps (1: all in the main thread)', default: 'cores', arg: 'N' },
 ];
