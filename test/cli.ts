@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { main } from '../packages/cli/src/main';
 
@@ -31,7 +34,8 @@ export async function cli(
     stdout: { write: (s: string) => ((stdout += s), true) },
     stderr: { write: (s: string) => ((stderr += s), true) },
     cwd: options.cwd,
-    env: options.env ?? {},
+    // a test never shares the user's response cache: a fresh one unless the test names its own
+    env: { TFPAIRS_CACHE_DIR: mkdtempSync(join(tmpdir(), 'tfpairs-cache-')), ...(options.env ?? {}) },
   });
   if (code !== 0 && !options.allowFailure) throw new CliExit(code, stdout, stderr);
   return { code, stdout, stderr };

@@ -18,10 +18,13 @@ function writeTasks(dir: string, tasks: { prompt: string; gold: string; drafts?:
   return path;
 }
 
+/** one response cache for this file's runs (never the user's) */
+const CACHE = mkdtempSync(join(tmpdir(), 'tfpairs-gen-e2e-cache-'));
+
 async function build(args: string[], env: Record<string, string> = {}) {
   const { stderr } = await cli(['build', '--no-report', '--retry-base-ms', '5', ...args], {
     cwd: REPO,
-    env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', ...env },
+    env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', TFPAIRS_CACHE_DIR: CACHE, ...env },
   });
   return stderr;
 }
@@ -132,9 +135,9 @@ describe('tfpairs build --model (real CLI against a local OpenAI-compatible serv
     const many = Array.from({ length: 24 }, (_, i) => ({ prompt: `Create S3 bucket number ${i} for team ${i} [[slow:60]]`, gold: GOLD(`k${i}`) }));
     const tasks = writeTasks(resumeDir, many);
     const out = join(resumeDir, 'out');
-    const args = [CLI_BIN, 'build', '--no-report', '--input', tasks, '--out', out, '--base-url', server.url, '--model', 'gpt-4o-kill', '--concurrency', '2', '--repair-turns', '0'];
+    const args = [CLI_BIN, 'build', '--no-report', '--input', tasks, '--out', out, '--base-url', server.url, '--model', 'gpt-4o-kill', '--concurrency', '2', '--repair-turns', '0', '--cache-dir', join(out, 'cache')];
     const answeredBefore = new Set(server.answered.keys());
-    const child = spawn(process.execPath, args, { cwd: REPO, stdio: 'ignore', env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } });
+    const child = spawn(process.execPath, args, { cwd: REPO, stdio: 'ignore', env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', TFPAIRS_CACHE_DIR: join(out, 'cache') } });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? null : code)));
     const answeredNow = () => [...server.answered.keys()].filter((k) => !answeredBefore.has(k)).length;
     while (answeredNow() < 6) {
@@ -153,7 +156,7 @@ describe('tfpairs build --model (real CLI against a local OpenAI-compatible serv
     for (const key of cachedAfterKill) expect(cache.get(key)).toBeDefined();
 
     const receivedFrom = server.received.length;
-    await build(['--input', tasks, '--out', out, '--base-url', server.url, '--model', 'gpt-4o-kill', '--concurrency', '2', '--repair-turns', '0']);
+    await build(['--input', tasks, '--out', out, '--base-url', server.url, '--model', 'gpt-4o-kill', '--concurrency', '2', '--repair-turns', '0', '--cache-dir', join(out, 'cache')]);
     const resent = server.received.slice(receivedFrom).map((r) => r.key);
     const records = await readNdjson<Rec & { findings: unknown[] }>(join(out, 'records.jsonl'));
     // (requests are counted when they arrive: a killed run's late answers are not the rerun's requests)
@@ -173,8 +176,8 @@ describe('tfpairs build --model (real CLI against a local OpenAI-compatible serv
       const killDir = mkdtempSync(join(tmpdir(), 'tfpairs-gen-batchkill-'));
       const tasks = writeTasks(killDir, Array.from({ length: 5 }, (_, i) => ({ prompt: `Bucket ${i} for batch`, gold: GOLD(`bk${i}`) })));
       const out = join(killDir, 'out');
-      const args = ['--input', tasks, '--out', out, '--base-url', slow.url, '--model', 'gpt-4o', '--batch', '--batch-poll-ms', '50', '--repair-turns', '0'];
-      const child = spawn(process.execPath, [CLI_BIN, 'build', '--no-report', ...args], { cwd: REPO, stdio: 'ignore', env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } });
+      const args = ['--input', tasks, '--out', out, '--base-url', slow.url, '--model', 'gpt-4o', '--batch', '--batch-poll-ms', '50', '--repair-turns', '0', '--cache-dir', join(out, 'cache')];
+      const child = spawn(process.execPath, [CLI_BIN, 'build', '--no-report', ...args], { cwd: REPO, stdio: 'ignore', env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', TFPAIRS_CACHE_DIR: join(out, 'cache') } });
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? null : code)));
       const jobs = join(out, 'cache', 'batches');
       const submitted = () =>
