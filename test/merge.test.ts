@@ -116,7 +116,12 @@ function cutShards(oneDir: string, into: string, n: number): string[] {
       ...manifest,
       createdAt: new Date(Date.parse(manifest.createdAt) - (n - k) * 1000).toISOString(),
       config: { ...manifest.config, out: dir, shard: { index: k, count: n } },
-      counts: { input: mine.length, kept, dropped: mine.length - kept, splits, byStage, dropCodes, findingCodes, corpora },
+      counts: {
+        input: mine.length, kept, dropped: mine.length - kept, splits, byStage, dropCodes, findingCodes, corpora,
+        // whole-run tallies a cut cannot recompute: shard 0 carries them, the others none
+        groups: k === 0 ? manifest.counts.groups : { count: 0, multiMember: 0, largest: null },
+        rejectedBecause: k === 0 ? manifest.counts.rejectedBecause : {},
+      },
       metrics,
     };
     writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(shardManifest, null, 2)}\n`);

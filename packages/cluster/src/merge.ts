@@ -294,6 +294,8 @@ export async function mergeShards(dirs: readonly string[], outDir: string, optio
   await audit.close();
 
   const corpusLines: Record<string, number> = {};
+  // the writer counts rejected reasons in the order pairs are written
+  const becauseOrder = new Set<string>();
   for (const corpus of CORPORA) {
     for (const split of SPLITS) {
       const file = `${corpus}/${split}.jsonl`;
@@ -303,7 +305,8 @@ export async function mergeShards(dirs: readonly string[], outDir: string, optio
         shards,
         shards.map((s) => lines(join(s.dir, corpus, `${split}.jsonl`))),
         (line, i) => {
-          const o = JSON.parse(line) as { id: string; meta?: { record_id?: string } };
+          const o = JSON.parse(line) as { id: string; meta?: { record_id?: string; rejected_because?: unknown } };
+          if (corpus === 'dpo' && typeof o.meta?.rejected_because === 'string') becauseOrder.add(o.meta.rejected_because);
           // tf-gen lines are records (their id); pairs and mutations name theirs in meta.record_id
           return { item: null, key: keyOfRecordId(i, corpus === 'tf-gen' ? o.id : o.meta?.record_id, file) };
         },
@@ -327,6 +330,13 @@ export async function mergeShards(dirs: readonly string[], outDir: string, optio
     corpora: Object.fromEntries(
       CORPORA.map((corpus) => [corpus, Object.fromEntries(SPLITS.map((s) => [s, counts.reduce((n, c) => n + (c.corpora?.[corpus]?.[s] ?? 0), 0)]))]),
     ) as Record<Corpus, Record<Split, number>>,
+    // a group lives in one shard (the shard plan keeps groups whole): counts add up, the largest is the largest
+    groups: {
+      count: counts.reduce((n, c) => n + (c.groups?.count ?? 0), 0),
+      multiMember: counts.reduce((n, c) => n + (c.groups?.multiMember ?? 0), 0),
+      largest: counts.reduce<Manifest['counts']['groups']['largest']>((best, c) => (c.groups?.largest && (!best || c.groups.largest.size > best.size) ? c.groups.largest : best), null),
+    },
+    rejectedBecause: sumOrdered(becauseOrder, counts.map((c) => c.rejectedBecause ?? {}), addNumber),
   };
   // the files must agree with the manifests they came with: a shard whose folder was changed after
   // its build is named here rather than merged into a corpus with wrong counts

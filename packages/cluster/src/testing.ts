@@ -22,13 +22,17 @@ export function comparableManifest(text: string): string {
   delete m.createdAt;
   delete m.shards;
   delete m.timings;
+  // per-step timings and counts are per process: a merge cannot reproduce one process's
+  delete m.steps;
   if (m.config) m.config = { ...m.config, out: '<out>' };
   return `${JSON.stringify(m, null, 2)}\n`;
 }
 
 /** report.html names its folder and the build time: both are replaced, nothing else is touched. */
 export function comparableReport(text: string, outDir: string, createdAt: string): string {
-  return text.split(outDir).join('<out>').split(createdAt).join('<createdAt>');
+  // the Steps section shows per-process timings (see comparableManifest)
+  const withoutSteps = text.replace(/<section id="steps">[\s\S]*?<\/section>/, '<section id="steps"></section>');
+  return withoutSteps.split(outDir).join('<out>').split(createdAt).join('<createdAt>');
 }
 
 /**

@@ -83,7 +83,8 @@ export interface RunExtras {
 
 /** Writes records as `tfpairs build` would (records.jsonl, audit.jsonl, manifest.json, corpora). */
 export async function writeRun(outDir: string, records: readonly TaskRecord[], extras: RunExtras = {}): Promise<void> {
-  const ctx = createRunContext(parseConfig({ out: outDir }));
+  // these fixtures were written for the 'any different draft' policy (IaC-DPO's); build's default is stricter
+  const ctx = createRunContext(parseConfig({ out: outDir, dpo: { rejected: 'different' } }));
   for (const [key, n] of Object.entries(extras.metrics ?? {})) ctx.metrics.set(key, n);
   await writeOutputs(fromArray(records), ctx, outDir, extras.steps ? { steps: extras.steps } : {});
 }
