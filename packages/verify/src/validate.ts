@@ -155,7 +155,8 @@ async function validateModules(root: ConfigModule, modules: readonly ConfigModul
       children,
       functions: {
         builtinProviderNames,
-        cwd: baseDir ? resolve(baseDir) : process.cwd(),
+        // in-memory files (no baseDir) have no directory on disk: '/' names none, never the process's
+        cwd: baseDir ? resolve(baseDir) : '/',
         fileExists: (path) => {
           if (isAbsolute(path)) return existsSync(path);
           return fs.readFile(joinPath(moduleDir, path)) !== undefined || (!!baseDir && existsSync(resolve(baseDir, moduleDir, path)));
