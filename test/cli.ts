@@ -10,6 +10,12 @@ export interface CliRun {
   readonly stderr: string;
 }
 
+/** A test never shares the user's response cache: a fresh one unless the test says where caches go. */
+function withTestCache(env: Readonly<Record<string, string | undefined>>): Readonly<Record<string, string | undefined>> {
+  if (env.TFPAIRS_CACHE_DIR || env.XDG_CACHE_HOME || env.HOME) return env;
+  return { ...env, TFPAIRS_CACHE_DIR: mkdtempSync(join(tmpdir(), 'tfpairs-cache-')) };
+}
+
 /** What `execFile` rejects with: the exit code and both streams. */
 export class CliExit extends Error {
   constructor(readonly code: number, readonly stdout: string, readonly stderr: string) {
@@ -34,8 +40,7 @@ export async function cli(
     stdout: { write: (s: string) => ((stdout += s), true) },
     stderr: { write: (s: string) => ((stderr += s), true) },
     cwd: options.cwd,
-    // a test never shares the user's response cache: a fresh one unless the test names its own
-    env: { TFPAIRS_CACHE_DIR: mkdtempSync(join(tmpdir(), 'tfpairs-cache-')), ...(options.env ?? {}) },
+    env: withTestCache(options.env ?? {}),
   });
   if (code !== 0 && !options.allowFailure) throw new CliExit(code, stdout, stderr);
   return { code, stdout, stderr };

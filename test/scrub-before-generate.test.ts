@@ -38,7 +38,7 @@ describe('credentials never reach the model or the outputs', () => {
     const out = join(dir, 'out');
     await cli(['build', '--no-report', '--input', join(dir, 't.jsonl'), '--out', out, '--model', 'gpt-4o', '--base-url', server.url, '--repair-turns', '0'], {
       cwd: REPO,
-      env: { ...process.env, OPENAI_API_KEY: 'test', OPENAI_BASE_URL: '' },
+      env: { ...process.env, OPENAI_API_KEY: 'test', OPENAI_BASE_URL: '', TFPAIRS_CACHE_DIR: join(dir, 'cache') },
     });
     expect(calls.length).toBeGreaterThan(0);
     const sent = JSON.stringify(calls.map((c) => c.messages));
