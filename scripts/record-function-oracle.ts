@@ -13,15 +13,13 @@
  *
  *   npx tsx scripts/record-function-oracle.ts [group...]
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { consoleText, runTerraform as run, type Run } from './lib/terraform-console';
 
 const FIXTURES = fileURLToPath(new URL('../packages/lang/src/functions/__fixtures__/', import.meta.url));
-const terraform = process.env.TFPAIRS_TERRAFORM ?? 'terraform';
-const ENV = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
 
 const VERSIONS_TF = 'terraform {\n  required_providers {\n    terraform = { source = "terraform.io/builtin/terraform" }\n  }\n}\n';
 /** where EXPR starts in main.tf: line 2 after `  value = ` */
@@ -41,37 +39,6 @@ export interface RecordedCase {
   readonly diagnostics: readonly RecordedDiagnostic[];
   /** console's answers when validate found no error */
   readonly console?: { readonly type: string; readonly json: string; readonly value: string } | { readonly error: string };
-}
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(args: string[], cwd: string, input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(terraform, args, { cwd, env: ENV });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
-
-// eslint-disable-next-line no-control-regex
-const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
-
-/** console's text without colour and the box drawing of its diagnostics */
-function consoleText(r: Run): string {
-  return stripAnsi(r.stdout + r.stderr)
-    .split('\n')
-    .map((l) => l.replace(/^[│╷╵] ?/, '').trimEnd())
-    .join('\n')
-    .trim();
 }
 
 /**
