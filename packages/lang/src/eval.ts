@@ -784,8 +784,8 @@ class Evaluator {
   ): Value {
     const trueDiags: EvalDiagnostic[] = [];
     const falseDiags: EvalDiagnostic[] = [];
-    let t = thenEv(trueDiags);
-    let f = elseEv(falseDiags);
+    const t = thenEv(trueDiags);
+    const f = elseEv(falseDiags);
     let resultType: Type = T.dynamic;
     let convT: ((v: Value) => Value) | undefined;
     let convF: ((v: Value) => Value) | undefined;
@@ -831,28 +831,19 @@ class Evaluator {
       return unknownVal(resultType);
     }
     if (b.raw === UNKNOWN) return withMarks(unknownVal(resultType), cm, tm, fm);
-    if (b.raw === true) {
-      diags.push(...trueDiags);
-      if (convT) {
-        try {
-          t = convT(ut);
-        } catch (x) {
-          diags.push(err('Inconsistent conditional result types', `The true result value has the wrong type: ${conversionText(x)}.`, thenRange, range));
-          t = unknownVal(resultType);
-        }
-      } else t = ut;
-      return withMarks(t, cm, tm, fm);
-    }
-    diags.push(...falseDiags);
-    if (convF) {
+    // the branch taken: its diagnostics, its value converted to the result type
+    const [which, value, conv, branchDiags, branchRange] = b.raw === true ? (['true', ut, convT, trueDiags, thenRange] as const) : (['false', uf, convF, falseDiags, elseRange] as const);
+    diags.push(...branchDiags);
+    let result = value;
+    if (conv) {
       try {
-        f = convF(uf);
+        result = conv(value);
       } catch (x) {
-        diags.push(err('Inconsistent conditional result types', `The false result value has the wrong type: ${conversionText(x)}.`, elseRange, range));
-        f = unknownVal(resultType);
+        diags.push(err('Inconsistent conditional result types', `The ${which} result value has the wrong type: ${conversionText(x)}.`, branchRange, range));
+        result = unknownVal(resultType);
       }
-    } else f = uf;
-    return withMarks(f, cm, tm, fm);
+    }
+    return withMarks(result, cm, tm, fm);
   }
 
   splat(e: Extract<OtherExpr, { what: 'splat' }>, locals: Locals | undefined, diags: EvalDiagnostic[]): Value {
