@@ -107,3 +107,11 @@ export function artifactStage(name: string, version: string, ctx: RunContext, fn
     return options.after ? options.after(next, ctx) : next;
   });
 }
+
+/** Which model (or origin) an artifact comes from: the key of pass rates per model (IaC-Eval's pass@1). */
+export function artifactSource(artifact: Artifact): string {
+  return artifact.generation?.model ?? (artifact.origin === 'reference' ? 'gold' : artifact.origin);
+}
+
+/** A name (model, rule, check id) as one segment of a metric key. */
+export const metricSegment = (name: string): string => name.replace(/[^A-Za-z0-9_.:-]+/g, '-');

@@ -1,11 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { artifactStage, countMetric, diagnostic, finding, passThrough, type ArtifactFn, type Finding, type RunContext, type StageFactory } from '@tfpairs/core';
-import { buildPlan } from '@tfpairs/plan';
+import { artifactSource, artifactStage, countMetric, diagnostic, finding, metricSegment, passThrough, type ArtifactFn, type Finding, type RunContext, type StageFactory } from '@tfpairs/core';
 import { compilePolicy, type CompiledPolicy } from '@tfpairs/policy';
 import { checkNamespace, namespacesOf } from '@tfpairs/policy/conftest';
-import { userSchemaFiles } from '@tfpairs/verify/stage';
+import { planOf } from './plan-of';
 
 export const SECURITY_VERSION = '0.1.0';
 
@@ -57,8 +56,6 @@ function packsFor(ctx: RunContext): readonly PolicySet[] {
   return sets;
 }
 
-const metricName = (s: string) => s.replace(/[^A-Za-z0-9_.:-]+/g, '-');
-
 /**
  * Security and user policy checks on one valid artifact's plan (artifact-level): each failed check is a
  * warning finding (stage `security`, code = the Checkov id; user packs: stage `policy-pack`, code = the
@@ -67,7 +64,7 @@ const metricName = (s: string) => s.replace(/[^A-Za-z0-9_.:-]+/g, '-');
 export const securityArtifact: ArtifactFn = async (ctx, artifact, subject, scope) => {
   const packs = packsFor(ctx);
   if (packs.length === 0 || artifact.code === null || artifact.verdict !== 'valid') return { artifact, findings: [] };
-  const { plan } = await buildPlan({ files: [{ name: 'main.tf', text: artifact.code }] }, { schemaFiles: [...userSchemaFiles(ctx)] });
+  const { plan } = await planOf(ctx, artifact.code);
   if (!plan) return { artifact, findings: [] };
   const findings: Finding[] = [];
   let securityFailures = 0;
@@ -78,7 +75,7 @@ export const securityArtifact: ArtifactFn = async (ctx, artifact, subject, scope
         const id = pack.stage === 'security' ? ns.slice('security.'.length) : ns;
         const meta = f.metadata ?? {};
         if (pack.stage === 'security') securityFailures += 1;
-        countMetric(ctx, `${pack.stage}.check.${metricName(id)}`);
+        countMetric(ctx, `${pack.stage}.check.${metricSegment(id)}`);
         const where = typeof meta.resource === 'string' ? ` (${meta.resource})` : '';
         findings.push(finding(pack.stage, id, diagnostic('warning', f.msg, `${typeof meta.title === 'string' ? meta.title : id}${where}${typeof meta.severity === 'string' ? `; severity ${meta.severity}` : ''}${typeof meta.link === 'string' ? `; ${meta.link}` : ''}`), subject));
       }
@@ -86,7 +83,7 @@ export const securityArtifact: ArtifactFn = async (ctx, artifact, subject, scope
   }
   if (packs.some((p) => p.stage === 'security')) {
     const outcome = securityFailures === 0 ? 'compliant' : 'noncompliant';
-    const source = metricName(artifact.generation?.model ?? (artifact.origin === 'reference' ? 'gold' : artifact.origin));
+    const source = metricSegment(artifactSource(artifact));
     countMetric(ctx, `security.${scope.role}.${outcome}`);
     countMetric(ctx, `security.source.${source}.${outcome}`);
   }

@@ -1,21 +1,21 @@
 import {
+  artifactSource,
   artifactStage,
+  metricSegment,
   countMetric,
   diagnostic,
   dropRecord,
   finding,
   passThrough,
   updateArtifact,
-  type Artifact,
   type ArtifactFn,
   type Finding,
   type RunContext,
   type StageFactory,
   type TaskRecord,
 } from '@tfpairs/core';
-import { buildPlan } from '@tfpairs/plan';
 import { evaluateIntent, inputReadsOf } from '@tfpairs/policy';
-import { userSchemaFiles } from '@tfpairs/verify/stage';
+import { planOf } from './plan-of';
 
 export const INTENT_VERSION = '0.1.0';
 const STAGE = 'policy';
@@ -25,13 +25,6 @@ export function intentOf(record: TaskRecord): string | undefined {
   const text = record.meta.rego_intent ?? record.meta.policy;
   return typeof text === 'string' && text.trim() !== '' ? text : undefined;
 }
-
-/** Which model (or origin) an artifact comes from, for pass rates per model (IaC-Eval's pass@1). */
-export function sourceOf(artifact: Artifact): string {
-  return artifact.generation?.model ?? (artifact.origin === 'reference' ? 'gold' : artifact.origin);
-}
-
-const metricName = (s: string) => s.replace(/[^A-Za-z0-9_.:-]+/g, '-');
 
 /** `path = value` lines of what a false rule read from the plan, for the audit (bounded). */
 function readsOf(policy: string, plan: unknown, rule: string): string {
@@ -49,7 +42,7 @@ function readsOf(policy: string, plan: unknown, rule: string): string {
 export const intentArtifact: ArtifactFn = async (ctx, artifact, subject, scope) => {
   const policy = scope.record && intentOf(scope.record);
   if (!policy || artifact.code === null || artifact.verdict !== 'valid') return { artifact, findings: [] };
-  const { plan, diagnostics } = await buildPlan({ files: [{ name: 'main.tf', text: artifact.code }] }, { schemaFiles: [...userSchemaFiles(ctx)] });
+  const { plan, diagnostics } = await planOf(ctx, artifact.code);
   const findings: Finding[] = [];
   let outcome: 'pass' | 'fail' | 'error';
   let falseRules: readonly string[] = [];
@@ -66,11 +59,11 @@ export const intentArtifact: ArtifactFn = async (ctx, artifact, subject, scope) 
     } else if (result.outcome === 'fail') {
       const detail = [`Rules that came out false on this configuration's plan:`, ...result.falseRules.map((r) => readsOf(policy, plan, r))].join('\n');
       findings.push(finding(STAGE, 'intent-failed', diagnostic('warning', `Intent not met: ${result.falseRules.join(', ')}`, detail), subject));
-      for (const rule of result.falseRules) countMetric(ctx, `policy.false-rule.${metricName(rule)}`);
+      for (const rule of result.falseRules) countMetric(ctx, `policy.false-rule.${metricSegment(rule)}`);
     }
   }
   countMetric(ctx, `policy.${scope.role}.${outcome}`);
-  countMetric(ctx, `policy.source.${metricName(sourceOf(artifact))}.${outcome}`);
+  countMetric(ctx, `policy.source.${metricSegment(artifactSource(artifact))}.${outcome}`);
   return { artifact: updateArtifact(artifact, { intent: { outcome, falseRules } }), findings };
 };
 

@@ -1,11 +1,9 @@
-import { artifactStage, countMetric, finding, passThrough, type ArtifactFn, type StageFactory } from '@tfpairs/core';
+import { artifactSource, artifactStage, countMetric, finding, metricSegment, passThrough, type ArtifactFn, type StageFactory } from '@tfpairs/core';
 import { issueDiagnostics, lintConfig, type LintOptions } from './lint';
 
 export const LINT_STAGE_VERSION = '0.1.0';
 /** one options object for the run: rule selection is cached per object */
 const BUILD_OPTIONS: LintOptions = { syntaxChecked: true };
-
-const metricName = (s: string) => s.replace(/[^A-Za-z0-9_.:-]+/g, '-');
 
 /**
  * TFLint's checks on one valid artifact (artifact-level): every issue is a warning finding of stage
@@ -15,7 +13,7 @@ const metricName = (s: string) => s.replace(/[^A-Za-z0-9_.:-]+/g, '-');
 export const lintArtifact: ArtifactFn = async (ctx, artifact, subject, scope) => {
   if (artifact.code === null || artifact.verdict !== 'valid') return { artifact, findings: [] };
   const issues = await lintConfig([{ name: 'main.tf', text: artifact.code }], BUILD_OPTIONS);
-  const source = metricName(artifact.generation?.model ?? (artifact.origin === 'reference' ? 'gold' : artifact.origin));
+  const source = metricSegment(artifactSource(artifact));
   const outcome = issues.length === 0 ? 'pass' : 'fail';
   countMetric(ctx, `lint.${scope.role}.${outcome}`);
   countMetric(ctx, `lint.source.${source}.${outcome}`);

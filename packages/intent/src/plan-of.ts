@@ -1,0 +1,28 @@
+import type { RunContext } from '@tfpairs/core';
+import { buildPlan, type BuildPlanResult } from '@tfpairs/plan';
+import { userSchemaFiles } from '@tfpairs/verify/stage';
+
+declare module '@tfpairs/core' {
+  interface RunServices {
+    /** plans of the last few configurations: the intent and security steps plan the same artifact */
+    recentPlans?: Map<string, Promise<BuildPlanResult>>;
+  }
+}
+
+/**
+ * How many plans are kept. A record goes through the intent and security steps within a few records of
+ * each other (the stream is pulled one record at a time, a concurrent window of a few), so a small bound
+ * catches the repeat and keeps memory flat on large corpora.
+ */
+const RECENT = 32;
+
+/** The offline plan of one configuration, built once for the steps that read it. */
+export function planOf(ctx: RunContext, code: string): Promise<BuildPlanResult> {
+  const recent = (ctx.services.recentPlans ??= new Map());
+  const hit = recent.get(code);
+  if (hit) return hit;
+  const plan = buildPlan({ files: [{ name: 'main.tf', text: code }] }, { schemaFiles: [...userSchemaFiles(ctx)] });
+  recent.set(code, plan);
+  if (recent.size > RECENT) recent.delete(recent.keys().next().value!);
+  return plan;
+}
