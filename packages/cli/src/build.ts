@@ -140,13 +140,14 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
   const progress = new ProgressDisplay(io);
   const ctx = createRunContext(config, { cwd: io.cwd, env: io.env, services: { progress } });
   // stage packages load only once the arguments are known to be usable (a bad flag answers at once)
-  const [{ generateStage, mutateStage, recordedMutationsStage, repairStage }, { dedupStage, goldGateStage }, { ingestInputs }, { intentStage, securityStage }, { lintStage }, { normaliseStage }, { writeReport }, { sandboxStage }, { scrubStage }, { splitStage }, { verifyStage }, { writeOutputs }] =
+  const [{ generateStage, mutateStage, recordedMutationsStage, repairStage }, { dedupStage, goldGateStage }, { ingestInputs }, { intentStage, securityStage }, { lintStage }, { negativesStage }, { normaliseStage }, { writeReport }, { sandboxStage }, { scrubStage }, { splitStage }, { verifyStage }, { writeOutputs }] =
     await Promise.all([
       import('@tfpairs/generate'),
       import('@tfpairs/filter'),
       import('@tfpairs/ingest'),
       import('@tfpairs/intent'),
       import('@tfpairs/lint'),
+      import('@tfpairs/negatives'),
       import('@tfpairs/normalise'),
       import('@tfpairs/report'),
       import('@tfpairs/sandbox'),
@@ -186,6 +187,8 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     { name: 'lint', run: lintStage(ctx) },
     { name: 'security', run: securityStage(ctx) },
     { name: 'split', run: splitStage(ctx) },
+    // verified synthetic negatives of the gold, after the split: they follow their record's split
+    { name: 'negatives', run: negativesStage(ctx) },
   ];
   const { stream, stats } = runSteps({ name: 'ingest', run: () => ingestInputs(ctx) }, steps, { progress });
   const { FatalApiError } = await import('@tfpairs/generate/client');

@@ -5,6 +5,7 @@ import { setPath, type FlagSpec } from '../flags';
 import { GenerateConfig, generateFlags } from './generate';
 import { ChecksConfig, checksFlags } from './checks';
 import { IntentConfig, intentFlags } from './intent';
+import { NegativesConfig, negativesFlags } from './negatives';
 import { NormaliseConfig, normaliseFlags } from './normalise';
 import { OutputConfig, outputFlags } from './output';
 import { IngestConfig, ingestFlags } from './ingest';
@@ -54,6 +55,7 @@ export const PipelineConfig = z.object({
   verify: VerifyConfig.default(VerifyConfig.parse({})),
   intent: IntentConfig.default(IntentConfig.parse({})),
   checks: ChecksConfig.default(ChecksConfig.parse({})),
+  negatives: NegativesConfig.default(NegativesConfig.parse({})),
   generate: GenerateConfig.default(GenerateConfig.parse({})),
   sandbox: SandboxConfig.default(SandboxConfig.parse({})),
   split: SplitConfig.default(SplitConfig.parse({})),
@@ -76,6 +78,7 @@ export const buildFlags: FlagSpec[] = [
   ...verifyFlags,
   ...intentFlags,
   ...checksFlags,
+  ...negativesFlags,
   ...generateFlags,
   ...sandboxFlags,
   ...splitFlags,
