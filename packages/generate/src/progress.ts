@@ -1,13 +1,11 @@
 /**
- * Progress of model requests (done, requests, cached, retried, failed, cost so far).
- * On a terminal (stderr) a bar with these counts is printed as a whole line at most every
- * `ttyEveryMs`, so it scrolls above the build's own self-redrawing bar (report's progress tap) instead
- * of fighting over the same line; otherwise a quiet log line every `logEvery` records and at the end of
- * each stage.
+ * Progress of model requests (done, requests, cached, retried, failed, cost so far), as plain lines
+ * handed to the sink: whoever owns the terminal (the build's progress display) decides how a line is
+ * drawn. On a terminal a line with a bar at most every `ttyEveryMs`; otherwise a quiet line every
+ * `logEvery` records and at the end of each stage.
  */
 export interface ProgressSink {
   readonly tty: boolean;
-  write(text: string): void;
   log(line: string): void;
 }
 
@@ -58,9 +56,7 @@ export class Progress {
     const text = `${this.bar()}${this.line()}`;
     if (text === this.lastShown) return;
     this.lastShown = text;
-    // on a terminal: clear whatever bar is on the current line, print ours as a line of its own
-    if (this.sink.tty) this.sink.write(`\r\x1b[2K${text}\n`);
-    else this.sink.log(this.line());
+    this.sink.log(this.sink.tty ? text : this.line());
   }
 
   private draw(force: boolean): void {

@@ -15,8 +15,8 @@ declare module '@tfpairs/core' {
  */
 function progressSink(ctx: RunContext): ProgressSink {
   const display = ctx.services.progress;
-  if (!display) return { tty: false, write: (t) => ctx.log(t.trimEnd()), log: (line) => ctx.log(line) };
-  return { tty: display.tty, write: (t) => display.log(t.replace(/^\r\x1b\[2K/, '').replace(/\n$/, '')), log: (line) => display.log(line) };
+  if (!display) return { tty: false, log: (line) => ctx.log(line) };
+  return { tty: display.tty, log: (line) => display.log(line) };
 }
 
 /** The run's chat client, made on first use and kept in the run's services. */

@@ -74,10 +74,10 @@ describe('renderDiagnostics', () => {
 });
 
 describe('Progress', () => {
-  it('on a terminal prints a bar line at most every interval, above the build bar, and the final line', () => {
+  it('on a terminal hands a plain bar line to the display at most every interval, and the final line', () => {
     const written: string[] = [];
     let clock = 0;
-    const p = new Progress('generate', { tty: true, write: (t) => written.push(t), log: () => { throw new Error('no log lines on a terminal'); } }, 100, 1000, () => clock);
+    const p = new Progress('generate', { tty: true, log: (l) => written.push(l) }, 100, 1000, () => clock);
     p.total = 4;
     p.add('requests');
     clock = 500;
@@ -86,14 +86,14 @@ describe('Progress', () => {
     p.add('costMicros', 1500);
     p.finish();
     expect(written).toEqual([
-      '\r\x1b[2K[------------------------] generate: 0/4 done, 1 requests, 0 cached, 0 retried, 0 failed, ~$0.0000\n',
-      '\r\x1b[2K[######------------------] generate: 1/4 done, 1 requests, 0 cached, 0 retried, 0 failed, ~$0.0015\n',
+      '[------------------------] generate: 0/4 done, 1 requests, 0 cached, 0 retried, 0 failed, ~$0.0000',
+      '[######------------------] generate: 1/4 done, 1 requests, 0 cached, 0 retried, 0 failed, ~$0.0015',
     ]);
   });
 
   it('logs quiet lines when not on a terminal, and no line twice', () => {
     const lines: string[] = [];
-    const p = new Progress('generate', { tty: false, write: () => { throw new Error('no terminal writes'); }, log: (l) => lines.push(l) }, 2);
+    const p = new Progress('generate', { tty: false, log: (l) => lines.push(l) }, 2);
     for (let i = 0; i < 5; i++) p.add('done');
     p.finish();
     p.finish();
