@@ -11,3 +11,4 @@ export * from './cli-io';
 export * from './artifacts';
 export * from './runner';
 export * from './progress';
+export * from './random';

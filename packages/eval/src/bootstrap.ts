@@ -1,12 +1,9 @@
-import { seededRandom } from '@tfpairs/scrub/planted';
+import { seededRandom } from '@tfpairs/core';
 
 /**
  * Percentile bootstrap confidence intervals, seeded and deterministic: the same seed, data and
  * resample count give the same interval on every machine (a 32-bit PRNG, no Math.random).
  */
-
-// mulberry32 (one 32-bit state): the seeded PRNG the scrub test corpus already uses
-export { seededRandom };
 
 export interface BootstrapOptions {
   /** number of resamples (default 1000) */

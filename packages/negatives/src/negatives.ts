@@ -9,7 +9,7 @@ import { parseFile } from '@tfpairs/hcl/tree';
 import { loadSchemaSet, verifyCode, type SchemaSet } from '@tfpairs/verify';
 import { loadModule } from '@tfpairs/verify/module';
 import { formatHcl } from '@tfpairs/normalise';
-import { seededRandom } from '@tfpairs/scrub/planted';
+import { seededRandom } from '@tfpairs/core';
 import { OPERATORS, OPERATOR_SUMMARY, SITE_FINDERS, applyEdit, type Expectation, type MutationContext, type Operator, type Site } from './operators';
 
 export interface Negative {

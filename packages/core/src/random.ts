@@ -1,0 +1,14 @@
+/**
+ * mulberry32: a tiny seeded PRNG (one 32-bit state). Whatever must be the same on every run with the
+ * same seed (planted-secret corpora, bootstrap resamples, negatives draws) draws from it.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
