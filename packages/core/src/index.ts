@@ -12,3 +12,4 @@ export * from './artifacts';
 export * from './runner';
 export * from './progress';
 export * from './random';
+export * from './required';

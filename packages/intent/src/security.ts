@@ -1,12 +1,27 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { artifactSource, artifactStage, countMetric, diagnostic, finding, metricSegment, passThrough, type ArtifactFn, type Finding, type RunContext, type StageFactory } from '@tfpairs/core';
+import {
+  artifactSource,
+  artifactStage,
+  countMetric,
+  diagnostic,
+  dropGoldFailingRequired,
+  finding,
+  metricSegment,
+  passThrough,
+  policyOrigin,
+  SECURITY_PACK_NAME,
+  type ArtifactFn,
+  type Finding,
+  type RunContext,
+  type StageFactory,
+} from '@tfpairs/core';
 import { compilePolicy, type CompiledPolicy } from '@tfpairs/policy';
 import { checkNamespace, namespacesOf } from '@tfpairs/policy/conftest';
 import { planOf } from './plan-of';
 
-export const SECURITY_VERSION = '0.1.0';
+export const SECURITY_VERSION = '0.2.0';
 
 /** The bundled Checkov-style pack (`data/policies/security`, one `security.<CHECK_ID>` package per check). */
 export const SECURITY_PACK = fileURLToPath(new URL('../../../data/policies/security/', import.meta.url));
@@ -26,6 +41,8 @@ interface PolicySet {
   readonly policy: CompiledPolicy;
   readonly namespaces: readonly string[];
   readonly stage: 'security' | 'policy-pack';
+  /** the user's folder (policy-pack only), named in each finding's detail so `--require DIR` can find them */
+  readonly dir?: string;
 }
 
 declare module '@tfpairs/core' {
@@ -35,19 +52,37 @@ declare module '@tfpairs/core' {
   }
 }
 
-/** Compiles the packs once per run; a user folder that cannot be compiled is a run warning. */
+/** The bundled pack's checks: its `security.<CHECK_ID>` namespaces (not the shared `security.lib`). */
+export function securityNamespaces(policy: CompiledPolicy): string[] {
+  return namespacesOf(policy).filter((ns) => ns.startsWith('security.') && ns !== 'security.lib');
+}
+
+export function loadPolicyDir(dir: string): CompiledPolicy {
+  return compilePolicy(regoFiles(dir).map((file) => ({ file, text: readFileSync(file, 'utf8') })));
+}
+
+/** Whether the run checks plans at all: the bundled pack, a user folder, or a folder only named by `--require`. */
+function policiesOn(ctx: RunContext): boolean {
+  const { security, policies, require } = ctx.config.checks;
+  return security || policies.length > 0 || require.some((r) => r !== 'lint');
+}
+
+/**
+ * Compiles the packs once per run; a user folder that cannot be compiled is a run warning. `security` as
+ * a folder (`--policy security`) is the bundled pack; a folder only named by `--require DIR` is run too.
+ */
 function packsFor(ctx: RunContext): readonly PolicySet[] {
   if (ctx.services.policyPacks) return ctx.services.policyPacks;
+  const { security, policies, require, namespaces } = ctx.config.checks;
   const sets: PolicySet[] = [];
-  const load = (dir: string) => compilePolicy(regoFiles(dir).map((file) => ({ file, text: readFileSync(file, 'utf8') })));
-  if (ctx.config.checks.security) {
-    const policy = load(SECURITY_PACK);
-    sets.push({ policy, namespaces: namespacesOf(policy).filter((ns) => ns.startsWith('security.') && ns !== 'security.lib'), stage: 'security' });
+  if (security || policies.includes(SECURITY_PACK_NAME)) {
+    const policy = loadPolicyDir(SECURITY_PACK);
+    sets.push({ policy, namespaces: securityNamespaces(policy), stage: 'security' });
   }
-  for (const dir of ctx.config.checks.policies) {
+  const dirs = new Set([...policies, ...require].filter((d) => d !== SECURITY_PACK_NAME && d !== 'lint'));
+  for (const dir of dirs) {
     try {
-      const policy = dir === 'security' ? load(SECURITY_PACK) : load(dir);
-      sets.push({ policy, namespaces: ctx.config.checks.namespaces, stage: 'policy-pack' });
+      sets.push({ policy: loadPolicyDir(dir), namespaces, stage: 'policy-pack', dir });
     } catch (e) {
       ctx.warnings.push(diagnostic('warning', 'Policy folder not used', `${dir}: ${(e as Error).message}`));
     }
@@ -56,10 +91,21 @@ function packsFor(ctx: RunContext): readonly PolicySet[] {
   return sets;
 }
 
+/** The finding's detail: the check's title, the resource, its severity and link (and a user pack's folder). */
+function detailOf(pack: PolicySet, id: string, meta: Readonly<Record<string, unknown>>): string {
+  const parts = [`${typeof meta.title === 'string' ? meta.title : id}${typeof meta.resource === 'string' ? ` (${meta.resource})` : ''}`];
+  if (typeof meta.severity === 'string') parts.push(`severity ${meta.severity}`);
+  if (typeof meta.link === 'string') parts.push(meta.link);
+  if (pack.dir) parts.push(policyOrigin(pack.dir));
+  return parts.join('; ');
+}
+
 /**
- * Security and user policy checks on one valid artifact's plan (artifact-level): each failed check is a
- * warning finding (stage `security`, code = the Checkov id; user packs: stage `policy-pack`, code = the
- * namespace); never a drop. Compliance per role and per model in metrics (TerraFormer's security compliance).
+ * Security and user policy checks on one valid artifact's plan (artifact-level). Each failed check is an
+ * error finding (stage `security`, code = the Checkov id; user packs: stage `policy-pack`, code = the
+ * namespace), a user pack's `warn` result a warning finding: the failure semantics of Checkov and conftest
+ * that `--require` applies (@tfpairs/core requiredFailures). Nothing is dropped here. Compliance per role
+ * and per model in metrics (TerraFormer's security compliance).
  */
 export const securityArtifact: ArtifactFn = async (ctx, artifact, subject, scope) => {
   const packs = packsFor(ctx);
@@ -71,13 +117,12 @@ export const securityArtifact: ArtifactFn = async (ctx, artifact, subject, scope
   for (const pack of packs) {
     for (const ns of pack.namespaces) {
       const result = checkNamespace(pack.policy, plan, 'main.tf', ns);
-      for (const f of [...(result.failures ?? []), ...(result.warnings ?? [])]) {
-        const id = pack.stage === 'security' ? ns.slice('security.'.length) : ns;
-        const meta = f.metadata ?? {};
+      const id = pack.stage === 'security' ? ns.slice('security.'.length) : ns;
+      const results = [...(result.failures ?? []).map((f) => ({ f, severity: 'error' as const })), ...(result.warnings ?? []).map((f) => ({ f, severity: 'warning' as const }))];
+      for (const { f, severity } of results) {
         if (pack.stage === 'security') securityFailures += 1;
         countMetric(ctx, `${pack.stage}.check.${metricSegment(id)}`);
-        const where = typeof meta.resource === 'string' ? ` (${meta.resource})` : '';
-        findings.push(finding(pack.stage, id, diagnostic('warning', f.msg, `${typeof meta.title === 'string' ? meta.title : id}${where}${typeof meta.severity === 'string' ? `; severity ${meta.severity}` : ''}${typeof meta.link === 'string' ? `; ${meta.link}` : ''}`), subject));
+        findings.push(finding(pack.stage, id, diagnostic(severity, f.msg, detailOf(pack, id, f.metadata ?? {})), subject));
       }
     }
   }
@@ -90,8 +135,12 @@ export const securityArtifact: ArtifactFn = async (ctx, artifact, subject, scope
   return { artifact, findings };
 };
 
-/** The security stage of `tfpairs build` (`--no-security`, `--policy DIR`): once, after every artifact exists. */
+/** The security stage of `tfpairs build` (`--no-security`, `--policy DIR`, `--require security|DIR`): once, after every artifact exists. */
 export const securityStage: StageFactory = (ctx) =>
-  ctx.config.checks.security || ctx.config.checks.policies.length
-    ? artifactStage('security', SECURITY_VERSION, ctx, securityArtifact, { pending: (ref) => ref.artifact.verdict === 'valid' })
+  policiesOn(ctx)
+    ? artifactStage('security', SECURITY_VERSION, ctx, securityArtifact, {
+        pending: (ref) => ref.artifact.verdict === 'valid',
+        // `--require security|DIR`: a gold failing a required pack is dropped
+        after: (record) => dropGoldFailingRequired(record, 'security', ctx.config.checks.require.filter((r) => r !== 'lint')),
+      })
     : passThrough;

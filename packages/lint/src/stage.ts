@@ -1,14 +1,14 @@
-import { artifactSource, artifactStage, countMetric, finding, metricSegment, passThrough, type ArtifactFn, type StageFactory } from '@tfpairs/core';
+import { artifactSource, artifactStage, countMetric, dropGoldFailingRequired, finding, metricSegment, passThrough, type ArtifactFn, type StageFactory } from '@tfpairs/core';
 import { issueDiagnostics, lintConfig, type LintOptions } from './lint';
 
-export const LINT_STAGE_VERSION = '0.1.0';
+export const LINT_STAGE_VERSION = '0.2.0';
 /** one options object for the run: rule selection is cached per object */
 const BUILD_OPTIONS: LintOptions = { syntaxChecked: true };
 
 /**
- * TFLint's checks on one valid artifact (artifact-level): every issue is a warning finding of stage
- * `lint` with the rule name as code; nothing is dropped. Pass rate per role and per model in metrics
- * (TerraFormer's linter pass rate: an artifact passes when it has no issue).
+ * TFLint's checks on one valid artifact (artifact-level): every issue is a finding of stage `lint` with
+ * the rule name as code and TFLint's severity (`error`, else warning); nothing is dropped here. Pass rate
+ * per role and per model in metrics (TerraFormer's linter pass rate: an artifact passes when it has no issue).
  */
 export const lintArtifact: ArtifactFn = async (ctx, artifact, subject, scope) => {
   if (artifact.code === null || artifact.verdict !== 'valid') return { artifact, findings: [] };
@@ -19,11 +19,18 @@ export const lintArtifact: ArtifactFn = async (ctx, artifact, subject, scope) =>
   countMetric(ctx, `lint.source.${source}.${outcome}`);
   const findings = issueDiagnostics(issues).map(({ code, ...d }) => {
     countMetric(ctx, `lint.rule.${code}`);
-    return finding('lint', code, { ...d, severity: 'warning' }, subject);
+    // TFLint's severity: `error` issues are what `--require lint` fails on (@tfpairs/core requiredFailures)
+    return finding('lint', code, d, subject);
   });
   return { artifact, findings };
 };
 
 /** The lint stage of `tfpairs build` (`--no-lint` switches it off): once, after every artifact exists. */
 export const lintStage: StageFactory = (ctx) =>
-  ctx.config.checks.lint ? artifactStage('lint', LINT_STAGE_VERSION, ctx, lintArtifact, { pending: (ref) => ref.artifact.verdict === 'valid' }) : passThrough;
+  ctx.config.checks.lint
+    ? artifactStage('lint', LINT_STAGE_VERSION, ctx, lintArtifact, {
+        pending: (ref) => ref.artifact.verdict === 'valid',
+        // `--require lint`: a gold with a TFLint error is dropped
+        after: (record) => dropGoldFailingRequired(record, 'lint', ctx.config.checks.require.filter((r) => r === 'lint')),
+      })
+    : passThrough;

@@ -134,12 +134,16 @@ export function resolveConfig(flagValues: Record<string, unknown>, cwd: string, 
   return resolvePaths(parseConfig(base, file ? `config file ${file}` : 'flags'), cwd);
 }
 
-type Walkable = { _zod: { def: { type: string; shape?: Record<string, Walkable>; innerType?: Walkable; element?: Walkable } }; meta?: () => { path?: boolean } | undefined };
+type Walkable = { _zod: { def: { type: string; shape?: Record<string, Walkable>; innerType?: Walkable; element?: Walkable } }; meta?: () => { path?: boolean; names?: readonly string[] } | undefined };
+
+/** A path field: where it is, and the names it takes that are not paths (e.g. `security`, the bundled pack). */
+type PathField = { readonly at: readonly string[]; readonly names: readonly string[] };
 
 /** Dotted paths of the fields marked as file paths (`[]` for array elements), read from the schema. */
-function pathFields(schema: Walkable, at: string[] = [], out: string[][] = []): string[][] {
-  if (schema.meta?.()?.path) {
-    out.push(at);
+function pathFields(schema: Walkable, at: string[] = [], out: PathField[] = []): PathField[] {
+  const meta = schema.meta?.();
+  if (meta?.path) {
+    out.push({ at, names: meta.names ?? [] });
     return out;
   }
   const def = schema._zod.def;
@@ -153,16 +157,16 @@ const PATH_FIELDS = pathFields(PipelineConfig as unknown as Walkable);
 
 /** The config with every path field absolute (relative ones taken from `cwd`). */
 export function resolvePaths(config: PipelineConfig, cwd: string): PipelineConfig {
-  const at = (value: unknown, path: readonly string[]): unknown => {
+  const at = (value: unknown, path: readonly string[], names: readonly string[]): unknown => {
     if (value === undefined || value === null) return value;
-    if (path.length === 0) return typeof value === 'string' && !isAbsolute(value) ? resolve(cwd, value) : value;
+    if (path.length === 0) return typeof value === 'string' && !isAbsolute(value) && !names.includes(value) ? resolve(cwd, value) : value;
     const [head, ...rest] = path;
-    if (head === '[]') return Array.isArray(value) ? value.map((v) => at(v, rest)) : value;
+    if (head === '[]') return Array.isArray(value) ? value.map((v) => at(v, rest, names)) : value;
     const object = value as Record<string, unknown>;
     if (!(head! in object)) return value;
-    return { ...object, [head!]: at(object[head!], rest) };
+    return { ...object, [head!]: at(object[head!], rest, names) };
   };
-  return PATH_FIELDS.reduce<unknown>((c, path) => at(c, path), config) as PipelineConfig;
+  return PATH_FIELDS.reduce<unknown>((c, field) => at(c, field.at, field.names), config) as PipelineConfig;
 }
 
 export function parseConfig(value: unknown, where = 'config'): PipelineConfig {
