@@ -13,7 +13,7 @@ import {
   type TaskRecord,
 } from '@tfpairs/core';
 import { failureFinding } from './findings';
-import { artifactFields, processAnswer, selfCorrect, type ProcessedAnswer } from './repair';
+import { artifactFields, bundledRepairTemplates, processAnswer, selfCorrect, type ProcessedAnswer } from './repair';
 import { modelStage, type Complete } from './rounds';
 import { clientFor } from './run';
 import { bundledTemplate, renderTemplate } from './template';
@@ -76,7 +76,7 @@ export const mutateStage: StageFactory = (ctx) => {
   if (!settings.model || settings.mutations === 0) return passThrough;
   const client = clientFor(ctx);
   const template = bundledTemplate('mutate');
-  const repairTemplate = bundledTemplate('repair');
+  const repairTemplates = bundledRepairTemplates();
 
   /** The start of an unusable answer for the audit, without credentials. */
   const excerpt = async (answer: string) => (await scrubProseText(ctx, answer, 'record', 'model answer', new Map())).text.slice(0, 300);
@@ -119,7 +119,7 @@ export const mutateStage: StageFactory = (ctx) => {
       let trajectory;
       let origin: 'generated' | 'repaired' = 'generated';
       if (processed.verdict === 'invalid' && processed.code !== null && settings.repairTurns > 0) {
-        const outcome = await selfCorrect(ctx, client, messages, { code: processed.code, answer, diagnostics: processed.diagnostics }, settings.repairTurns, `mutation:${provisional}`, complete, repairTemplate);
+        const outcome = await selfCorrect(ctx, client, messages, { code: processed.code, answer, diagnostics: processed.diagnostics }, settings.repairTurns, `mutation:${provisional}`, complete, repairTemplates);
         if (outcome.failure) repairFindings.push({ ...failureFinding('mutate', outcome.failure), subject: `mutation:${provisional}` });
         if (outcome.final) {
           answerFindings = outcome.findings;

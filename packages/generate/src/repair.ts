@@ -89,10 +89,27 @@ function feedback(template: PromptTemplate, diagnostics: readonly Diagnostic[], 
   return renderTemplate(template, { diagnostics: rendered });
 }
 
+/**
+ * What else an answer that validates must meet before the loop stops (the record's intent): the
+ * diagnostics to show the model when it does not (one per false rule), none when it is accepted.
+ */
+export type AnswerCheck = (code: string) => Promise<readonly Diagnostic[]>;
+
+/** The templates of one repair conversation: validate's diagnostics, and the intent's false rules. */
+export interface RepairTemplates {
+  readonly invalid: PromptTemplate;
+  /** for an answer that validates but fails the check (its diagnostics then hold the false rules) */
+  readonly unmet: PromptTemplate;
+}
+
+export const bundledRepairTemplates = (): RepairTemplates => ({ invalid: bundledTemplate('repair'), unmet: bundledTemplate('repair-intent') });
+
 export interface CorrectionOutcome {
   readonly turns: readonly RepairTurn[];
   /** the last turn's processed answer (absent when the first request already failed) */
   readonly final?: ProcessedAnswer;
+  /** what the check said about the last answer when it validated but was not accepted (false rules) */
+  readonly unmet: readonly Diagnostic[];
   readonly generation?: GenerationInfo;
   readonly failure?: CompletionFailure;
   readonly findings: readonly Finding[];
@@ -107,20 +124,23 @@ export async function selfCorrect(
   ctx: RunContext,
   client: ChatClient,
   base: readonly ChatMessage[],
-  start: { readonly code: string | null; readonly answer?: string; readonly diagnostics: readonly Diagnostic[] },
+  start: { readonly code: string | null; readonly answer?: string; readonly diagnostics: readonly Diagnostic[]; readonly valid?: boolean },
   maxTurns: number,
   subject: Subject,
   complete: Complete = (m) => client.complete(m),
-  template: PromptTemplate = bundledTemplate('repair'),
+  templates: RepairTemplates = bundledRepairTemplates(),
+  check?: AnswerCheck,
 ): Promise<CorrectionOutcome> {
   const turns: RepairTurn[] = [];
   const findings: Finding[] = [];
+  // a start that validates is repaired for its check: its diagnostics hold the false rules
   let messages: ChatMessage[] = [
     ...base,
     { role: 'assistant', content: start.code !== null ? fence(start.code) : (start.answer ?? '') },
-    ...feedback(template, start.diagnostics, start.code),
+    ...feedback(start.valid ? templates.unmet : templates.invalid, start.diagnostics, start.code),
   ];
   let final: ProcessedAnswer | undefined;
+  let unmetAtEnd: readonly Diagnostic[] = [];
   let failure: CompletionFailure | undefined;
   const usage = { promptTokens: 0, completionTokens: 0 };
   let cached = true;
@@ -137,16 +157,20 @@ export async function selfCorrect(
     cached &&= result.cached;
     finishReason = result.response.finishReason ?? undefined;
     final = await processAnswer(ctx, result.response.content ?? '', subject);
-    turns.push({ messages, answer: final.answer, code: final.code, diagnostics: final.diagnostics });
-    if (final.verdict === 'valid') break;
-    messages = [...messages, { role: 'assistant', content: final.code !== null ? fence(final.code) : final.answer }, ...feedback(template, final.diagnostics, final.code)];
+    const valid = final.verdict === 'valid';
+    const unmet = valid && check && final.code !== null ? await check(final.code) : [];
+    const diagnostics = [...final.diagnostics, ...unmet];
+    turns.push({ messages, answer: final.answer, code: final.code, diagnostics });
+    unmetAtEnd = unmet;
+    if (valid && unmet.length === 0) break;
+    messages = [...messages, { role: 'assistant', content: final.code !== null ? fence(final.code) : final.answer }, ...feedback(valid ? templates.unmet : templates.invalid, diagnostics, final.code)];
   }
   const generation: GenerationInfo | undefined = turns.length
-    ? { model: client.model, params: { ...client.params, template: template.name }, templateHash: template.hash, finishReason, cached, usage }
+    ? { model: client.model, params: { ...client.params, template: templates.invalid.name }, templateHash: templates.invalid.hash, finishReason, cached, usage }
     : undefined;
   // what normalise/scrub said about the answer that is kept (earlier turns live in the trajectory)
   if (final) findings.push(...final.findings);
-  return { turns, final, generation, failure, findings };
+  return { turns, final, unmet: unmetAtEnd, generation, failure, findings };
 }
 
 function repairedArtifact(from: Artifact, outcome: CorrectionOutcome): Artifact {
@@ -168,6 +192,16 @@ function unresolved(outcome: CorrectionOutcome, subject: Subject, what: string):
   if (outcome.failure) return [finding('repair', outcome.failure.code, { severity: 'warning', summary: `Repair of ${what} stopped: ${outcome.failure.summary}`, detail: outcome.failure.detail }, subject)];
   const last = outcome.final;
   const errors = last?.diagnostics.filter((d) => d.severity === 'error') ?? [];
+  if (last?.verdict === 'valid' && outcome.unmet.length) {
+    return [
+      finding(
+        'repair',
+        'repair-failed',
+        { severity: 'warning', summary: `${what} validates but still fails its intent after ${outcome.turns.length} repair turn(s)`, detail: outcome.unmet.map((d) => d.summary).join('; ') },
+        subject,
+      ),
+    ];
+  }
   return [
     finding(
       'repair',
@@ -186,15 +220,29 @@ export interface RepairedGoldVerdict {
 }
 
 /**
- * Does a repaired gold still do what the prompt asks? The intent (policy) check answers this once it
- * exists (a `RunServices.repairedGoldCheck` replaces the default); until then the similarity floor.
+ * Does a repaired gold still do what the prompt asks? The intent stage installs a check that answers
+ * with the record's intent (`RunServices.repairedGoldCheck`); it answers `null` for a record without
+ * one, and the similarity floor decides.
  */
-export type RepairedGoldCheck = (ctx: RunContext, record: TaskRecord, original: Artifact, repaired: Artifact) => Promise<RepairedGoldVerdict>;
+export type RepairedGoldCheck = (ctx: RunContext, record: TaskRecord, original: Artifact, repaired: Artifact) => Promise<RepairedGoldVerdict | null>;
+
+/** IaC-Eval's verdict on one configuration for a record's intent, and what a model is told when it fails. */
+export interface IntentVerdict {
+  readonly outcome: 'pass' | 'fail' | 'error';
+  readonly falseRules: readonly string[];
+  /** one error per false rule (with the plan values it read), or the evaluation error; none on a pass */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** The record's intent on `code`; `null` when the record has none. */
+export type IntentCheck = (ctx: RunContext, record: TaskRecord, code: string) => Promise<IntentVerdict | null>;
 
 declare module '@tfpairs/core' {
   interface RunServices {
-    /** replaces the similarity floor for repaired gold (e.g. with the intent check) */
+    /** replaces the similarity floor for repaired gold of records with an intent (the intent stage installs it) */
     repairedGoldCheck?: RepairedGoldCheck;
+    /** the record's intent on a configuration (the intent stage installs it): repairs must also meet it */
+    intentCheck?: IntentCheck;
   }
 }
 
@@ -220,7 +268,7 @@ export function configurationSimilarity(a: string, b: string): number {
 }
 
 /** The default check: a repaired gold must stay at least `generate.repairGoldFloor` similar to the original. */
-export const similarityFloor: RepairedGoldCheck = async (ctx, _record, original, repaired) => {
+export const similarityFloor = async (ctx: RunContext, _record: TaskRecord, original: Artifact, repaired: Artifact): Promise<RepairedGoldVerdict> => {
   const floor = ctx.config.generate.repairGoldFloor;
   const score = configurationSimilarity(original.code ?? original.raw, repaired.code ?? repaired.raw);
   const declared = (a: Artifact) => [...blockTypes(a.code ?? a.raw)].sort().join(', ') || '(no resource, data or module block)';
@@ -231,15 +279,20 @@ export const similarityFloor: RepairedGoldCheck = async (ctx, _record, original,
   };
 };
 
-const needsRepair = (a: Artifact) => a.verdict === 'invalid' && a.code !== null;
+const isInvalid = (a: Artifact) => a.verdict === 'invalid' && a.code !== null;
+/** a draft that validates but builds the wrong thing (the intent stage ran before repair) */
+const failsIntent = (a: Artifact) => a.verdict === 'valid' && a.code !== null && a.intent?.outcome === 'fail';
 
 /**
- * Multi-turn self-correction of gold and candidates that fail verification (`--repair-turns N`).
+ * Multi-turn self-correction of gold and candidates that fail verification (`--repair-turns N`), and
+ * of drafts that validate but fail the record's intent (the false rules, with the plan values they
+ * read, are the feedback). With an intent, an answer that validates but fails it gets the next turn too:
+ * a repair is accepted only when it validates and meets the intent (`RunServices.intentCheck`).
  * A repaired candidate is a new `repaired` candidate (`repairedFrom` the draft, every turn in its
  * trajectory, verdict of the last turn); the writer makes a post-edit DPO pair of a valid one.
  * Gold is repaired only with `--repair-gold`: a repair that verifies replaces the gold (origin
  * `repaired`, the original first in its revisions, a `gold-repaired` warning) when the check
- * (`similarityFloor`, later the intent check) accepts it, and drops the record
+ * (the intent when the record has one, else `similarityFloor`) accepts it, and drops the record
  * (`repaired-gold-off-task`) when not; gold whose repair fails keeps its original text and diagnostics
  * plus the trajectory, and the gold gate drops the record. Without the flag the gate drops invalid gold.
  */
@@ -248,18 +301,24 @@ export const repairStage: StageFactory = (ctx) => {
   if (!settings.model || settings.repairTurns === 0) return passThrough;
   const client = clientFor(ctx);
   const template = loadGenerateTemplate(settings.templateFile);
-  const repairTemplate = bundledTemplate('repair');
+  const repairTemplates = bundledRepairTemplates();
   const turns = settings.repairTurns;
-  const check = ctx.services.repairedGoldCheck ?? similarityFloor;
+  // services are read per record: the stage that installs them may be made after this one
+  const check = async (...args: Parameters<RepairedGoldCheck>): Promise<RepairedGoldVerdict> => (await ctx.services.repairedGoldCheck?.(...args)) ?? similarityFloor(...args);
+  const unmetIntent = (record: TaskRecord): AnswerCheck | undefined => {
+    const intentCheck = ctx.services.intentCheck;
+    return intentCheck && (async (code) => ((await intentCheck(ctx, record, code))?.diagnostics ?? []));
+  };
 
   async function repairRecord(record: TaskRecord, complete: Complete): Promise<TaskRecord> {
     const findings: Finding[] = [];
     const base = renderTemplate(template, { prompt: record.prompt });
+    const answerCheck = unmetIntent(record);
     let gold = record.gold;
     let offTask: Finding | null = null;
-    if (gold && settings.repairGold && needsRepair(gold) && !gold.trajectory) {
+    if (gold && settings.repairGold && isInvalid(gold) && !gold.trajectory) {
       countMetric(ctx, 'repair.gold_attempted');
-      const outcome = await selfCorrect(ctx, client, base, { code: gold.code, answer: gold.raw, diagnostics: gold.diagnostics }, turns, 'gold', complete, repairTemplate);
+      const outcome = await selfCorrect(ctx, client, base, { code: gold.code, answer: gold.raw, diagnostics: gold.diagnostics }, turns, 'gold', complete, repairTemplates, answerCheck);
       findings.push(...outcome.findings);
       if (outcome.final?.verdict === 'valid') {
         const original = gold;
@@ -296,18 +355,30 @@ export const repairStage: StageFactory = (ctx) => {
     }
     const candidates = [...record.candidates];
     for (const draft of record.candidates) {
-      if (!needsRepair(draft) || draft.origin === 'repaired' || record.candidates.some((c) => c.repairedFrom === draft.id)) continue;
-      countMetric(ctx, 'repair.candidate_attempted');
+      if (draft.origin === 'repaired' || record.candidates.some((c) => c.repairedFrom === draft.id)) continue;
       const subject: Subject = `candidate:${draft.id}`;
-      const outcome = await selfCorrect(ctx, client, base, { code: draft.code, answer: draft.raw, diagnostics: draft.diagnostics }, turns, subject, complete, repairTemplate);
+      let start: { code: string | null; answer: string; diagnostics: readonly Diagnostic[]; valid: boolean };
+      if (isInvalid(draft)) start = { code: draft.code, answer: draft.raw, diagnostics: draft.diagnostics, valid: false };
+      else if (failsIntent(draft) && answerCheck) {
+        // the false rules (with what they read) are the feedback, next to validate's warnings
+        const unmet = await answerCheck(draft.code!);
+        if (unmet.length === 0) continue;
+        start = { code: draft.code, answer: draft.raw, diagnostics: [...draft.diagnostics, ...unmet], valid: true };
+        countMetric(ctx, 'repair.intent_attempted');
+      } else continue;
+      countMetric(ctx, 'repair.candidate_attempted');
+      const outcome = await selfCorrect(ctx, client, base, start, turns, subject, complete, repairTemplates, answerCheck);
+      // accepted: it validates and meets the intent (the intent-repaired step records its verdict)
+      const accepted = outcome.final?.verdict === 'valid' && outcome.unmet.length === 0;
       if (outcome.final) {
         const repaired = repairedArtifact(draft, outcome);
         candidates.push(repaired);
         // what normalise/scrub said about the repaired answer is about the new candidate
         findings.push(...outcome.findings.map((f) => ({ ...f, subject: `candidate:${repaired.id}` as Subject })));
-        if (repaired.verdict === 'valid') countMetric(ctx, 'repair.candidate_fixed');
+        if (accepted) countMetric(ctx, 'repair.candidate_fixed');
+        if (accepted && start.valid) countMetric(ctx, 'repair.intent_fixed');
       }
-      if (outcome.final?.verdict !== 'valid') findings.push(...unresolved(outcome, subject, 'Draft'));
+      if (!accepted) findings.push(...unresolved(outcome, subject, 'Draft'));
     }
     if (gold === record.gold && candidates.length === record.candidates.length && findings.length === 0 && !offTask) return record;
     const next = addFindings(updateRecord(record, { gold, candidates }), findings);

@@ -48,7 +48,7 @@ export function renderTemplate(template: PromptTemplate, values: Readonly<Record
 
 const bundledDir = new URL('../templates/', import.meta.url);
 
-export function bundledTemplate(name: 'generate' | 'repair' | 'mutate'): PromptTemplate {
+export function bundledTemplate(name: 'generate' | 'repair' | 'repair-intent' | 'mutate'): PromptTemplate {
   return parseTemplate(readFileSync(new URL(`${name}.txt`, bundledDir), 'utf8'), `bundled:${name}`);
 }
 
