@@ -35,7 +35,7 @@ export const GenerateConfig = z.object({
   batchMaxBytes: z.number().int().positive().max(200 * 1024 * 1024).default(200 * 1024 * 1024),
   /** self-correction turns for failing gold/candidates; 0 disables repair */
   repairTurns: z.number().int().min(0).default(2),
-  /** let the repair loop replace gold that fails verification (audited, and only above the floor) */
+  /** let the repair loop replace gold that fails verification (audited; only when it meets the intent, else above the floor) */
   repairGold: z.boolean().default(false),
   /** a repaired gold is kept only when its similarity to the original reaches this (see generate README) */
   repairGoldFloor: z.number().min(0).max(1).default(0.5),
@@ -69,7 +69,7 @@ export const generateFlags: FlagSpec[] = [
   { name: 'price-output', type: 'number', path: 'generate.pricePerMOutput', help: 'USD per 1M completion tokens (cost estimate)', default: '10' },
   { name: 'batch-max-requests', type: 'number', path: 'generate.batchMaxRequests', help: 'requests per batch input file (API limit 50000)', default: '50000' },
   { name: 'repair-turns', type: 'number', path: 'generate.repairTurns', help: 'self-correction turns for failing code', default: '2' },
-  { name: 'repair-gold', type: 'boolean', path: 'generate.repairGold', help: 'also repair gold that fails verification (audited; kept only when still similar to the original)' },
+  { name: 'repair-gold', type: 'boolean', path: 'generate.repairGold', help: 'also repair gold that fails verification (audited; kept only when it meets the record\'s intent, or without one when still similar to the original)' },
   { name: 'repair-gold-floor', type: 'number', path: 'generate.repairGoldFloor', help: 'least similarity of a repaired gold to its original', default: '0.5' },
   { name: 'mutations', type: 'number', path: 'generate.mutations', help: 'TF-Mutn samples per verified configuration', default: '0' },
   { name: 'template', type: 'string', path: 'generate.templateFile', help: 'prompt template file with {{prompt}}', arg: 'FILE' },
