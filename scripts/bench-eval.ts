@@ -10,6 +10,7 @@
  *   npx tsx scripts/bench-eval.ts [runs=5]
  */
 import { join } from 'node:path';
+import type { Diagnostic } from '../packages/core/src/index';
 import { codebleuStats, prepareCode, pairStats } from '../packages/codebleu/src/index';
 import { normaliseAnswer } from '../packages/normalise/src/index';
 import { verifyCode } from '../packages/verify/src/index';
@@ -37,10 +38,13 @@ async function time(f: () => Promise<unknown>): Promise<[number, number]> {
   return [performance.now() - t0, cpuMs() - c0];
 }
 const normalised = await Promise.all(pairs.map((p) => normaliseAnswer(p.prediction.completion, { isAnswer: true, format: true, stripComments: true })));
-const planned: number[] = [];
+// the predictions eval plans (they validate and their record has an intent), with their validation
+const planned: { i: number; validation: Diagnostic[] }[] = [];
 for (let i = 0; i < pairs.length; i++) {
   const code = normalised[i]!.code;
-  if (code !== null && pairs[i]!.reference.intent !== null && (await verifyCode(code, { snippets: false })).verdict === 'valid') planned.push(i);
+  if (code === null || pairs[i]!.reference.intent === null) continue;
+  const v = await verifyCode(code, { snippets: false });
+  if (v.verdict === 'valid') planned.push({ i, validation: v.diagnostics });
 }
 const parts = {
   all: () => scoreAll(pairs, opts),
@@ -53,10 +57,10 @@ const parts = {
   validate: async () => {
     for (const n of normalised) if (n.code !== null) await verifyCode(n.code, { snippets: false });
   },
-  // plan + policy of the predictions that validate (eval plans no others), per prediction of the file
+  // plan + policy of the predictions that validate (eval plans no others, on the validation it has)
   intent: async () => {
     if (!('checker' in intent)) return;
-    for (const i of planned) await intent.checker.check(normalised[i]!.code!, pairs[i]!.reference.intent!);
+    for (const { i, validation } of planned) await intent.checker.check(normalised[i]!.code!, pairs[i]!.reference.intent!, validation);
   },
 };
 await codebleuStats('a = 1', 'a = 1');

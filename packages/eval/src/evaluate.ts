@@ -64,10 +64,11 @@ export async function scorePrediction(prediction: Prediction, reference: Referen
   }
   let intent: IntentOutcome | null = null;
   if (reference.intent !== null && opts.intent) {
-    // a configuration that does not validate does not plan (the planner validates first, with the same checks)
+    // a configuration that does not validate does not plan (the planner validates first, with the same
+    // checks): the planner takes this validation instead of repeating it
     if (code === null) intent = { status: 'fail', reason: 'no code' };
     else if (verdict === 'invalid') intent = { status: 'fail', reason: 'does not validate' };
-    else intent = await opts.intent.check(code, reference.intent);
+    else intent = await opts.intent.check(code, reference.intent, opts.validate ? undefined : diagnostics);
   }
   return {
     id: reference.id,

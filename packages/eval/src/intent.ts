@@ -4,6 +4,7 @@
  * not plan fails. The plan and policy engines live in `@tfpairs/plan` and `@tfpairs/policy`; this is
  * the narrow interface eval needs from them, so the metric works with any engine that fits it.
  */
+import type { Diagnostic } from '@tfpairs/core';
 
 export type IntentOutcome =
   | { readonly status: 'pass' }
@@ -12,7 +13,8 @@ export type IntentOutcome =
   | { readonly status: 'error'; readonly reason: string };
 
 export interface IntentChecker {
-  check(code: string, policy: string): Promise<IntentOutcome>;
+  /** `validation`: the embedded validate's diagnostics of `code` when the caller has them (not computed again) */
+  check(code: string, policy: string, validation?: readonly Diagnostic[]): Promise<IntentOutcome>;
 }
 
 /**
@@ -31,10 +33,10 @@ export async function loadIntentChecker(): Promise<{ checker: IntentChecker } | 
   }
   return {
     checker: {
-      async check(code, policyText) {
+      async check(code, policyText, validation) {
         let planned;
         try {
-          planned = await plan.buildPlan({ files: [{ name: 'main.tf', text: code }] });
+          planned = await plan.buildPlan({ files: [{ name: 'main.tf', text: code }] }, validation ? { validation } : {});
         } catch (e) {
           return { status: 'error', reason: `plan: ${(e as Error).message}` };
         }

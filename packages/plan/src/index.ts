@@ -23,6 +23,12 @@ export interface BuildPlanOptions {
   readonly schemaFiles?: readonly string[];
   /** root input variables as `-var NAME=VALUE` gives them (raw strings) */
   readonly vars?: Readonly<Record<string, string>>;
+  /**
+   * what the embedded `terraform validate` (`validateModule`) already said about exactly these files with
+   * these `schemaFiles` and `baseDir`: the plan is built on it instead of validating again (a caller that
+   * validated first, such as `tfpairs eval`, would otherwise pay for validation twice)
+   */
+  readonly validation?: readonly Diagnostic[];
 }
 
 export interface BuildPlanResult {
@@ -33,10 +39,12 @@ export interface BuildPlanResult {
 
 export async function buildPlan(input: BuildPlanInput, options: BuildPlanOptions = {}): Promise<BuildPlanResult> {
   const files = input.files.filter((f) => f.name.endsWith('.tf') || f.name.endsWith('.tf.json'));
-  const validation = await validateModule(
-    files.map((f) => ({ filename: f.name, text: f.text })),
-    { schemaFiles: options.schemaFiles, baseDir: input.baseDir },
-  );
+  const validation = options.validation
+    ? [...options.validation]
+    : await validateModule(
+        files.map((f) => ({ filename: f.name, text: f.text })),
+        { schemaFiles: options.schemaFiles, baseDir: input.baseDir },
+      );
   if (validation.some((d) => d.severity === 'error')) return { plan: null, diagnostics: validation };
   const diagnostics: Diagnostic[] = [...validation];
   const root = await loadModuleTree(files, input.baseDir, diagnostics);
