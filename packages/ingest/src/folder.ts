@@ -7,6 +7,19 @@ import { TaskInput, zodReason } from './schema';
 import { invalidCode } from './jsonl';
 import { rejectedInput, taskRecord } from './records';
 
+/** A task's Rego intent, beside its prompt. */
+const INTENT_FILE = 'intent.rego';
+
+/** The file's text, `undefined` when it does not exist (other read errors are the caller's). */
+async function readIfPresent(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
 /** `dir` itself or the nearest folder above it (inside the input) that holds a prompt. */
 function taskOf(dir: string, promptDirs: ReadonlySet<string>): string | null {
   for (let d = dir; ; d = dirname(d)) {
@@ -29,7 +42,9 @@ function byTaskOrder(a: string, b: string): number {
  * its folders below (local modules: `modules/**`) belong to it. A task of one folder has its `.tf`
  * files (main.tf first, then by name) joined as one gold file; a task with module folders keeps every
  * file under its relative path, as a file set (`@tfpairs/normalise` fileset.ts: txtar's
- * `-- path --` lines). `drafts/*` are recorded drafts.
+ * `-- path --` lines). `drafts/*` are recorded drafts; `intent.rego` beside the prompt is the task's
+ * Rego intent (`meta.rego_intent`, as the CSV's `Rego intent` column), checked on the plan by the
+ * intent stage.
  */
 export async function* readTaskFolder(root: string, displayRoot = root): AsyncIterable<TaskRecord> {
   const files = await fg(['**/prompt.md', '**/prompt.txt', '**/*.tf'], {
@@ -69,7 +84,9 @@ export async function* readTaskFolder(root: string, displayRoot = root): AsyncIt
         : withModules
           ? renderFileSet(tf.map((f, i) => ({ path: local(f), text: goldParts[i]! })))
           : goldParts.map((t) => t.replace(/\s+$/, '')).join('\n\n') + '\n';
-      const task = TaskInput.safeParse({ prompt, gold, drafts, meta: { task: dir === '.' ? basename(root) : dir } });
+      const intent = await readIfPresent(join(root, dir, INTENT_FILE));
+      const meta = { task: dir === '.' ? basename(root) : dir, ...(intent !== undefined ? { rego_intent: intent } : {}) };
+      const task = TaskInput.safeParse({ prompt, gold, drafts, meta });
       if (!task.success) {
         const reason = zodReason(task.error).replace(/\bgold is missing\b/, 'gold is missing (no .tf file)').replace(/\bprompt is missing\b/, 'prompt is missing (no prompt.md or prompt.txt)');
         yield rejectedInput(source, 'folder', invalidCode(reason), 'Invalid task', `${join(displayRoot, dir)}: ${reason}`, prompt ?? '');

@@ -120,6 +120,8 @@ function renderArtifact(title: string, a: Artifact, findings: readonly Finding[]
   else if (a.code !== previous) out.push('  code now:', patch(previous, a.code, 'code'));
   if (a.code !== null && a.code !== a.raw) out.push('  final code:', numbered(a.code));
   out.push(a.diagnostics.length ? `  diagnostics (${a.diagnostics.length}):\n${renderDiagnostics(a.diagnostics)}` : '  diagnostics: none');
+  // the plan values each false rule read are in the intent finding below
+  if (a.intent) out.push(`  intent: ${a.intent.outcome}${a.intent.falseRules.length ? ` (false: ${a.intent.falseRules.join(', ')})` : ''}`);
   if (findings.length) out.push(`  findings about it (${findings.length}):\n${renderFindings(findings)}`);
   if (a.trajectory?.length) {
     out.push(`  repair trajectory (${a.trajectory.length} turn${a.trajectory.length === 1 ? '' : 's'}):`);
