@@ -21,7 +21,7 @@ import { planOf } from './plan-of';
 export const INTENT_VERSION = '0.1.0';
 const STAGE = 'policy';
 
-/** The record's Rego intent: IaC-Eval CSV `Rego intent`, JSONL `rego_intent` (alias `policy`). */
+/** The record's Rego intent: IaC-Eval CSV `Rego intent`, JSONL `rego_intent` (alias `policy`), a task folder's `intent.rego`. */
 export function intentOf(record: TaskRecord): string | undefined {
   const text = record.meta.rego_intent ?? record.meta.policy;
   return typeof text === 'string' && text.trim() !== '' ? text : undefined;
