@@ -1,55 +1,137 @@
 /**
- * Throughput of `tfpairs build --offline` at scale: a synthetic JSONL corpus made by repeating the
- * 140 shared IaC-Eval tasks (prompt suffixed so every record is distinct) through the real CLI code path.
- * Reports records/s (median of runs) and peak RSS, and the ratio to a bare ingest+write run (no
- * normalise/scrub/verify) in the same process, so the cost of the stages is visible.
+ * Throughput and memory of `tfpairs build --offline` at scale, on a synthetic corpus made from the 140
+ * shared IaC-Eval rows (prompt, gold, Rego intent, one real deepseek draft each). Record i is row
+ * i % 140 in variant i / 140: its resource labels get the variant as a suffix (in the gold and the
+ * draft alike, references included) and its prompt names the variant, so every record is a distinct
+ * configuration (no cache, no dedup) that verifies, plans and passes its intent as the original does.
  *
- *   npx tsx scripts/bench-build.ts [records=5000] [runs=3]
+ * Each build runs in a child process (its peak RSS is its own, worker threads included); the report
+ * gives records/s, wall time, peak RSS and the runner's per-step times from manifest.json, with the
+ * machine's load average at the start of each run (the machine is shared: compare ratios within a run).
+ *
+ *   npx tsx scripts/bench-build.ts [records=10000] [--workers 1,2] [--runs 1] [--keep]
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { main } from '../packages/cli/src/main';
 
-const n = Number(process.argv[2] ?? 5000);
-const runs = Number(process.argv[3] ?? 3);
+interface ChildResult {
+  readonly exit: number;
+  readonly ms: number;
+  readonly maxRssMb: number;
+}
+
+if (process.argv[2] === '--child') {
+  // one build in this process: the parent reads its time and peak RSS from the last stdout line
+  const { main } = await import('../packages/cli/src/main');
+  const silent = { write: () => true };
+  const t0 = performance.now();
+  const exit = await main(process.argv.slice(3), { stdin: process.stdin, stdout: silent, stderr: process.stderr, cwd: process.cwd(), env: process.env });
+  const result: ChildResult = { exit, ms: performance.now() - t0, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+function option(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? process.argv[at + 1]! : fallback;
+}
+const positional = process.argv.slice(2).find((a, i, all) => !a.startsWith('--') && !(i > 0 && all[i - 1]!.startsWith('--') && all[i - 1] !== '--keep'));
+const n = Number(positional ?? 10000);
+const workerCounts = option('workers', '1,2').split(',').map(Number);
+const runs = Number(option('runs', '1'));
+const keep = process.argv.includes('--keep');
+
 const shared = join(import.meta.dirname, '..', '..', 'shared', 'data', 'iac-eval', 'deepseek-coder-v2-16b-drafts-140.csv');
 const rows = parse(readFileSync(shared), { columns: true, bom: true }) as Record<string, string>[];
+
+/** The configuration with every resource label suffixed by `_v<variant>`, references included. */
+export function relabel(code: string, labels: readonly [string, string][], variant: number): string {
+  if (variant === 0) return code;
+  let out = code;
+  for (const [type, label] of labels) {
+    const renamed = `${label}_v${variant}`;
+    out = out
+      .replace(new RegExp(`(resource\\s+"${type}"\\s+")${label}"`, 'g'), `$1${renamed}"`)
+      .replace(new RegExp(`\\b${type}\\.${label}\\b`, 'g'), `${type}.${renamed}`);
+  }
+  return out;
+}
+
+const PHRASES = ['for project', 'in the environment named', 'as part of workload', 'for the team called', 'under the cost centre'];
+
+function synthesize(path: string): void {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = rows[i % rows.length]!;
+    const variant = Math.floor(i / rows.length);
+    const gold = row['Reference output']!;
+    const draft = row['LLM Output #0']!;
+    const labels = [...`${gold}\n${draft}`.matchAll(/resource\s+"(\w+)"\s+"(\w+)"/g)].map((m) => [m[1]!, m[2]!] as [string, string]);
+    const unique = [...new Map(labels.map((l) => [l.join('.'), l])).values()];
+    const prompt = variant === 0 ? row.Prompt! : `${row.Prompt!.trimEnd()} (${PHRASES[variant % PHRASES.length]} v${variant})`;
+    lines.push(
+      JSON.stringify({
+        prompt,
+        gold: relabel(gold, unique, variant),
+        drafts: [relabel(draft, unique, variant)],
+        rego_intent: row['Rego intent'],
+        resource: row.Resource,
+        difficulty: row.Difficulty,
+      }),
+    );
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+interface StepStat {
+  name: string;
+  in: number;
+  ms: number;
+}
+
+function buildOnce(dir: string, input: string, workers: number): { result: ChildResult; steps: StepStat[]; load: string } {
+  const out = join(dir, `out-w${workers}`);
+  const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const child = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, '--child', 'build', '--offline', '--no-report', '--input', input, '--out', out, ...(workers > 0 ? ['--workers', String(workers)] : [])], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const last = child.stdout.trim().split('\n').pop() ?? '';
+  if (child.status !== 0 || !last.startsWith('{')) throw new Error(`build failed (status ${child.status}): ${child.stderr.slice(-2000)}`);
+  const result = JSON.parse(last) as ChildResult;
+  if (result.exit !== 0) throw new Error(`build exited ${result.exit}: ${child.stderr.slice(-2000)}`);
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { steps?: StepStat[] };
+  if (!keep) rmSync(out, { recursive: true, force: true });
+  return { result, steps: manifest.steps ?? [], load };
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 const dir = mkdtempSync(join(tmpdir(), 'tfpairs-bench-build-'));
 const input = join(dir, 'corpus.jsonl');
-const lines: string[] = [];
-for (let i = 0; i < n; i++) {
-  const r = rows[i % rows.length]!;
-  lines.push(JSON.stringify({ prompt: `${r.Prompt} (variant ${i})`, gold: r['Reference output'], drafts: [r['LLM Output #0']] }));
+synthesize(input);
+console.log(`records: ${n} (${rows.length} rows x ${Math.ceil(n / rows.length)} variants), runs per setting: ${runs}, input ${dir}`);
+const rate = new Map<number, number[]>();
+for (let run = 0; run < runs; run++) {
+  for (const workers of workerCounts) {
+    const { result, steps, load } = buildOnce(dir, input, workers);
+    const perSecond = n / (result.ms / 1000);
+    (rate.get(workers) ?? rate.set(workers, []).get(workers)!).push(perSecond);
+    const top = [...steps].filter((s) => s.ms >= 100).sort((a, b) => b.ms - a.ms);
+    console.log(
+      `workers ${workers} run ${run + 1}: ${perSecond.toFixed(0)} records/s, ${(result.ms / 1000).toFixed(1)} s, peak RSS ${result.maxRssMb.toFixed(0)} MB, load at start ${load}`,
+    );
+    console.log(`  step ms: ${top.map((s) => `${s.name} ${s.ms}`).join(', ')}`);
+  }
 }
-writeFileSync(input, `${lines.join('\n')}\n`);
-
-const silent = { write: () => true };
-async function once(extra: string[]): Promise<number> {
-  const out = mkdtempSync(join(dir, 'out-'));
-  const t0 = performance.now();
-  const code = await main(['build', '--offline', '--no-report', '--input', input, '--out', out, ...extra], {
-    stdin: process.stdin,
-    stdout: silent,
-    stderr: silent,
-    cwd: dir,
-    env: process.env,
-  });
-  if (code !== 0) throw new Error(`build exited ${code}`);
-  return n / ((performance.now() - t0) / 1000);
+const base = rate.get(workerCounts[0]!);
+for (const workers of workerCounts) {
+  const m = median(rate.get(workers)!);
+  console.log(`median workers ${workers}: ${m.toFixed(0)} records/s${base && workers !== workerCounts[0] ? ` (${(m / median(base)).toFixed(2)}x workers ${workerCounts[0]})` : ''}`);
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-await once(['--no-fmt', '--keep-comments', '--no-scrub', '--no-provider-checks']); // warm-up (WASM init)
-const full: number[] = [];
-const bare: number[] = [];
-for (let i = 0; i < runs; i++) {
-  full.push(await once([]));
-  bare.push(await once(['--no-fmt', '--keep-comments', '--no-scrub', '--no-provider-checks']));
-}
-console.log(`records: ${n}, runs: ${runs}`);
-console.log(`full pipeline: ${median(full).toFixed(0)} records/s (runs: ${full.map((x) => x.toFixed(0)).join(', ')})`);
-console.log(`minimal (no fmt/strip/scrub/provider checks): ${median(bare).toFixed(0)} records/s`);
-console.log(`ratio minimal/full: ${(median(bare) / median(full)).toFixed(2)}x`);
-console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+if (!keep) rmSync(dir, { recursive: true, force: true });

@@ -18,6 +18,8 @@ import {
   type Step,
   type TaskRecord,
 } from '@tfpairs/core';
+import { withoutExecution } from '@tfpairs/core/config/scale';
+import { defaultWorkers, openStepPool } from '@tfpairs/core/workers';
 import { discardOutput, publishOutput, stageOutput } from './atomic';
 
 /**
@@ -138,7 +140,8 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
   }
   // the run's one progress display: stages' log lines and request progress go through it
   const progress = new ProgressDisplay(io);
-  const ctx = createRunContext(config, { cwd: io.cwd, env: io.env, services: { progress } });
+  // --workers is not part of what the run records: it changes how fast, never what, a build writes
+  const ctx = createRunContext(withoutExecution(config), { cwd: io.cwd, env: io.env, services: { progress } });
   // stage packages load only once the arguments are known to be usable (a bad flag answers at once)
   const [{ generateStage, mutateStage, recordedMutationsStage, repairStage }, { dedupStage, goldGateStage }, { ingestInputs }, { intentStage, securityStage }, { lintStage }, { negativesStage }, { normaliseStage }, { writeReport }, { sandboxStage }, { scrubStage }, { splitStage }, { verifyStage }, { writeOutputs }] =
     await Promise.all([
@@ -165,37 +168,40 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     ...(shardFilter ? [{ name: 'shard', run: shardFilter }] : []),
     // credentials in the input are replaced before anything is sent to a model; the second scrub
     // covers what generation and normalisation produce (scrubbing is idempotent)
-    { name: 'scrub-input', run: scrubStage(ctx) },
+    { name: 'scrub-input', run: scrubStage(ctx), worker: { module: '@tfpairs/scrub', factory: 'scrubStage' } },
     { name: 'generate', run: generateStage(ctx) },
-    { name: 'normalise', run: normaliseStage(ctx) },
-    { name: 'scrub', run: scrubStage(ctx) },
-    { name: 'verify', run: verifyStage(ctx) },
+    { name: 'normalise', run: normaliseStage(ctx), worker: { module: '@tfpairs/normalise', factory: 'normaliseStage' } },
+    { name: 'scrub', run: scrubStage(ctx), worker: { module: '@tfpairs/scrub', factory: 'scrubStage' } },
+    { name: 'verify', run: verifyStage(ctx), worker: { module: '@tfpairs/verify', factory: 'verifyStage' } },
     { name: 'sandbox', run: sandboxStage(ctx) },
     // IaC-Eval's intent check on the plan of every valid artifact; gold failing its intent is dropped
-    { name: 'intent', run: intentStage(ctx) },
+    { name: 'intent', run: intentStage(ctx), worker: { module: '@tfpairs/intent', factory: 'intentStage' } },
     { name: 'repair', run: repairStage(ctx) },
     { name: 'sandbox-repaired', run: sandboxStage(ctx) },
-    { name: 'intent-repaired', run: intentStage(ctx) },
-    { name: 'gate', run: goldGateStage(ctx) },
+    { name: 'intent-repaired', run: intentStage(ctx), worker: { module: '@tfpairs/intent', factory: 'intentStage' } },
+    { name: 'gate', run: goldGateStage(ctx), worker: { module: '@tfpairs/filter', factory: 'goldGateStage' } },
     // after the gate: a prompt whose first gold fails verification keeps its next valid gold
     { name: 'dedup', run: dedupStage(ctx) },
-    { name: 'mutate-recorded', run: recordedMutationsStage(ctx) },
+    { name: 'mutate-recorded', run: recordedMutationsStage(ctx), worker: { module: '@tfpairs/generate', factory: 'recordedMutationsStage' } },
     { name: 'mutate', run: mutateStage(ctx) },
     { name: 'sandbox-mutations', run: sandboxStage(ctx) },
-    { name: 'intent-mutations', run: intentStage(ctx) },
+    { name: 'intent-mutations', run: intentStage(ctx), worker: { module: '@tfpairs/intent', factory: 'intentStage' } },
     // best practice and security: findings only (TerraFormer's linter pass and security compliance)
-    { name: 'lint', run: lintStage(ctx) },
-    { name: 'security', run: securityStage(ctx) },
+    { name: 'lint', run: lintStage(ctx), worker: { module: '@tfpairs/lint', factory: 'lintStage' } },
+    { name: 'security', run: securityStage(ctx), worker: { module: '@tfpairs/intent', factory: 'securityStage' } },
     { name: 'split', run: splitStage(ctx) },
     // verified synthetic negatives of the gold, after the split: they follow their record's split
     { name: 'negatives', run: negativesStage(ctx) },
   ];
-  const { stream, stats } = runSteps({ name: 'ingest', run: () => ingestInputs(ctx) }, steps, { progress });
+  // the steps with a worker recipe run on a pool of worker threads (same output as in one thread)
+  const pool = openStepPool(ctx, config.workers ?? defaultWorkers());
+  const { stream, stats } = runSteps({ name: 'ingest', run: () => ingestInputs(ctx) }, steps, { progress, pool });
   const { FatalApiError } = await import('@tfpairs/generate/client');
   let manifest;
   let report: string | null = null;
   try {
     manifest = await writeOutputs(stopOnFatal(stream, ctx), ctx, staging.dir, { steps: stats });
+    await pool?.close();
     // the dataset card the Hub and datasets.load_dataset read, from the files as written
     (await import('@tfpairs/write/card')).writeDatasetCard({ outDir: staging.dir, manifest });
     publishOutput(staging.dir, outDir);
@@ -203,6 +209,7 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     // leaves a complete run without a report, never a report beside a partial run)
     if (config.report.html) report = await writeReport(outDir);
   } catch (e) {
+    await pool?.close();
     discardOutput(staging.dir);
     if (e instanceof FatalApiError) {
       const answered = ctx.metrics.get('generate.requests') ?? 0;

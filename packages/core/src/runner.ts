@@ -1,6 +1,18 @@
-import type { Stage } from './pipeline';
-import type { ProgressDisplay } from './progress';
-import type { TaskRecord } from './record';
+import type { Diagnostic } from './diagnostic';
+import { passThrough, type Stage } from './pipeline';
+import type { ProgressDisplay, ProgressTap } from './progress';
+import { deepFreeze, type TaskRecord } from './record';
+
+/**
+ * How a worker thread makes the same stage again: `(await import(module))[factory](ctx)` with a context
+ * of the same config. Only for steps that are CPU-bound, keep no state from one record to the next and
+ * pass dropped records through untouched (artifact stages, `mapKept`): a pool may run any record of
+ * such a step in any worker.
+ */
+export interface StepRecipe {
+  readonly module: string;
+  readonly factory: string;
+}
 
 /**
  * One step of a pipeline (datatrove's PipelineStep): a name, the version stamped into provenance by
@@ -11,6 +23,8 @@ export interface Step {
   readonly name: string;
   readonly version?: string;
   readonly run: Stage;
+  /** set when a worker thread can rebuild this step (see StepRecipe); with a pool, it runs there */
+  readonly worker?: StepRecipe;
 }
 
 /** What the runner measured of one step; manifest.json `steps` lists these in pipeline order. */
@@ -25,8 +39,101 @@ export interface StepStats {
   dropped: number;
   /** findings the step added, by code */
   readonly findings: Record<string, number>;
-  /** wall-clock milliseconds spent inside the step (time waiting for the step before is not counted) */
+  /** wall-clock milliseconds spent inside the step (time waiting for the step before is not counted); summed over workers in a pool */
   ms: number;
+}
+
+/**
+ * The raw counts behind one step's StepStats, as they add up: a worker sends the delta of each batch
+ * and the main thread adds them (finding codes as net counts: a step may remove findings too, so only
+ * the sum over every batch says which codes it added).
+ */
+export interface MeterCounts {
+  in: number;
+  out: number;
+  droppedIn: number;
+  droppedOut: number;
+  ms: number;
+  codes: [string, number][];
+}
+
+/** The counts of one step as records go in and out of it (one per step and thread). */
+export class StepMeter {
+  in = 0;
+  out = 0;
+  droppedIn = 0;
+  droppedOut = 0;
+  ms = 0;
+  readonly codes = new Map<string, number>();
+
+  seeIn(record: TaskRecord): void {
+    this.in += 1;
+    if (record.status === 'dropped') this.droppedIn += 1;
+    countCodes(record, this.codes, -1);
+  }
+
+  seeOut(record: TaskRecord): void {
+    this.out += 1;
+    if (record.status === 'dropped') this.droppedOut += 1;
+    countCodes(record, this.codes, 1);
+  }
+
+  counts(): MeterCounts {
+    return { in: this.in, out: this.out, droppedIn: this.droppedIn, droppedOut: this.droppedOut, ms: this.ms, codes: [...this.codes] };
+  }
+
+  add(c: MeterCounts): void {
+    this.in += c.in;
+    this.out += c.out;
+    this.droppedIn += c.droppedIn;
+    this.droppedOut += c.droppedOut;
+    this.ms += c.ms;
+    for (const [code, n] of c.codes) this.codes.set(code, (this.codes.get(code) ?? 0) + n);
+  }
+
+  /** A record that goes through the step untouched (dropped before it): in and out, no net change. */
+  passThrough(record: TaskRecord): void {
+    this.seeIn(record);
+    this.seeOut(record);
+  }
+
+  writeTo(s: StepStats): void {
+    s.in = this.in;
+    s.out = this.out;
+    s.dropped = this.droppedOut - this.droppedIn;
+    for (const key of Object.keys(s.findings)) delete s.findings[key];
+    for (const [code, n] of [...this.codes].sort(([a], [b]) => a.localeCompare(b))) if (n > 0) s.findings[code] = n;
+    s.ms = Math.round(this.ms);
+  }
+}
+
+/** What a worker gives back for one batch: the records in order, each step's counts, the context's additions. */
+export interface BatchResult {
+  readonly records: TaskRecord[];
+  readonly meters: MeterCounts[];
+  /** counters the batch added to the worker's context (ctx.metrics) */
+  readonly metrics: [string, number][];
+  /** run-level warnings the worker's context gained during the batch */
+  readonly warnings: Diagnostic[];
+  /** which worker ran the batch (a warning each worker's context makes once is the run's once) */
+  readonly worker?: number;
+}
+
+/**
+ * Runs segments of consecutive worker steps on worker threads (see `openStepPool` in `./workers`).
+ * The runner sends batches in sequence and takes results in the same sequence; `merge` adds a result's
+ * metrics and warnings to the run's context, called in that sequence so the context ends as one thread
+ * would leave it.
+ */
+export interface StepPool {
+  /** worker threads: the runner keeps a few batches per worker in flight */
+  readonly size: number;
+  /** records per batch */
+  readonly batchSize: number;
+  /** the segment's id for `run` (the workers build its steps from their recipes) */
+  segment(steps: readonly Step[]): number;
+  run(segment: number, records: readonly TaskRecord[]): Promise<BatchResult>;
+  merge(result: BatchResult): void;
 }
 
 export interface RunOptions {
@@ -34,34 +141,57 @@ export interface RunOptions {
   readonly progress?: ProgressDisplay;
   /** clock, replaceable in tests */
   readonly now?: () => number;
+  /** worker threads for the steps that have a recipe (none: every step in this thread) */
+  readonly pool?: StepPool;
 }
 
 function countCodes(record: TaskRecord, into: Map<string, number>, sign: 1 | -1): void {
   for (const f of record.findings) into.set(f.code, (into.get(f.code) ?? 0) + sign);
 }
 
+const newStats = (step: Step): StepStats => ({ name: step.name, version: step.version ?? null, in: 0, out: 0, dropped: 0, findings: {}, ms: 0 });
+
 /**
  * Runs `steps` over `source` in order and returns the final stream; `stats` (filled as the stream is
  * consumed) has one entry per step plus the source's. Records come out in input order, untouched by
- * the runner.
+ * the runner. With a pool, each run of consecutive steps that have a recipe is one segment the pool's
+ * workers run; its records come back in input order, so the output is the same as in one thread.
  */
 export function runSteps(source: Step, steps: readonly Step[], options: RunOptions = {}): { stream: AsyncIterable<TaskRecord>; stats: StepStats[] } {
   const now = options.now ?? (() => performance.now());
-  const stats: StepStats[] = [];
-  let stream: AsyncIterable<TaskRecord> | undefined;
-  for (const step of [source, ...steps]) {
-    const s: StepStats = { name: step.name, version: step.version ?? null, in: 0, out: 0, dropped: 0, findings: {}, ms: 0 };
-    stats.push(s);
-    stream = measured(step, stream, s, now, options.progress);
+  const stats: StepStats[] = [newStats(source)];
+  let stream = measured(source, undefined, stats[0]!, now, options.progress);
+  // a step switched off (passThrough) does nothing anywhere: it does not cut a segment in two
+  const poolable = (step: Step) => step.worker !== undefined || step.run === passThrough;
+  for (let i = 0; i < steps.length; ) {
+    let end = i;
+    if (options.pool) while (end < steps.length && poolable(steps[end]!)) end += 1;
+    if (steps.slice(i, end).some((step) => step.worker)) {
+      const segment = steps.slice(i, end);
+      const segmentStats = segment.map(newStats);
+      stats.push(...segmentStats);
+      stream = pooled(segment, stream, segmentStats, options.pool!, options.progress);
+      i = end;
+    } else {
+      const s = newStats(steps[i]!);
+      stats.push(s);
+      stream = measured(steps[i]!, stream, s, now, options.progress);
+      i += 1;
+    }
   }
-  return { stream: stream!, stats };
+  return { stream, stats };
 }
 
-function measured(step: Step, upstream: AsyncIterable<TaskRecord> | undefined, s: StepStats, now: () => number, progress?: ProgressDisplay): AsyncIterable<TaskRecord> {
-  // net change of finding codes and drops between what came in and what went out
-  const codes = new Map<string, number>();
+/**
+ * `steps` chained over `input` in this thread, each measured into its meter (what a worker does with a
+ * batch). Time waiting for the step before is not the step's.
+ */
+export function meterSteps(input: AsyncIterable<TaskRecord>, steps: readonly Step[], meters: readonly StepMeter[], now: () => number = () => performance.now()): AsyncIterable<TaskRecord> {
+  return steps.reduce((stream, step, i) => metered(step, stream, meters[i]!, now).output, input);
+}
+
+function metered(step: Step, upstream: AsyncIterable<TaskRecord> | undefined, meter: StepMeter, now: () => number): { output: AsyncIterable<TaskRecord> } {
   let upstreamMs = 0;
-  let droppedIn = 0;
   const input: AsyncIterable<TaskRecord> = upstream
     ? {
         async *[Symbol.asyncIterator]() {
@@ -71,38 +201,121 @@ function measured(step: Step, upstream: AsyncIterable<TaskRecord> | undefined, s
             const r = await it.next();
             upstreamMs += now() - t;
             if (r.done) return;
-            s.in += 1;
-            if (r.value.status === 'dropped') droppedIn += 1;
-            countCodes(r.value, codes, -1);
+            meter.seeIn(r.value);
             yield r.value;
           }
         },
       }
     : (async function* () {})();
   const output = step.run(input);
-  const tap = progress?.tap(step.name);
   return {
-    async *[Symbol.asyncIterator]() {
-      const it = output[Symbol.asyncIterator]();
-      let droppedOut = 0;
-      try {
+    output: {
+      async *[Symbol.asyncIterator]() {
+        const it = output[Symbol.asyncIterator]();
         for (;;) {
           const t = now();
           const before = upstreamMs;
           const r = await it.next();
-          s.ms += now() - t - (upstreamMs - before);
-          if (r.done) break;
-          s.out += 1;
-          if (r.value.status === 'dropped') droppedOut += 1;
-          countCodes(r.value, codes, 1);
-          if (tap) progress!.see(tap, r.value);
+          meter.ms += now() - t - (upstreamMs - before);
+          if (r.done) return;
+          meter.seeOut(r.value);
           yield r.value;
         }
+      },
+    },
+  };
+}
+
+function measured(step: Step, upstream: AsyncIterable<TaskRecord> | undefined, s: StepStats, now: () => number, progress?: ProgressDisplay): AsyncIterable<TaskRecord> {
+  const meter = new StepMeter();
+  const { output } = metered(step, upstream, meter, now);
+  const tap = progress?.tap(step.name);
+  return {
+    async *[Symbol.asyncIterator]() {
+      try {
+        for await (const record of output) {
+          if (tap) progress!.see(tap, record);
+          yield record;
+        }
       } finally {
-        s.dropped = droppedOut - droppedIn;
-        for (const [code, n] of [...codes].sort(([a], [b]) => a.localeCompare(b))) if (n > 0) s.findings[code] = n;
-        s.ms = Math.round(s.ms);
+        meter.writeTo(s);
         if (tap) progress!.end(tap);
+      }
+    },
+  };
+}
+
+/** A batch on its way: the records a worker runs and, in their places, the dropped ones it does not need. */
+interface InFlight {
+  readonly records: readonly TaskRecord[];
+  /** null when every record of the batch was dropped before the segment */
+  readonly result: Promise<BatchResult> | null;
+}
+
+/**
+ * A segment of worker steps on the pool (and switched-off steps between them, which this thread counts): batches of the kept records go out in sequence (a few per
+ * worker in flight), come back in sequence, and are put back between the dropped records, which pass
+ * every worker step untouched and never leave this thread (the progress display counts a dropped record
+ * by identity). Each step's stats are the sum of what the workers measured.
+ */
+function pooled(steps: readonly Step[], upstream: AsyncIterable<TaskRecord>, stats: readonly StepStats[], pool: StepPool, progress?: ProgressDisplay): AsyncIterable<TaskRecord> {
+  const remote = steps.filter((step) => step.worker);
+  const segment = pool.segment(remote);
+  const meters = steps.map(() => new StepMeter());
+  const remoteMeters = meters.filter((_, i) => steps[i]!.worker);
+  const localMeters = meters.filter((_, i) => !steps[i]!.worker);
+  const taps: ProgressTap[] = progress ? steps.map((step) => progress.tap(step.name)) : [];
+  const window = Math.max(2, pool.size * 2);
+  return {
+    async *[Symbol.asyncIterator]() {
+      const it = upstream[Symbol.asyncIterator]();
+      const inFlight: InFlight[] = [];
+      let ended = false;
+      const send = async (): Promise<void> => {
+        const records: TaskRecord[] = [];
+        const kept: TaskRecord[] = [];
+        while (kept.length < pool.batchSize) {
+          const r = await it.next();
+          if (r.done) {
+            ended = true;
+            break;
+          }
+          records.push(r.value);
+          if (r.value.status === 'kept') kept.push(r.value);
+        }
+        if (records.length === 0) return;
+        const result = kept.length ? pool.run(segment, kept) : null;
+        // a batch that fails while an earlier one is awaited is reported when its turn comes
+        result?.catch(() => {});
+        inFlight.push({ records, result });
+      };
+      try {
+        for (;;) {
+          while (!ended && inFlight.length < window) await send();
+          const next = inFlight.shift();
+          if (!next) break;
+          const result = next.result ? await next.result : null;
+          if (result) {
+            if (result.records.length !== next.records.filter((r) => r.status === 'kept').length) throw new Error(`worker steps ${steps.map((s) => s.name).join(', ')} returned ${result.records.length} records for a batch of ${next.records.length}: a worker step must yield one record per record`);
+            pool.merge(result);
+            result.meters.forEach((m, i) => remoteMeters[i]!.add(m));
+          }
+          let k = 0;
+          for (const record of next.records) {
+            let out = record;
+            if (record.status === 'kept') {
+              out = deepFreeze(result!.records[k++]!);
+              for (const meter of localMeters) meter.passThrough(out);
+            } else for (const meter of meters) meter.passThrough(record);
+            for (const tap of taps) progress!.see(tap, out);
+            yield out;
+          }
+        }
+      } finally {
+        meters.forEach((meter, i) => meter.writeTo(stats[i]!));
+        for (const tap of taps) progress!.end(tap);
+        // the upstream steps' own cleanup runs when this segment stops early (an error downstream)
+        if (!ended) await it.return?.();
       }
     },
   };

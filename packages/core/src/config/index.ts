@@ -13,7 +13,7 @@ import { ReportConfig, reportFlags } from './report';
 import { SandboxConfig, sandboxFlags } from './sandbox';
 import { ScrubConfig, scrubFlags } from './scrub';
 import { SplitConfig, splitFlags } from './split';
-import { ShardConfig, scaleFlags } from './scale';
+import { ShardConfig, scaleFlags, WorkersConfig } from './scale';
 import { VerifyConfig, verifyFlags } from './verify';
 import { completeSplitShares, unknownKeys } from './strict';
 
@@ -63,6 +63,7 @@ export const PipelineConfig = z.object({
   report: ReportConfig.default(ReportConfig.parse({})),
   output: OutputConfig.default(OutputConfig.parse({})),
   shard: ShardConfig,
+  workers: WorkersConfig,
 });
 export type PipelineConfig = z.infer<typeof PipelineConfig>;
 

@@ -1,0 +1,159 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { RunContext } from './context';
+import type { Diagnostic } from './diagnostic';
+import type { TaskRecord } from './record';
+import type { BatchResult, Step, StepPool, StepRecipe } from './runner';
+
+/** What a worker thread is told when it starts: enough to make the run's context again. */
+export interface WorkerSetup {
+  readonly config: RunContext['config'];
+  readonly cwd: string;
+  readonly env: RunContext['env'];
+}
+
+/** main -> worker */
+export type ToWorker =
+  | { readonly type: 'segment'; readonly id: number; readonly steps: readonly { name: string; version: string | null; recipe: StepRecipe }[] }
+  | { readonly type: 'batch'; readonly seq: number; readonly segment: number; readonly records: readonly TaskRecord[] };
+
+/** worker -> main */
+export type FromWorker =
+  | { readonly type: 'done'; readonly seq: number; readonly result: BatchResult }
+  | { readonly type: 'failed'; readonly seq: number; readonly message: string; readonly stack?: string }
+  | { readonly type: 'log'; readonly message: string };
+
+/** A worker step failed, or a worker thread died: the run stops with this error. */
+export class WorkerError extends Error {}
+
+export const defaultWorkers = (): number => availableParallelism();
+
+interface Pending {
+  readonly resolve: (result: BatchResult) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface Thread {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+  /** why it stopped, once it did: every later batch fails with it */
+  dead: WorkerError | null;
+}
+
+export interface StepPoolOptions {
+  /** records per batch: large enough that cloning costs little next to the work, small enough to keep memory flat */
+  readonly batchSize?: number;
+}
+
+/**
+ * A pool of worker threads for the runner's worker steps (`Step.worker`): each thread makes its own
+ * context from the run's config, cwd and env, builds every segment's steps from their recipes, and runs
+ * batches one after the other. Batches go to the thread with the fewest in flight. What a worker adds
+ * to its context (counters, run warnings) comes back with each batch; `merge` adds it to `ctx`.
+ * Run warnings that each thread makes once (a schema file that cannot be read, decided per context)
+ * are added as many times as the thread that made them most often, as one thread would have.
+ */
+export class WorkerStepPool implements StepPool {
+  readonly batchSize: number;
+  private readonly threads: Thread[] = [];
+  private readonly segments: Step[][] = [];
+  private seq = 0;
+  private closed = false;
+  /** warning text -> worker index -> how many times that worker has made it so far */
+  private readonly warningCounts = new Map<string, Map<number, number>>();
+
+  constructor(
+    private readonly ctx: RunContext,
+    readonly size: number,
+    options: StepPoolOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 16;
+    const setup: WorkerSetup = { config: ctx.config, cwd: ctx.cwd, env: { ...ctx.env } };
+    for (let i = 0; i < size; i++) this.threads.push(this.start(i, setup));
+  }
+
+  private start(index: number, setup: WorkerSetup): Thread {
+    // a plain-JS entry that registers tsx in the thread, then loads the TypeScript worker
+    const worker = new Worker(new URL('./worker-thread.mjs', import.meta.url), { workerData: { setup, entry: new URL('./worker-thread.ts', import.meta.url).href } });
+    const thread: Thread = { worker, pending: new Map(), dead: null };
+    worker.on('message', (message: FromWorker) => {
+      if (message.type === 'log') return this.ctx.log(message.message);
+      const pending = thread.pending.get(message.seq);
+      if (!pending) return;
+      thread.pending.delete(message.seq);
+      if (thread.pending.size === 0) worker.unref();
+      if (message.type === 'done') pending.resolve({ ...message.result, worker: index });
+      else {
+        const error = new WorkerError(`worker step failed: ${message.message}`);
+        if (message.stack) error.stack = `${error.message}\n(in worker ${index}) ${message.stack}`;
+        pending.reject(error);
+      }
+    });
+    const die = (error: WorkerError) => {
+      if (thread.dead) return;
+      thread.dead = error;
+      for (const p of thread.pending.values()) p.reject(error);
+      thread.pending.clear();
+    };
+    worker.on('error', (e) => die(new WorkerError(`worker ${index} crashed: ${e.message}`)));
+    worker.on('exit', (code) => {
+      if (!this.closed) die(new WorkerError(`worker ${index} exited with code ${code} while the run needed it`));
+    });
+    // an idle pool does not keep the process alive (a thread is referenced while it has batches)
+    worker.unref();
+    return thread;
+  }
+
+  segment(steps: readonly Step[]): number {
+    const id = this.segments.length;
+    this.segments.push([...steps]);
+    const message: ToWorker = { type: 'segment', id, steps: steps.map((s) => ({ name: s.name, version: s.version ?? null, recipe: s.worker! })) };
+    for (const t of this.threads) t.worker.postMessage(message);
+    return id;
+  }
+
+  run(segment: number, records: readonly TaskRecord[]): Promise<BatchResult> {
+    if (this.closed) return Promise.reject(new WorkerError('the worker pool is closed'));
+    const alive = this.threads.filter((t) => !t.dead);
+    if (alive.length === 0) return Promise.reject(this.threads[0]!.dead!);
+    const thread = alive.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const seq = this.seq++;
+    return new Promise<BatchResult>((resolve, reject) => {
+      thread.pending.set(seq, { resolve, reject });
+      thread.worker.ref();
+      const message: ToWorker = { type: 'batch', seq, segment, records };
+      try {
+        thread.worker.postMessage(message);
+      } catch (e) {
+        thread.pending.delete(seq);
+        reject(new WorkerError(`cannot send a batch to a worker: ${(e as Error).message}`));
+      }
+    });
+  }
+
+  merge(result: BatchResult): void {
+    for (const [key, n] of result.metrics) this.ctx.metrics.set(key, (this.ctx.metrics.get(key) ?? 0) + n);
+    for (const w of result.warnings) this.mergeWarning(w, result.worker ?? -1);
+  }
+
+  private mergeWarning(w: Diagnostic, worker: number): void {
+    const text = JSON.stringify(w);
+    const counts = this.warningCounts.get(text) ?? this.warningCounts.set(text, new Map()).get(text)!;
+    counts.set(worker, (counts.get(worker) ?? 0) + 1);
+    const most = Math.max(...counts.values());
+    // the main thread may have made it too, from its own context's services (one context in one thread)
+    const present = this.ctx.warnings.filter((x) => JSON.stringify(x) === text).length;
+    if (present < most) this.ctx.warnings.push(w);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+  }
+}
+
+/** A pool of `workers` threads for `ctx`'s run, or none when one thread does all (`workers` <= 1). */
+export function openStepPool(ctx: RunContext, workers: number, options: StepPoolOptions = {}): WorkerStepPool | undefined {
+  return workers > 1 ? new WorkerStepPool(ctx, workers, options) : undefined;
+}
