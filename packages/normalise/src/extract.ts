@@ -159,6 +159,9 @@ export function extractCode(answer: string): Extraction {
   }
   // keep comment lines directly above the first construct
   while (start > 0 && /^\s*(#|\/\/)/.test(lines[start - 1]!)) start -= 1;
+  // several files in the file-set format (`-- path.tf --` lines): the code starts at the first marker
+  const marker = lines.findIndex((l) => /^-- \S(?:.*\S)? --\s*$/.test(l));
+  if (marker >= 0 && marker < start) start = marker;
   // the code ends at the last line that closes a top-level block or is a top-level attribute
   let end = lines.length - 1;
   while (end > start && !/^(\}|[A-Za-z_][\w-]*\s*=)/.test(lines[end]!)) end -= 1;

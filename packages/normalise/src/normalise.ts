@@ -55,6 +55,12 @@ async function normaliseSteps(raw: string, opts: NormaliseOptions): Promise<Norm
     truncated = extraction.truncated;
     code = extraction.code;
     if (code !== null && code !== raw) revisions.push({ stage: 'extract', text: code });
+    // a model may answer with several files in the file-set format: they stay files
+    const set = code === null ? null : parseFileSet(code);
+    if (set) {
+      const each = await normaliseFileSet(set, opts);
+      return { ...each, truncated, revisions: [...revisions, ...each.revisions], findings: [...findings, ...each.findings] };
+    }
   } else if (raw.trim() === '') {
     code = null;
     findings.push(normaliseFindingOf('no-code', { severity: 'error', summary: 'No code', detail: 'The text is empty.' }));
@@ -88,13 +94,16 @@ async function normaliseSteps(raw: string, opts: NormaliseOptions): Promise<Norm
   return { code, truncated, revisions, findings };
 }
 
+const FMT_FILE = /\.(tf|tfvars|tftest\.hcl|tfmock\.hcl)$/;
+
 /** A multi-file task (`fileset.ts`): every file normalised on its own, under its own name in diagnostics. */
 async function normaliseFileSet(files: NonNullable<ReturnType<typeof parseFileSet>>, opts: NormaliseOptions): Promise<NormalisedAnswer> {
   const out: { path: string; text: string }[] = [];
   const findings: NormaliseFinding[] = [];
   const stages = new Set<string>();
   for (const file of files) {
-    const r = await normaliseSteps(file.text, { ...opts, isAnswer: false, filename: file.path });
+    // terraform fmt's files; others (templates, JSON policies) are kept as they are
+    const r = FMT_FILE.test(file.path) ? await normaliseSteps(file.text, { ...opts, isAnswer: false, filename: file.path }) : { code: file.text, revisions: [], findings: [] };
     findings.push(...r.findings.filter((f) => f.code !== 'no-code'));
     for (const rev of r.revisions) stages.add(rev.stage);
     out.push({ path: file.path, text: r.code ?? file.text });
