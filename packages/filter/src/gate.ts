@@ -1,5 +1,6 @@
 import { countMetric, dropRecord, finding, mapKept, type StageFactory } from '@tfpairs/core';
 import { checkSyntax } from '@tfpairs/hcl/syntax';
+import { filesOfCode } from '@tfpairs/configs/fileset';
 
 /** the gate was part of verify: same version, so provenance stays comparable across releases */
 export const GATE_VERSION = '1.0.0';
@@ -15,7 +16,9 @@ export const goldGateStage: StageFactory = (ctx) =>
     if (!gold || gold.verdict !== 'invalid') return record;
     const errors = gold.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length === 0) return record;
-    const syntax = gold.code !== null && (await checkSyntax(gold.code)).some((d) => d.severity === 'error');
+    // a file set (a task with local modules) is HCL file by file
+    const hclFiles = gold.code === null ? [] : filesOfCode(gold.code).filter((f) => !f.path.endsWith('.json'));
+    const syntax = (await Promise.all(hclFiles.map((f) => checkSyntax(f.text, f.path)))).flat().some((d) => d.severity === 'error');
     const code = syntax ? 'hcl-syntax' : 'invalid-gold';
     countMetric(ctx, `verify.gold.dropped.${code}`);
     const first = errors[0]!;

@@ -1,4 +1,5 @@
 import type { RunContext } from '@tfpairs/core';
+import { filesOfCode } from '@tfpairs/configs/fileset';
 import { buildPlan, type BuildPlanResult } from '@tfpairs/plan';
 import { userSchemaFiles } from '@tfpairs/verify/stage';
 
@@ -16,12 +17,16 @@ declare module '@tfpairs/core' {
  */
 const RECENT = 32;
 
-/** The offline plan of one configuration, built once for the steps that read it. */
+/**
+ * The offline plan of one configuration, built once for the steps that read it. A file set is planned
+ * as the module tree its files make: its local modules are the plan's `child_modules`.
+ */
 export function planOf(ctx: RunContext, code: string): Promise<BuildPlanResult> {
   const recent = (ctx.services.recentPlans ??= new Map());
   const hit = recent.get(code);
   if (hit) return hit;
-  const plan = buildPlan({ files: [{ name: 'main.tf', text: code }] }, { schemaFiles: [...userSchemaFiles(ctx)] });
+  const files = filesOfCode(code).map((f) => ({ name: f.path, text: f.text }));
+  const plan = buildPlan({ files }, { schemaFiles: [...userSchemaFiles(ctx)] });
   recent.set(code, plan);
   if (recent.size > RECENT) recent.delete(recent.keys().next().value!);
   return plan;

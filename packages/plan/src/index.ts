@@ -12,7 +12,8 @@ export type { PlanJson, ResourceInstance } from './plan';
 export { TERRAFORM_VERSION } from './plan';
 
 export interface BuildPlanInput {
-  /** the root module's files (`.tf`, `.tf.json`, override files; other names are ignored) */
+  /** the root module's files (`.tf`, `.tf.json`, override files; other names are ignored), by relative
+   * path: files in subfolders (`modules/m/main.tf`) are there for the root's local module calls */
   readonly files: readonly SourceText[];
   /** the root module's folder: local module sources and `file()` paths resolve against it */
   readonly baseDir?: string;

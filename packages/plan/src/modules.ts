@@ -55,7 +55,8 @@ const isOverride = (name: string) => /(^|_)override\.tf(\.json)?$/.test(name.spl
 export async function loadModuleTree(files: readonly SourceText[], baseDir: string | undefined, diags: Diagnostic[]): Promise<LoadedModule> {
   // the common case (one module of plain .tf files, already validated): parse only, without the
   // file-set loader's second syntax check by HashiCorp's parser (half the cost of a plan)
-  if (!baseDir && files.every((f) => f.name.endsWith('.tf') && !isOverride(f.name))) {
+  // (files in subfolders are the root's local modules: they need the loader)
+  if (!baseDir && files.every((f) => f.name.endsWith('.tf') && !isOverride(f.name) && !f.name.includes('/'))) {
     const parsed = await Promise.all(files.map((f) => parseFile(f.name, f.text)));
     const config = loadModule(parsed).module;
     const children = new Map<string, LoadedModule>();

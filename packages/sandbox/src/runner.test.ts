@@ -62,25 +62,31 @@ describe('demuxDockerLog', () => {
   });
 });
 
+/** every entry of a tar archive, in order */
+async function entriesOf(archive: Buffer): Promise<{ name: string; uid?: number; type?: string | null; body: string }[]> {
+  const entries: { name: string; uid?: number; type?: string | null; body: string }[] = [];
+  const ex = extract();
+  const done = new Promise<void>((resolve, reject) => {
+    ex.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
+      stream.on('end', () => {
+        entries.push({ name: header.name, uid: header.uid, type: header.type, body: Buffer.concat(chunks).toString() });
+        next();
+      });
+    });
+    ex.on('finish', resolve);
+    ex.on('error', reject);
+  });
+  ex.end(archive);
+  await done;
+  return entries;
+}
+
 describe('configArchive', () => {
   it('puts the files under config/, owned by the sandbox user, with the ready marker last', async () => {
     const archive = await configArchive({ 'main.tf': 'resource "a" "b" {}\n', 'variables.tf': '' });
-    const entries: { name: string; uid?: number; type?: string | null; body: string }[] = [];
-    const ex = extract();
-    const done = new Promise<void>((resolve, reject) => {
-      ex.on('entry', (header, stream, next) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: unknown) => chunks.push(c as Buffer));
-        stream.on('end', () => {
-          entries.push({ name: header.name, uid: header.uid, type: header.type, body: Buffer.concat(chunks).toString() });
-          next();
-        });
-      });
-      ex.on('finish', resolve);
-      ex.on('error', reject);
-    });
-    ex.end(archive);
-    await done;
+    const entries = await entriesOf(archive);
     expect(entries.map((e) => e.name)).toEqual(['config/', 'config/main.tf', 'config/variables.tf', '.tfpairs-ready']);
     expect(new Set(entries.map((e) => e.uid))).toEqual(new Set([SANDBOX_UID]));
     expect(entries[1]!.body).toBe('resource "a" "b" {}\n');
@@ -89,5 +95,26 @@ describe('configArchive', () => {
   it('refuses file names that could leave the configuration folder', async () => {
     await expect(configArchive({ '../etc/passwd': 'x' })).rejects.toThrow(/unsafe configuration file name/);
     await expect(configArchive({ '.tfpairs-ready': '' })).rejects.toThrow(/unsafe/);
+    await expect(configArchive({ 'modules/../../x.tf': '' })).rejects.toThrow(/unsafe/);
+    await expect(configArchive({ '/etc/x.tf': '' })).rejects.toThrow(/unsafe/);
+    await expect(configArchive({ 'modules/.terraform/x.tf': '' })).rejects.toThrow(/unsafe/);
+  });
+
+  it('writes a file set\'s files to their paths, each folder once and before its files', async () => {
+    const archive = await configArchive({ 'main.tf': 'a', 'modules/net/main.tf': 'b', 'modules/net/outputs.tf': 'c', 'modules/dns/main.tf': 'd' });
+    const entries = await entriesOf(archive);
+    expect(entries.map((e) => `${e.type}:${e.name}`)).toEqual([
+      'directory:config/',
+      'file:config/main.tf',
+      'directory:config/modules/',
+      'directory:config/modules/net/',
+      'file:config/modules/net/main.tf',
+      'file:config/modules/net/outputs.tf',
+      'directory:config/modules/dns/',
+      'file:config/modules/dns/main.tf',
+      'file:.tfpairs-ready',
+    ]);
+    expect(new Set(entries.map((e) => e.uid))).toEqual(new Set([SANDBOX_UID]));
+    expect(entries.find((e) => e.name === 'config/modules/net/outputs.tf')!.body).toBe('c');
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
+import { isSetPath } from '@tfpairs/configs/fileset';
 import { interruptedBy, removeSandbox, trackLive, untrackLive } from './cleanup';
 
 /** uid/gid terraform runs as inside the sandbox (docker/Dockerfile creates this user). */
@@ -190,7 +191,12 @@ export function demuxDockerLog(buffer: Buffer): { stdout: string; stderr: string
   return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }
 
-/** The configuration as a tar archive: config/ + files (owned by the sandbox user), then the ready file last. */
+/**
+ * The configuration as a tar archive: config/ + files (owned by the sandbox user), then the ready file
+ * last. A name may hold folders (`modules/m/main.tf`, a task's local modules): each folder gets its own
+ * entry before its first file. Only plain relative paths are written (`isSetPath`: no `..`, nothing
+ * absolute or hidden), so nothing lands outside config/.
+ */
 export async function configArchive(files: Readonly<Record<string, string>>): Promise<Buffer> {
   const tar = pack();
   const chunks: Buffer[] = [];
@@ -202,9 +208,16 @@ export async function configArchive(files: Readonly<Record<string, string>>): Pr
   const owner = { uid: SANDBOX_UID, gid: SANDBOX_UID };
   const mtime = new Date(0);
   tar.entry({ name: 'config/', type: 'directory', mode: 0o755, mtime, ...owner });
+  const folders = new Set<string>();
   for (const [name, content] of Object.entries(files)) {
-    // only plain names: the configuration is a flat root module
-    if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.')) throw new Error(`unsafe configuration file name: ${JSON.stringify(name)}`);
+    if (!isSetPath(name)) throw new Error(`unsafe configuration file name: ${JSON.stringify(name)}`);
+    const segments = name.split('/');
+    for (let i = 1; i < segments.length; i++) {
+      const folder = segments.slice(0, i).join('/');
+      if (folders.has(folder)) continue;
+      folders.add(folder);
+      tar.entry({ name: `config/${folder}/`, type: 'directory', mode: 0o755, mtime, ...owner });
+    }
     tar.entry({ name: `config/${name}`, mode: 0o644, mtime, ...owner }, content);
   }
   tar.entry({ name: READY_FILE, mode: 0o644, mtime, ...owner }, '');

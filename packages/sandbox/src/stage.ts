@@ -23,6 +23,7 @@ import {
   type Subject,
   type TaskRecord,
 } from '@tfpairs/core';
+import { filesOfCode } from '@tfpairs/configs/fileset';
 import { describeEngine, imagePresent, probeEngine } from './engine';
 import { compareDiagnostics } from './fidelity';
 import { runInSandbox, type SandboxLimits } from './runner';
@@ -87,7 +88,8 @@ export class SandboxVerifier {
 
   async verifyArtifact(artifact: Artifact, subject: Subject): Promise<{ artifact: Artifact; findings: Finding[] }> {
     if (artifact.code === null) return { artifact, findings: [] };
-    const judgement = await this.judge({ 'main.tf': artifact.code });
+    // a file set's files go to their paths (its local modules in their folders)
+    const judgement = await this.judge(Object.fromEntries(filesOfCode(artifact.code).map((f) => [f.path, f.text])));
     countMetric(this.ctx, 'sandbox.runs');
     countMetric(this.ctx, `sandbox.verdict.${judgement.verdict}`);
     const findings: Finding[] = [];

@@ -1,4 +1,5 @@
 import { parsesAsHcl as parses } from '@tfpairs/hcl/syntax';
+import { filesOfCode, mapCodeFiles } from '@tfpairs/configs/fileset';
 import {
   addFindings,
   artifactScope,
@@ -84,7 +85,8 @@ class RecordScrubber {
   }
 
   async artifact(artifact: Artifact, subject: Subject): Promise<Artifact> {
-    const code = artifact.code === null ? null : await this.scrub(artifact.code, { kind: 'hcl', filename: 'main.tf' }, subject, 'code');
+    // a file set is scrubbed file by file, each under its own name (one placeholder map for all of them)
+    const code = artifact.code === null ? null : await mapCodeFiles(artifact.code, (text, filename) => this.scrub(text, { kind: 'hcl', filename }, subject, 'code'));
     const raw = await this.trail(artifact.raw, artifact.origin === 'reference' ? 'hcl' : 'prose', 'raw', subject, 'raw text');
     const revisions = [];
     for (const revision of artifact.revisions) {
@@ -102,7 +104,7 @@ class RecordScrubber {
     let next = trailsChanged ? updateArtifact(artifact, { raw, revisions, ...(recorded ? { recorded } : {}) }) : artifact;
     if (finalCode !== artifact.code) {
       next = reviseArtifact(next, STAGE, finalCode);
-      if (artifact.code !== null && finalCode !== null && (await parses(artifact.code)) && !(await parses(finalCode))) {
+      if (artifact.code !== null && finalCode !== null && (await filesParse(artifact.code)) && !(await filesParse(finalCode))) {
         this.findings.push(
           finding(STAGE, 'scrub-broke-hcl', diagnostic('warning', 'Scrubbed code no longer parses', 'the code parsed before credentials were replaced and does not after; the verifier will report why'), subject),
         );
@@ -111,6 +113,9 @@ class RecordScrubber {
     return next;
   }
 }
+
+/** every file of the code parses as HCL (a file set file by file) */
+const filesParse = async (code: string) => (await Promise.all(filesOfCode(code).map((f) => parses(f.text, f.path)))).every(Boolean);
 
 /**
  * Scrubs one artifact (artifact-level: the scrub stage, the repair loop and the mutate stage all call

@@ -1,4 +1,5 @@
 import { artifactStage, countMetric, diagnostic, updateArtifact, type ArtifactFn, type ArtifactRole, type RunContext, type StageFactory } from '@tfpairs/core';
+import { filesOfCode } from '@tfpairs/configs/fileset';
 import { loadSchemaSet } from './schemas';
 import { validateModule } from './validate';
 
@@ -34,11 +35,15 @@ const METRIC_ROLE: Record<ArtifactRole, string> = { gold: 'gold', candidate: 'ca
 
 /**
  * The embedded `terraform validate` on one artifact (artifact-level: the verify stage, the repair loop and
- * the mutate stage all call this): terraform's diagnostics, a verdict and `verifiedBy: 'embedded'`.
+ * the mutate stage all call this): terraform's diagnostics, a verdict and `verifiedBy: 'embedded'`. Code
+ * that is a file set (`@tfpairs/configs/fileset`) is validated as the configuration its files make.
  */
 export const verifyArtifact: ArtifactFn = async (ctx, artifact, _subject, scope) => {
   if (artifact.code === null) return { artifact, findings: [] };
-  const diagnostics = await validateModule([{ filename: 'main.tf', text: artifact.code }], {
+  // a file set is the root module plus its local modules (`source = "./modules/m"` reads them from the set);
+  // diagnostics name each file by its path in the set
+  const files = filesOfCode(artifact.code).map((f) => ({ filename: f.path, text: f.text }));
+  const diagnostics = await validateModule(files, {
     schemaFiles: userSchemaFiles(ctx),
     providerChecks: ctx.config.verify.providerChecks,
   });
