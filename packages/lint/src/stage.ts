@@ -1,5 +1,6 @@
 import { artifactSource, artifactStage, countMetric, dropGoldFailingRequired, finding, metricSegment, passThrough, type ArtifactFn, type StageFactory } from '@tfpairs/core';
-import { issueDiagnostics, lintConfig, type LintOptions } from './lint';
+import { lintCode } from './code';
+import { issueDiagnostics, type LintOptions } from './lint';
 
 export const LINT_STAGE_VERSION = '0.2.0';
 /** one options object for the run: rule selection is cached per object */
@@ -12,7 +13,8 @@ const BUILD_OPTIONS: LintOptions = { syntaxChecked: true };
  */
 export const lintArtifact: ArtifactFn = async (ctx, artifact, subject, scope) => {
   if (artifact.code === null || artifact.verdict !== 'valid') return { artifact, findings: [] };
-  const issues = await lintConfig([{ name: 'main.tf', text: artifact.code }], BUILD_OPTIONS);
+  // a file set is linted module by module (`code.ts`)
+  const issues = await lintCode(artifact.code, BUILD_OPTIONS);
   const source = metricSegment(artifactSource(artifact));
   const outcome = issues.length === 0 ? 'pass' : 'fail';
   countMetric(ctx, `lint.${scope.role}.${outcome}`);
