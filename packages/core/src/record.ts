@@ -82,6 +82,8 @@ export interface SyntheticNegative {
   readonly operator: string;
   readonly code: string;
   readonly diagnostics: readonly Diagnostic[];
+  /** a semantic negative (it validates): the record's intent fails on it, with these false rules */
+  readonly intent?: { readonly outcome: 'fail'; readonly falseRules: readonly string[] };
 }
 
 export interface Provenance {

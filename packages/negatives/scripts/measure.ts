@@ -30,7 +30,6 @@ const discarded: Record<string, number> = {};
 const made: Record<string, number> = {};
 const synthetic: Record<string, number> = {};
 let total = 0;
-const tally: Record<string, number> = {};
 for (const r of rows) {
   const code = (await normaliseAnswer(r['Reference output'] ?? '', { format: true, stripComments: true, isAnswer: true })).code;
   if (!code) continue;
@@ -40,7 +39,7 @@ for (const r of rows) {
   if (v.verdict !== 'valid') continue;
   valid++;
   t = performance.now();
-  const res = await negativesFor(code, { n, mix, seed, realDistribution: real, tally });
+  const res = await negativesFor(code, { n, mix, seed, realDistribution: real });
   negMs += performance.now() - t;
   for (const [o, c] of Object.entries(res.attempted)) attempted[o] = (attempted[o] ?? 0) + c;
   for (const [o, c] of Object.entries(res.discarded)) discarded[o] = (discarded[o] ?? 0) + c;

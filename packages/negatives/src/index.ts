@@ -2,4 +2,3 @@ export { negativesFor, operatorWeights, raisesExactly, summaryKind, REAL_DRAFT_E
 export { OPERATORS, OPERATOR_SUMMARY, nearMisses, type Operator } from './operators';
 export { driftTable, type DriftTable } from './drift';
 export { negativesStage, negativesConfigOf, NEGATIVES_VERSION } from './stage';
-export { syntheticLines, syntheticPairs, syntheticPostEditPairs, ktoLines, type KtoLine, type SyntheticLines } from './corpus';

@@ -111,8 +111,14 @@ describe('negativesFor', () => {
   });
 
   it('follows a given real distribution', async () => {
-    const res = await negativesFor(CONFIG, { n: 4, mix: 'real', seed: 1, realDistribution: { 'Unclosed configuration block': 3, 'Reference to undeclared resource': 1 } });
-    expect(new Set(res.negatives.map((n) => n.operator))).toEqual(new Set(['unclosed-block', 'undeclared-reference']));
+    const ops: string[] = [];
+    for (const seed of [1, 2, 3]) {
+      const res = await negativesFor(CONFIG, { n: 8, mix: 'real', seed, realDistribution: { 'Unclosed configuration block': 3, 'Reference to undeclared resource': 1 } });
+      ops.push(...res.negatives.map((n) => n.operator));
+    }
+    expect(new Set(ops)).toEqual(new Set(['unclosed-block', 'undeclared-reference']));
+    // drawn 3:1 from the mix (no redraw among what is left): the likelier operator makes more
+    expect(ops.filter((o) => o === 'unclosed-block').length).toBeGreaterThan(ops.filter((o) => o === 'undeclared-reference').length);
   });
 });
 

@@ -42,12 +42,8 @@ export interface NegativesOptions {
   readonly realDistribution?: Readonly<Record<string, number>>;
   /** schemas for the module (default: the bundled ones its required_providers select, as verifyCode does) */
   readonly schemas?: SchemaSet;
-  /**
-   * negatives made so far per operator across a run (updated in place): the draw favours operators
-   * below their share of the mix, so that records where an operator has no site do not skew the
-   * whole corpus towards the operators that always apply. Without it the balance is per configuration.
-   */
-  readonly tally?: Record<string, number>;
+  /** how many operators may be drawn per negative wanted (draws of an operator without a site are wasted; default 8) */
+  readonly drawsPerNegative?: number;
   /** how many candidates may be tried per negative wanted before giving up (default 3) */
   readonly attemptsPerNegative?: number;
 }
@@ -152,16 +148,21 @@ export async function negativesFor(code: string, opts: NegativesOptions): Promis
   const seen = new Set<string>([code]);
   const budget = opts.n * (opts.attemptsPerNegative ?? 3);
   let tries = 0;
-  const tally = opts.tally ?? {};
-  const totalWeight = [...weights.values()].reduce((a, b) => a + b, 0);
-  while (negatives.length < opts.n && tries < budget) {
-    const live = [...weights].filter(([o]) => (sites.get(o)?.length ?? 0) > 0);
-    const made = operators.reduce((a, o) => a + (tally[o] ?? 0), 0);
-    // deficit of each operator against its share of the mix; when none is behind, the plain mix
-    const deficits = new Map(live.map(([o, w]) => [o, Math.max(0, (w / totalWeight) * (made + 1) - (tally[o] ?? 0))] as const));
-    const operator = draw([...deficits.values()].some((d) => d > 0) ? deficits : new Map(live), random);
+  let draws = 0;
+  // Every draw is from the whole mix, also when the drawn operator has no site (left) here: a wasted
+  // draw rather than a redraw among the operators that still apply. Redrawing would hand the slots of
+  // the operators a configuration lacks to those that always apply (a resource type can nearly always
+  // be misspelt), skewing the corpus; a run-wide tally would undo that but depends on which records
+  // came before, so a sharded build would draw differently from a one-process build.
+  const drawBudget = opts.n * (opts.drawsPerNegative ?? 8);
+  const positive = new Map([...weights].filter(([, w]) => w > 0));
+  while (negatives.length < opts.n && tries < budget && draws < drawBudget) {
+    if (![...sites.values()].some((s) => s.length > 0)) break;
+    draws++;
+    const operator = draw(positive, random);
     if (operator === undefined) break;
-    const site = sites.get(operator)!.shift()!;
+    const site = sites.get(operator)?.shift();
+    if (!site) continue;
     const mutated = applyEdit(ctx, site.edit);
     const formatted = (await formatHcl(mutated)).text;
     if (seen.has(formatted)) continue;
@@ -174,7 +175,6 @@ export async function negativesFor(code: string, opts: NegativesOptions): Promis
       continue;
     }
     negatives.push({ code: formatted, operator, diagnostics: result.diagnostics, what: site.what });
-    tally[operator] = (tally[operator] ?? 0) + 1;
   }
   return { negatives, discarded, attempted };
 }

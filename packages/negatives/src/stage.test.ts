@@ -2,11 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { collect, createRunContext, fromArray, newArtifact, parseConfig, recordId, type PipelineConfig, type TaskRecord } from '@tfpairs/core';
 import { verifyCode } from '@tfpairs/verify';
-import { PairLineSchema } from '@tfpairs/write/lines';
 import { AWS_4_SCHEMA, requireShared } from '../../../test/paths';
 import { DRIFT_FILE, awsDriftSources, deriveDriftTable } from './drift';
 import { negativesStage } from './stage';
-import { syntheticLines } from './corpus';
 
 const GOLD = `resource "aws_s3_bucket" "logs" {
   bucket        = "logs"
@@ -58,10 +56,22 @@ describe('negativesStage', () => {
     for (const n of out!.synthetic!) expect((await verifyCode(n.code)).verdict).toBe('invalid');
   });
 
-  it('follows the drafts\' errors with mix real (the draft raises Unsupported argument)', async () => {
-    const ctx = createRunContext(configWith({ count: 3, mix: 'real' }));
-    const [out] = await collect(negativesStage(ctx)(fromArray([await record()])));
-    expect(out!.synthetic!.map((n) => n.diagnostics.find((d) => d.severity === 'error')!.summary)).toEqual(['Unsupported argument', 'Unsupported argument', 'Unsupported argument']);
+  it('gives a record the same negatives whatever came before it (a shard sees other records)', async () => {
+    const r = await record();
+    const VPC = 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n';
+    const other = { ...r, id: recordId('Make a VPC.', VPC), prompt: 'Make a VPC.', gold: newArtifact('gold', 'reference', VPC, { verdict: 'valid' as const, diagnostics: [] }), candidates: [] };
+    const alone = await collect(negativesStage(createRunContext(configWith({ count: 6, mix: 'real', seed: 3 })))(fromArray([r])));
+    const after = await collect(negativesStage(createRunContext(configWith({ count: 6, mix: 'real', seed: 3 })))(fromArray([other, r])));
+    expect(after[1]!.synthetic).toEqual(alone[0]!.synthetic);
+    expect(alone[0]!.synthetic!.length).toBeGreaterThan(0);
+  });
+
+  it('counts the real drafts\' error kinds beside the synthetic ones', async () => {
+    const ctx = createRunContext(configWith({ count: 2, mix: 'uniform', seed: 1 }));
+    await collect(negativesStage(ctx)(fromArray([await record()])));
+    expect(ctx.metrics.get('negatives.real.Unsupported argument')).toBe(1);
+    const synthetic = [...ctx.metrics].filter(([k]) => k.startsWith('negatives.summary.')).reduce((a, [, v]) => a + v, 0);
+    expect(synthetic).toBe(2);
   });
 
   it('leaves records alone when count is 0 and skips an invalid gold', async () => {
@@ -77,27 +87,6 @@ describe('negativesStage', () => {
   it('is byte-identical from run to run', async () => {
     const run = async () => JSON.stringify(await collect(negativesStage(createRunContext(configWith({ count: 5, seed: 9, mix: 'uniform' })))(fromArray([await record()]))));
     expect(await run()).toBe(await run());
-  });
-});
-
-describe('syntheticLines', () => {
-  it('writes DPO, post-edit (with terraform\'s rendered diagnostics) and KTO lines', async () => {
-    const [out] = await collect(negativesStage(createRunContext(configWith({ count: 2, mix: 'uniform', seed: 1 })))(fromArray([await record()])));
-    const lines = syntheticLines(out!);
-    expect(lines['dpo-synthetic']).toHaveLength(2);
-    for (const l of lines['dpo-synthetic']) {
-      PairLineSchema.parse(l);
-      expect(l.chosen).toBe(GOLD);
-      expect(l.rejected).not.toBe(GOLD);
-      expect(l.meta).toMatchObject({ source_id: out!.id, operator: expect.any(String), diagnostics: [{ summary: expect.any(String), line: expect.any(Number) }] });
-    }
-    const post = lines['dpo-postedit'][0]!;
-    expect(post.prompt).toContain(PROMPT);
-    expect(post.prompt).toContain(`Error: ${out!.synthetic![0]!.diagnostics[0]!.summary}`);
-    expect(post.prompt).toContain(post.rejected.trimEnd());
-    expect(post.chosen).toBe(GOLD);
-    // gold true, the invalid draft false, each negative false
-    expect(lines.kto.map((l) => [l.meta.origin, l.label])).toEqual([['reference', true], ['recorded', false], ['synthetic', false], ['synthetic', false]]);
   });
 });
 

@@ -30,6 +30,7 @@ import {
 import { loadBuildOutput, OutputError, sourceRef, type AuditLine, type BuildOutput } from './output';
 import { renderStory } from './story';
 import { percent } from './table';
+import { negativesStats, type NegativesStats } from '@tfpairs/write/negatives-stats';
 
 /**
  * `report.html`: one self-contained file (inline CSS, inline SVG charts, a few lines of inline script
@@ -298,6 +299,24 @@ ${table(
 </section>`;
 }
 
+/** The negatives stage's work (manifest.json `metrics.negatives`): per operator, and synthetic vs real errors. */
+function negativesSection(n: NegativesStats | null): string {
+  const intro =
+    '<p class="muted">From manifest.json <code>metrics.negatives</code>: candidates each operator made (attempted), those that did not raise exactly the intended diagnostic ' +
+    '(discarded, never written) and the verified negatives written to <code>dpo-synthetic/</code>, <code>dpo-postedit/</code> and <code>kto/</code>.</p>';
+  if (!n) return `<section id="negatives"><h2>Synthetic negatives</h2>${intro}<p class="muted">This run made no synthetic negatives (build with <code>--negatives N</code>).</p></section>`;
+  const rate = (o: NegativesStats['operators'][number]) => (o.successRate === null ? '-' : `${(o.successRate * 100).toFixed(1)} %`);
+  const share = (x: number) => `${(x * 100).toFixed(1)} %`;
+  return `<section id="negatives"><h2>Synthetic negatives</h2>${intro}
+<div class="cards"><div class="card"><b>${n.made}</b><span>verified negatives</span></div>${
+    n.totalVariation === null ? '' : `<div class="card"><b>${n.totalVariation.toFixed(3)}</b><span>total-variation distance from the real drafts' errors</span></div>`
+  }${n.duplicates ? `<div class="card"><b>${n.duplicates}</b><span>duplicates of another record's negative (left out)</span></div>` : ''}</div>
+${table(['operator', 'made', 'attempted', 'discarded', 'verified as intended'], n.operators.map((o) => [o.operator, { n: o.made }, { n: o.attempted }, { n: o.discarded }, { n: rate(o) }]), ' id="negatives-table"')}
+<h3>Diagnostic summaries: synthetic negatives vs real drafts</h3>
+${table(['summary', 'synthetic', 'share', 'real drafts', 'share'], n.summaries.map((x) => [x.summary, { n: x.synthetic }, { n: share(x.syntheticShare) }, { n: x.real }, { n: share(x.realShare) }]), ' id="negatives-summaries"')}
+</section>`;
+}
+
 type Steps = NonNullable<BuildOutput['manifest']['steps']>;
 
 async function stepsSection(steps: Steps | undefined): Promise<string> {
@@ -379,6 +398,7 @@ export async function renderReportHtml(output: BuildOutput, options: ReportOptio
 
   const compare = options.compare ? await compareSection(options.compare) : '';
   const quality = await qualitySection(qualityMetrics(m.metrics));
+  const negatives = negativesSection(negativesStats(m.metrics));
   const steps = await stepsSection(m.steps);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -389,7 +409,7 @@ export async function renderReportHtml(output: BuildOutput, options: ReportOptio
 <body>
 <header><h1>tfpairs report</h1>
 <p><code>${escapeHtml(output.dir)}</code> · ${escapeHtml(m.tool)} ${escapeHtml(m.version)}${m.createdAt ? ` · built ${escapeHtml(m.createdAt)}` : ''}</p>
-<nav><a href="#summary">Summary</a><a href="#drops-section">Drops</a><a href="#diagnostics">Diagnostics</a><a href="#verdicts-section">Verdicts</a><a href="#quality">Intent, lint, security</a><a href="#dropped">Dropped records</a>${
+<nav><a href="#summary">Summary</a><a href="#drops-section">Drops</a><a href="#diagnostics">Diagnostics</a><a href="#verdicts-section">Verdicts</a><a href="#quality">Intent, lint, security</a><a href="#negatives">Negatives</a><a href="#dropped">Dropped records</a>${
     options.compare ? '<a href="#compare">Compare</a>' : ''
   }<a href="#steps">Steps</a><a href="#run">Run</a></nav></header>
 <main>
@@ -421,6 +441,7 @@ ${table(
 <p class="muted">Syntax pass = valid / verified; error lines = unique lines flagged error or warning per verified candidate (IaC-DPO, Table 2).</p>
 </section>
 ${quality}
+${negatives}
 <section id="dropped"><h2>Dropped records (<span id="drop-shown">${drops.length}</span> of ${drops.length})</h2>
 <p><input type="search" id="drop-search" placeholder="Search id, file, stage, code, message…" aria-label="search dropped records"></p>
 <table id="drop-table"><thead><tr><th>id</th><th>source</th><th>stage</th><th>code</th><th>why</th></tr></thead><tbody>${dropRows.join('')}</tbody></table>

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SPLITS, writeFileAtomic, type Split } from '@tfpairs/core';
 import { stringify } from 'yaml';
+import { negativesStats } from './negatives-stats';
 
 /**
  * The dataset card (`OUT/README.md`) the Hugging Face Hub and `datasets.load_dataset(OUT, CONFIG)`
@@ -144,10 +145,10 @@ export function sizeCategory(n: number): string {
 const PURPOSE: Record<string, string> = {
   'tf-gen': 'SFT (prompt -> Terraform), TRL prompt-completion',
   dpo: 'DPO preference pairs: gold chosen, a worse draft rejected (TRL DPOTrainer)',
-  'dpo-postedit': 'DPO post-edit pairs: a failing draft and its verified repair',
-  'dpo-synthetic': 'DPO pairs with synthetic negatives (verified mutants of the gold)',
+  'dpo-postedit': "DPO post-edit pairs: a failing draft (or a synthetic negative) with terraform's diagnostics, and its verified fix",
+  'dpo-synthetic': 'DPO pairs: the verified gold chosen, a verified synthetic negative (one injected error, or a change that fails the intent) rejected',
   'tf-mutn': 'TF-Mutn: configuration + change request -> changed configuration (SFT)',
-  kto: 'KTO unpaired preference: verified answers true, invalid drafts false (TRL KTOTrainer)',
+  kto: 'KTO unpaired preference: verified answers true, invalid drafts and synthetic negatives false (TRL KTOTrainer)',
 };
 
 export interface CardInput {
@@ -286,6 +287,13 @@ export function cardBody(input: CardInput, summaries: readonly CorpusSummary[]):
   lines.push('## Pass rates', '');
   lines.push(`- Kept gold that verifies: ${pct(facts.gold.valid ?? 0, goldTotal)} (${facts.gold.valid ?? 0}/${goldTotal})`);
   lines.push(`- Drafts that verify: ${pct(facts.drafts.valid ?? 0, draftTotal)} (${facts.drafts.valid ?? 0}/${draftTotal}); invalid ${facts.drafts.invalid ?? 0}, unverified ${facts.drafts.unverified ?? 0}`);
+  const negatives = negativesStats(manifest.metrics);
+  if (negatives) {
+    lines.push('', '## Synthetic negatives', '', `${negatives.made} verified negatives of the gold; a candidate is kept only when it raises exactly the intended diagnostic (or, for an intent operator, validates and fails the intent).`, '');
+    lines.push('| operator | made | attempted | discarded | verified as intended |', '|---|---|---|---|---|');
+    for (const o of negatives.operators) lines.push(`| ${o.operator} | ${o.made} | ${o.attempted} | ${o.discarded} | ${o.successRate === null ? '-' : pct(o.attempted - o.discarded, o.attempted)} |`);
+    if (negatives.totalVariation !== null) lines.push('', `Total-variation distance of the negatives' diagnostic summaries from the real drafts' errors: ${negatives.totalVariation.toFixed(3)}.`);
+  }
   lines.push('', '## Known limitations', '');
   lines.push('- Verification is offline: provider-side validators (e.g. value ranges the AWS provider checks at plan time) are not run unless a sandbox was used.');
   lines.push('- The split is by prompt hash: near-duplicate prompts may still be in different splits when they are not grouped.');

@@ -14,13 +14,15 @@ import {
   type StepStats,
   type TaskRecord,
 } from '@tfpairs/core';
-import { CORPORA, type Corpus, type MutnLine, type PairLine, type TfGenLine } from './lines';
+import { CORPORA, type Corpus, type MutnLine, type PairLine, type PostEditMeta, type TfGenLine } from './lines';
 import { canonicalText, errorSummaries, groupOf, inputMeta, rejectedReasonOf } from './meta';
-import { renderMutationPrompt, renderPostEditPrompt } from './render';
+import { renderMutationPrompt, renderPostEditPrompt, type IntentFeedback } from './render';
+import { syntheticPairs, syntheticPostEditPairs } from './synthetic';
 import { CorpusWriter } from './formats';
 import { ktoLines } from './kto';
 
-export { renderMutationPrompt, renderPostEditPrompt } from './render';
+export { renderMutationPrompt, renderPostEditPrompt, type IntentFeedback } from './render';
+export { syntheticPairs, syntheticPostEditPairs, lineDiagnostic } from './synthetic';
 
 export const WRITE_VERSION = '0.1.0';
 export * from './lines';
@@ -131,7 +133,17 @@ export function dpoPairs(record: TaskRecord, reasons: readonly RejectedReason[])
   return { pairs, findings };
 }
 
-/** Post-edit pairs: a draft that verification rejected and the repair loop fixed. */
+/** The intent check's findings on one artifact of the record (stage `policy`, code `intent-failed`). */
+function intentFindingsOn(record: TaskRecord, artifactId: string): IntentFeedback[] {
+  const subject = `candidate:${artifactId}`;
+  return record.findings.filter((f) => f.stage === 'policy' && f.code === 'intent-failed' && f.subject === subject).map((f) => ({ summary: f.summary, detail: f.detail }));
+}
+
+/**
+ * Post-edit pairs: a draft that verification (or its intent) rejected and the repair loop fixed. The
+ * prompt carries validate's diagnostics of the draft and, when it validated but failed its intent, the
+ * false rules with the plan values they read.
+ */
 export function postEditPairs(record: TaskRecord): PairLine[] {
   const byId = new Map(record.candidates.map((c) => [c.id, c]));
   const group = groupOf(record);
@@ -140,21 +152,25 @@ export function postEditPairs(record: TaskRecord): PairLine[] {
     .map((r) => {
       const draft = byId.get(r.repairedFrom!)!;
       const draftCode = draft.code ?? draft.raw;
+      const meta: PostEditMeta = {
+        record_id: record.id!,
+        split: record.split!,
+        group: group?.id ?? null,
+        origin: 'repair',
+        operator: null,
+        draft_id: `${record.id}/${draft.id}`,
+        draft_model: draft.generation?.model ?? null,
+        repair_model: r.generation?.model ?? null,
+        turns: r.trajectory?.length ?? 0,
+        draft_errors: errorSummaries(draft),
+        draft_false_rules: draft.intent?.outcome === 'fail' ? [...draft.intent.falseRules] : [],
+      };
       return {
         id: sha256(`${record.id}\u0000postedit\u0000${r.code}`).slice(0, 16),
-        prompt: canonicalText(renderPostEditPrompt(record.prompt, draftCode, draft.diagnostics)),
+        prompt: canonicalText(renderPostEditPrompt(record.prompt, draftCode, draft.diagnostics, intentFindingsOn(record, draft.id))),
         chosen: canonicalText(r.code!),
         rejected: canonicalText(draftCode),
-        meta: {
-          record_id: record.id,
-          split: record.split,
-          group: group?.id ?? null,
-          draft_id: `${record.id}/${draft.id}`,
-          draft_model: draft.generation?.model ?? null,
-          repair_model: r.generation?.model ?? null,
-          turns: r.trajectory?.length ?? 0,
-          draft_errors: errorSummaries(draft),
-        },
+        meta,
       };
     });
 }
@@ -231,7 +247,7 @@ export async function writeOutputs(stream: AsyncIterable<TaskRecord>, ctx: RunCo
     byStage: {},
     dropCodes: {},
     findingCodes: {},
-    corpora: { 'tf-gen': zeroSplits(), dpo: zeroSplits(), 'dpo-postedit': zeroSplits(), 'tf-mutn': zeroSplits(), kto: zeroSplits() },
+    corpora: Object.fromEntries(CORPORA.map((c) => [c, zeroSplits()])) as Record<Corpus, Record<Split, number>>,
     groups: { count: 0, multiMember: 0, largest: null },
     rejectedBecause: {},
   };
@@ -276,6 +292,8 @@ export async function writeOutputs(stream: AsyncIterable<TaskRecord>, ctx: RunCo
         await writers.get(`dpo/${split}`)!.write(p);
       }
       for (const p of postEditPairs(record)) await writers.get(`dpo-postedit/${split}`)!.write(p);
+      for (const p of syntheticPostEditPairs(record)) await writers.get(`dpo-postedit/${split}`)!.write(p);
+      for (const p of syntheticPairs(record)) await writers.get(`dpo-synthetic/${split}`)!.write(p);
       for (const m of mutationLines(record)) await writers.get(`tf-mutn/${split}`)!.write(m);
       for (const k of ktoLines(record)) await writers.get(`kto/${split}`)!.write(k);
       counts.kept += 1;

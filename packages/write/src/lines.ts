@@ -6,7 +6,7 @@ import { z } from 'zod';
  * output format is described once.
  */
 
-export const CORPORA = ['tf-gen', 'dpo', 'dpo-postedit', 'tf-mutn', 'kto'] as const;
+export const CORPORA = ['tf-gen', 'dpo', 'dpo-postedit', 'dpo-synthetic', 'tf-mutn', 'kto'] as const;
 export type Corpus = (typeof CORPORA)[number];
 
 export const SourceSchema = z.object({ path: z.string(), line: z.number() });
@@ -32,6 +32,48 @@ export const PairLineSchema = z.looseObject({
 });
 export type PairLine = z.infer<typeof PairLineSchema>;
 
+/** A diagnostic in a corpus line: terraform's severity, summary and detail, and the line it points at. */
+const LineDiagnosticSchema = z.object({ severity: z.enum(['error', 'warning']), summary: z.string(), detail: z.string(), line: z.number().nullable() });
+
+/**
+ * dpo-synthetic/{split}.jsonl's meta (one key set on every line): the record and its split group, the
+ * gold it was made of (`source_id`), the operator, and what verification said about the negative.
+ */
+export const SyntheticPairMetaSchema = z.object({
+  record_id: z.string(),
+  split: SplitName,
+  group: z.string().nullable(),
+  /** `<record id>/<gold artifact id>`: the verified configuration the negative was made of (chosen) */
+  source_id: z.string(),
+  negative_id: z.string(),
+  operator: z.string(),
+  /** `invalid`: validate fails with the one intended error; `intent`: it validates and the intent fails */
+  rejected_because: z.enum(['invalid', 'intent']),
+  diagnostics: z.array(LineDiagnosticSchema),
+  false_rules: z.array(z.string()),
+});
+export type SyntheticPairMeta = z.infer<typeof SyntheticPairMetaSchema>;
+export const SyntheticPairLineSchema = PairLineSchema.extend({ meta: SyntheticPairMetaSchema });
+
+/** dpo-postedit/{split}.jsonl's meta: repaired drafts (`origin: repair`) and synthetic negatives share one key set. */
+export const PostEditMetaSchema = z.object({
+  record_id: z.string(),
+  split: SplitName,
+  group: z.string().nullable(),
+  origin: z.enum(['repair', 'synthetic']),
+  /** the negatives operator (synthetic), null for a repaired draft */
+  operator: z.string().nullable(),
+  draft_id: z.string(),
+  draft_model: z.string().nullable(),
+  repair_model: z.string().nullable(),
+  turns: z.number(),
+  draft_errors: z.array(z.string()),
+  /** the intent's false rules on the draft (it validated but did not do what the task asks) */
+  draft_false_rules: z.array(z.string()),
+});
+export type PostEditMeta = z.infer<typeof PostEditMetaSchema>;
+export const PostEditLineSchema = PairLineSchema.extend({ meta: PostEditMetaSchema });
+
 /** tf-mutn/{split}.jsonl: TF-Mutn's initial configuration + change request -> changed configuration */
 export const MutnLineSchema = z.looseObject({
   id: z.string(),
@@ -46,12 +88,26 @@ export const MutnLineSchema = z.looseObject({
 export type MutnLine = z.infer<typeof MutnLineSchema>;
 
 /** kto/{split}.jsonl: TRL KTOTrainer's unpaired preference (see kto.ts for the labels) */
+export const KtoMetaSchema = z.object({
+  record_id: z.string(),
+  split: SplitName,
+  group: z.string().nullable(),
+  /** the artifact's origin (`reference`, `recorded`, `generated`, `repaired`) or `synthetic` for a negative */
+  origin: z.string(),
+  verdict: z.string(),
+  model: z.string().nullable(),
+  /** why the label is what it is */
+  label_reason: z.enum(['gold', 'valid', 'invalid', 'intent']),
+  /** the negatives operator of a synthetic line, else null */
+  operator: z.string().nullable(),
+});
+export type KtoMeta = z.infer<typeof KtoMetaSchema>;
 export const KtoLineSchema = z.looseObject({
   id: z.string(),
   prompt: z.string(),
   completion: z.string(),
   label: z.boolean(),
-  meta: z.record(z.string(), z.unknown()),
+  meta: KtoMetaSchema,
 });
 
 /** audit.jsonl: one finding */
