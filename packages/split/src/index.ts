@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { countMetric, normalisePrompt, stampStage, updateRecord, type RunContext, type Split, type Stage, type TaskRecord } from '@tfpairs/core';
 import { goldHash, NearDuplicateGrouper, type Group, type GroupItem, type Grouping } from './groups';
 
-export { goldHash, groupItems, NearDuplicateGrouper, type Group, type GroupItem, type Grouping, type GroupingOptions } from './groups';
+export { goldHash, groupingOf, groupItems, NearDuplicateGrouper, type Group, type GroupItem, type Grouping, type GroupingOptions } from './groups';
 export { estimatedJaccard, jaccard, minHasher, shingleHashes, words } from './minhash';
 
-export const SPLIT_VERSION = '0.2.0';
+export const SPLIT_VERSION = '0.3.0';
 
 declare module '@tfpairs/core' {
   interface RunServices {
@@ -60,6 +60,20 @@ export function groupItemOf(record: TaskRecord, keyField?: string): GroupItem {
   const gold = record.gold ? (record.gold.code ?? record.gold.raw) : null;
   const userKey = keyField ? record.meta[keyField] : undefined;
   return { key: splitItemKey(record), prompt: record.prompt, goldHash: gold === null ? null : goldHash(gold), userKey: typeof userKey === 'string' && userKey !== '' ? userKey : null };
+}
+
+/**
+ * The splits that get no record although their share is above 0: a split is drawn per group, so with
+ * few groups (the bundled sample's 16 draw train with probability 0.8^16 = 3 %) shares hold only on average.
+ */
+export function emptySplits(grouping: Grouping, keys: Iterable<string>, shares: SplitShares): Split[] {
+  const filled = new Set<Split>();
+  for (const key of keys) {
+    const group = grouping.groupOf(key);
+    if (group) filled.add(groupSplit(group, shares));
+  }
+  if (filled.size === 0) return [];
+  return (['train', 'val', 'test'] as const).filter((s) => shares[s] > 0 && !filled.has(s));
 }
 
 function assigned(record: TaskRecord, grouping: Grouping, shares: SplitShares): TaskRecord {

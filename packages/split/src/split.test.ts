@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignSplit, groupItems, groupSplit, jaccard, minHasher, estimatedJaccard, promptUnit, type GroupItem } from './index';
+import { assignSplit, groupItems, groupSplit, jaccard, minHasher, estimatedJaccard, promptUnit, words, type GroupItem } from './index';
 
 const shares = { train: 0.8, val: 0.1, test: 0.1 };
 
@@ -127,5 +127,73 @@ describe('split by group', () => {
     const prompts = Array.from({ length: 200 }, (_, i) => `p${i}`);
     expect(prompts.map((p) => assignSplit(p, { ...shares, salt: 'x' }))).not.toEqual(prompts.map((p) => assignSplit(p, shares)));
     expect(promptUnit('Create an S3  bucket\n')).toBe(promptUnit('create an s3 bucket'));
+  });
+});
+
+describe('no chaining through the estimate, and shares on a varied corpus', () => {
+  /** two prompts of `shared` common words and `own` words each: exact Jaccard shared / (shared + 2 own) */
+  function pairAt(rand: () => number, shared: number, own: number, tag: string): [string, string] {
+    const common = Array.from({ length: shared }, (_, i) => `${tag}c${i}x${Math.floor(rand() * 1e6)}`);
+    const a = Array.from({ length: own }, (_, i) => `${tag}a${i}`);
+    const b = Array.from({ length: own }, (_, i) => `${tag}b${i}`);
+    return [[...common, ...a].join(' '), [...common, ...b].join(' ')];
+  }
+
+  it('pairs just below the threshold never join (the signature estimate joined some by chance)', async () => {
+    const rand = prng(21);
+    const items: GroupItem[] = [];
+    for (let i = 0; i < 300; i++) {
+      // 11 shared, 2 own each: J = 11/15 = 0.733; threshold 0.75
+      const [a, b] = pairAt(rand, 11, 2, `p${i}`);
+      items.push({ key: `${i}a`, prompt: a }, { key: `${i}b`, prompt: b });
+    }
+    expect(jaccard(items[0]!.prompt, items[1]!.prompt)).toBeCloseTo(11 / 15, 5);
+    const g = await groupItems(items, { threshold: 0.75 });
+    expect(g.groups).toBe(600);
+    expect(g.multiMember).toBe(0);
+    // and at a threshold the pairs reach, every pair joins and nothing else does
+    const joined = await groupItems(items, { threshold: 0.7 });
+    expect(joined.groups).toBe(300);
+    expect(joined.largest!.size).toBe(2);
+  });
+
+  it('a corpus of varied prompts: templated siblings, planted near-duplicates; no pair at the threshold spans two splits, shares within 3 points', async () => {
+    const rand = prng(5);
+    const items: GroupItem[] = [];
+    const TOPICS = ['website', 'versioning', 'logging', 'lifecycle', 'replication', 'encryption', 'policy', 'acl'];
+    for (let f = 0; f < 1200; f++) {
+      const p = basePrompt(rand);
+      const members = 1 + Math.floor(rand() * 3);
+      for (let m = 0; m < members; m++) items.push({ key: `f${f}/${m}`, prompt: m === 0 ? p : variant(p, rand) });
+      // a templated sibling now and then: the same sentence about another topic (one word differs)
+      if (f % 10 === 0) items.push({ key: `t${f}`, prompt: `create a bucket and an example ${TOPICS[f % TOPICS.length]} resource for the bucket ${f % 7}` });
+    }
+    const threshold = 0.6;
+    const g = await groupItems(items, { threshold });
+    const split = new Map(items.map((it) => [it.key, groupSplit(g.groupOf(it.key)!, shares)]));
+    // every pair, exactly (word sets made once: jaccard() per pair would take seconds)
+    const sets = items.map((it) => new Set(words(it.prompt)));
+    let crossing = 0;
+    let nearPairs = 0;
+    for (let i = 0; i < items.length; i++) {
+      for (let j = i + 1; j < items.length; j++) {
+        let common = 0;
+        for (const w of sets[i]!) if (sets[j]!.has(w)) common++;
+        if (common / (sets[i]!.size + sets[j]!.size - common) < threshold) continue;
+        nearPairs++;
+        if (split.get(items[i]!.key) !== split.get(items[j]!.key)) crossing++;
+      }
+    }
+    expect(nearPairs).toBeGreaterThan(1000);
+    expect(crossing).toBe(0);
+    const counts = { train: 0, val: 0, test: 0 };
+    for (const s of split.values()) counts[s]++;
+    expect(Math.abs(counts.train / items.length - shares.train)).toBeLessThan(0.03);
+    expect(Math.abs(counts.val / items.length - shares.val)).toBeLessThan(0.03);
+    expect(Math.abs(counts.test / items.length - shares.test)).toBeLessThan(0.03);
+    // the templated siblings are near-duplicates of each other (one group, as the guarantee needs) and
+    // of nothing else; the planted families stay their own size
+    expect(g.groupOf('t0')!.size).toBe(120);
+    for (const it of items) if (it.key.startsWith('f')) expect(g.groupOf(it.key)!.size).toBeLessThanOrEqual(3);
   });
 });
