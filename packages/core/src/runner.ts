@@ -132,7 +132,8 @@ export interface StepPool {
   readonly batchSize: number;
   /** the segment's id for `run` (the workers build its steps from their recipes) */
   segment(steps: readonly Step[]): number;
-  run(segment: number, records: readonly TaskRecord[]): Promise<BatchResult>;
+  /** runs batch number `batch` (0, 1, ... within the segment) of a segment's kept records */
+  run(segment: number, records: readonly TaskRecord[], batch: number): Promise<BatchResult>;
   merge(result: BatchResult): void;
 }
 
@@ -271,6 +272,7 @@ function pooled(steps: readonly Step[], upstream: AsyncIterable<TaskRecord>, sta
       const it = upstream[Symbol.asyncIterator]();
       const inFlight: InFlight[] = [];
       let ended = false;
+      let batches = 0;
       const send = async (): Promise<void> => {
         const records: TaskRecord[] = [];
         const kept: TaskRecord[] = [];
@@ -284,7 +286,7 @@ function pooled(steps: readonly Step[], upstream: AsyncIterable<TaskRecord>, sta
           if (r.value.status === 'kept') kept.push(r.value);
         }
         if (records.length === 0) return;
-        const result = kept.length ? pool.run(segment, kept) : null;
+        const result = kept.length ? pool.run(segment, kept, batches++) : null;
         // a batch that fails while an earlier one is awaited is reported when its turn comes
         result?.catch(() => {});
         inFlight.push({ records, result });

@@ -48,7 +48,9 @@ export interface StepPoolOptions {
 /**
  * A pool of worker threads for the runner's worker steps (`Step.worker`): each thread makes its own
  * context from the run's config, cwd and env, builds every segment's steps from their recipes, and runs
- * batches one after the other. Batches go to the thread with the fewest in flight. What a worker adds
+ * batches one after the other. Batch n of every segment goes to thread n mod size: a record meets the
+ * same thread in every segment, where what an earlier step left in the context's services (the plans
+ * the intent step built, which the security step reads) is still at hand. What a worker adds
  * to its context (counters, run warnings) comes back with each batch; `merge` adds it to `ctx`.
  * Run warnings that each thread makes once (a schema file that cannot be read, decided per context)
  * are added as many times as the thread that made them most often, as one thread would have.
@@ -112,11 +114,10 @@ export class WorkerStepPool implements StepPool {
     return id;
   }
 
-  run(segment: number, records: readonly TaskRecord[]): Promise<BatchResult> {
+  run(segment: number, records: readonly TaskRecord[], batch: number): Promise<BatchResult> {
     if (this.closed) return Promise.reject(new WorkerError('the worker pool is closed'));
-    const alive = this.threads.filter((t) => !t.dead);
-    if (alive.length === 0) return Promise.reject(this.threads[0]!.dead!);
-    const thread = alive.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const thread = this.threads[batch % this.threads.length]!;
+    if (thread.dead) return Promise.reject(thread.dead);
     const seq = this.seq++;
     return new Promise<BatchResult>((resolve, reject) => {
       thread.pending.set(seq, { resolve, reject });

@@ -1,0 +1,141 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { threadId } from 'node:worker_threads';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { collect, createRunContext, deepFreeze, fromArray, newArtifact, parseConfig, runSteps, type Step, type StepRecipe, type TaskRecord } from '@tfpairs/core';
+import { openStepPool, WorkerError } from '@tfpairs/core/workers';
+import * as fixtureStages from './fixtures/workers/stages';
+import { cli } from './cli';
+import { DRAFTS_CSV, REPO, requireShared } from './paths';
+
+const FIXTURE = new URL('./fixtures/workers/stages.ts', import.meta.url).href;
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
+
+/** manifest.json without what may differ between two runs of the same build: when, where to, how long */
+function comparableManifest(path: string): unknown {
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as { createdAt?: string; config: { out?: string }; steps: { ms?: number }[] };
+  delete manifest.createdAt;
+  delete manifest.config.out;
+  for (const step of manifest.steps) delete step.ms;
+  return manifest;
+}
+
+describe('tfpairs build --workers', () => {
+  it('writes byte-identical corpora, records, audit and manifest with 2 workers as with 1', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tfpairs-workers-'));
+    // run warnings each worker's context makes once: an unreadable schema file, a policy folder that does not compile
+    const badSchema = join(root, 'bad-schema.json');
+    writeFileSync(badSchema, '{"format_version": ');
+    const badPolicies = join(root, 'bad-policies');
+    mkdirSync(badPolicies);
+    writeFileSync(join(badPolicies, 'broken.rego'), 'package main\n\ndeny[msg] {\n');
+    const sample = join(REPO, 'data', 'sample');
+    const inputs = [requireShared(DRAFTS_CSV), join(sample, 'tasks.jsonl'), join(sample, 'iac-eval-style.csv'), join(sample, 'tasks-folder'), join(sample, 'multi-iac-eval.csv')];
+    const outs: string[] = [];
+    for (const workers of [1, 2]) {
+      const out = join(root, `w${workers}`, 'corpus');
+      await cli(['build', '--offline', '--no-report', ...inputs.flatMap((i) => ['--input', i]), '--schema', badSchema, '--policy', badPolicies, '--policy', 'security', '--out', out, '--workers', String(workers)], { cwd: root });
+      outs.push(out);
+    }
+    const [one, two] = outs as [string, string];
+    const files = filesUnder(one);
+    expect(filesUnder(two)).toEqual(files);
+    for (const f of ['records.jsonl', 'audit.jsonl', 'manifest.json', 'tf-gen/train.jsonl', 'dpo/train.jsonl', 'tf-mutn/train.jsonl']) expect(files).toContain(f);
+    for (const file of files) {
+      if (file === 'manifest.json') continue;
+      const a = readFileSync(join(one, file), 'utf8');
+      const b = readFileSync(join(two, file), 'utf8');
+      // the dataset card says when it was built
+      const undated = (s: string) => s.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z/g, 'DATE');
+      expect(file === 'README.md' ? undated(b) : b, file).toBe(file === 'README.md' ? undated(a) : a);
+    }
+    const manifest = comparableManifest(join(one, 'manifest.json')) as { config: Record<string, unknown>; warnings: { summary: string }[]; counts: { input: number; dropped: number }; steps: { name: string; in: number }[] };
+    expect(comparableManifest(join(two, 'manifest.json'))).toEqual(manifest);
+    // what makes the comparison worth something: drops, the per-worker warnings once each, every step counted
+    expect(manifest.counts.dropped).toBeGreaterThan(0);
+    expect(manifest.warnings.map((w) => w.summary).sort()).toEqual(['Policy folder not used', 'Provider schema file not used']);
+    expect(manifest.steps.find((s) => s.name === 'verify')!.in).toBe(manifest.counts.input);
+    expect('workers' in manifest.config).toBe(false);
+  }, 180_000);
+});
+
+const record = (i: number): TaskRecord =>
+  deepFreeze({
+    id: `r${i}`,
+    prompt: `p${i}`,
+    gold: newArtifact(`g${i}`, 'reference', `g${i}`),
+    candidates: [],
+    mutations: [],
+    meta: {},
+    provenance: { source: { path: 'x.jsonl', line: i + 1 }, format: 'jsonl', stages: {} },
+    split: null,
+    findings: [],
+    status: 'kept',
+  });
+
+function pooledRun(factories: (keyof typeof fixtureStages)[], n: number, options: { batchSize?: number } = {}) {
+  const ctx = createRunContext(parseConfig({}));
+  const steps: Step[] = factories.map((factory) => {
+    const worker: StepRecipe = { module: FIXTURE, factory };
+    return { name: factory, run: fixtureStages[factory](ctx), worker };
+  });
+  const pool = openStepPool(ctx, 2, { batchSize: options.batchSize ?? 2 })!;
+  const { stream, stats } = runSteps({ name: 'source', run: () => fromArray(Array.from({ length: n }, (_, i) => record(i))) }, steps, { pool });
+  return { ctx, pool, stream, stats };
+}
+
+describe('the step pool', () => {
+  it('shares the batches between the threads and gives records, counts and warnings back in order', async () => {
+    const { ctx, pool, stream, stats } = pooledRun(['threadStage', 'taggingStage'], 40);
+    try {
+      const out = await collect(stream);
+      expect(out.map((r) => r.prompt)).toEqual(Array.from({ length: 40 }, (_, i) => `p${i}!`));
+      const threads = new Set(out.map((r) => r.meta.thread));
+      expect(threads.size).toBe(2);
+      expect(threads.has(String(threadId))).toBe(false);
+      expect(Object.isFrozen(out[0]!.gold)).toBe(true);
+      expect(stats.map((s) => [s.name, s.in, s.out])).toEqual([['source', 0, 40], ['threadStage', 40, 40], ['taggingStage', 40, 40]]);
+      expect(ctx.metrics.get('tagging.records')).toBe(40);
+      // each thread's context warned once: the run warns once, as one thread would
+      expect(ctx.warnings.map((w) => w.summary)).toEqual(['Tagging warns once per context']);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it('fails the run when a worker thread dies, instead of waiting for it', async () => {
+    const { pool, stream } = pooledRun(['exitingStage'], 40);
+    try {
+      const error = await collect(stream).then(() => null, (e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkerError);
+      expect((error as Error).message).toMatch(/worker \d exited with code 3/);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it('fails the run with the error of a step that throws in a worker', async () => {
+    const { pool, stream } = pooledRun(['throwingStage'], 40);
+    try {
+      await expect(collect(stream)).rejects.toThrow(/worker step failed: cannot handle p5/);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it('fails the run when a worker step loses a record', async () => {
+    const { pool, stream } = pooledRun(['losingStage'], 40);
+    try {
+      await expect(collect(stream)).rejects.toThrow(/one record per record/);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
