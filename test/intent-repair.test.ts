@@ -146,11 +146,14 @@ describe('the repair loop and the intent (issue 13: false rules in the feedback;
     expect(out[0]!.gold!.origin).toBe('repaired');
     expect(out[0]!.findings.find((f) => f.code === 'gold-repaired')!.detail).toContain('similarity to the original');
 
-    const gateOff = testContext({ model: 'gpt-4o', baseUrl: server.url, cacheDir: tempDir(), maxRetries: 0, repairTurns: 1, repairGold: true }, { intent: { gate: 'off' } });
+    const gateOff = testContext({ model: 'gpt-4o', baseUrl: server.url, cacheDir: tempDir(), maxRetries: 0, repairTurns: 2, repairGold: true }, { intent: { gate: 'off' } });
     const stubborn = withIntent(taskRecord('One S3 bucket called logs [[stubborn]] gate off', BROKEN, [], 1));
     const [r] = (await collect(pipe(fromArray([stubborn]), verifyStage(gateOff), intentStage(gateOff), repairStage(gateOff)))) as TaskRecord[];
     expect(r!.gold!.origin).toBe('repaired');
     expect(r!.findings.find((f) => f.code === 'gold-repaired')!.detail).toContain('similarity to the original 1.00');
+    // one turn: an answer that validates ends the loop, the intent is not asked
+    expect(r!.gold!.trajectory).toHaveLength(1);
+    expect(r!.gold!.code).toBe(bucket('assets'));
   });
 
   it('tfpairs build --repair-gold: a repaired gold failing its intent is dropped with the finding, the original in records.jsonl', async () => {

@@ -318,7 +318,8 @@ export const repairStage: StageFactory = (ctx) => {
     let offTask: Finding | null = null;
     if (gold && settings.repairGold && isInvalid(gold) && !gold.trajectory) {
       countMetric(ctx, 'repair.gold_attempted');
-      const outcome = await selfCorrect(ctx, client, base, { code: gold.code, answer: gold.raw, diagnostics: gold.diagnostics }, turns, 'gold', complete, repairTemplates, answerCheck);
+      // --intent-gate off: gold is not held to its intent, so neither is its repair
+      const outcome = await selfCorrect(ctx, client, base, { code: gold.code, answer: gold.raw, diagnostics: gold.diagnostics }, turns, 'gold', complete, repairTemplates, ctx.config.intent.gate === 'off' ? undefined : answerCheck);
       findings.push(...outcome.findings);
       if (outcome.final?.verdict === 'valid') {
         const original = gold;
