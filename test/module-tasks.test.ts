@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,8 @@ function workspace(): string {
 }
 
 const splits = async <T>(out: string, corpus: string) => (await Promise.all(['train', 'val', 'test'].map((s) => readNdjson<T>(join(out, corpus, `${s}.jsonl`))))).flat();
+/** a recorded task's files (as terraform fmt formats them) as one file set */
+const fileSetOf = (task: string) => renderFileSet(Object.entries(recorded.tasks[task]!.fmt).map(([path, text]) => ({ path, text })));
 const byTask = (records: readonly Rec[], task: string) => records.find((r) => r.provenance.source.path === `tasks/${task}/prompt.md`)!;
 
 describe('task folders with local modules through tfpairs build', () => {
@@ -81,7 +83,7 @@ describe('task folders with local modules through tfpairs build', () => {
       const files = parseFileSet(line.completion)!;
       expect(Object.fromEntries(files.map((f) => [f.path, f.text]))).toEqual(recorded.tasks[task]!.fmt);
       // the documented form: `-- path --` lines, root main.tf first, then the module files
-      expect(line.completion).toBe(renderFileSet(Object.entries(recorded.tasks[task]!.fmt).map(([path, text]) => ({ path, text }))));
+      expect(line.completion).toBe(fileSetOf(task));
     }
   });
 
@@ -112,10 +114,30 @@ describe('task folders with local modules through tfpairs build', () => {
   });
 });
 
+describe('tfpairs eval on predictions that are file sets', () => {
+  it('judges each prediction as the files it holds, with terraform\'s diagnostics naming the module file', async () => {
+    const cwd = workspace();
+    await cli(['build', '--offline', '--no-report', '--input', 'tasks', '--out', 'out'], { cwd });
+    const lines = await splits<{ id: string; source: { path: string } }>(join(cwd, 'out'), 'tf-gen');
+    const predictions = lines.map((l) => ({
+      id: l.id,
+      // the network task predicted with the broken module (as a model would answer, in a fence)
+      completion: l.source.path.includes('/network/') ? `\`\`\`hcl\n${fileSetOf('broken-network')}\`\`\`\n` : fileSetOf('labels'),
+    }));
+    writeFileSync(join(cwd, 'predictions.jsonl'), predictions.map((p) => JSON.stringify(p)).join('\n') + '\n');
+    const { stdout } = await cli(['eval', '--predictions', 'predictions.jsonl', '--against', 'out', '--json'], { cwd });
+    const items = (JSON.parse(stdout) as { runs: { items: { id: string; verdict: string; diagnostics: Diagnostic[] }[] }[] }).runs[0]!.items;
+    const network = items.find((i) => i.id === lines.find((l) => l.source.path.includes('/network/'))!.id)!;
+    const withoutSnippets = recorded.tasks['broken-network']!.validate.output.diagnostics.map(({ snippet: _s, ...d }) => d);
+    expect({ verdict: network.verdict, diagnostics: network.diagnostics }).toEqual({ verdict: 'invalid', diagnostics: withoutSnippets });
+    expect(items.find((i) => i !== network)!.verdict).toBe('valid');
+  }, 120_000);
+});
+
 describe('the plan of a file set', () => {
   it('holds the local module as terraform plans it (child_modules, resource changes, unknown outputs)', async () => {
     const task = recorded.tasks.labels!;
-    const code = renderFileSet(Object.entries(task.fmt).map(([path, text]) => ({ path, text })));
+    const code = fileSetOf('labels');
     const ctx = createRunContext(parseConfig({}), { cwd: tmpdir(), env: {} });
     const { plan } = await planOf(ctx, code);
     const shape = (p: PlanShape) => ({
@@ -130,7 +152,6 @@ describe('the plan of a file set', () => {
 
 describe('a model that answers with several files', () => {
   let server: OpenAITestServer;
-  const fileSetOf = (task: string) => renderFileSet(Object.entries(recorded.tasks[task]!.fmt).map(([path, text]) => ({ path, text })));
   beforeAll(async () => {
     server = await startOpenAIServer({
       respond: (call) => {

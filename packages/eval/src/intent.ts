@@ -5,6 +5,7 @@
  * the narrow interface eval needs from them, so the metric works with any engine that fits it.
  */
 import type { Diagnostic } from '@tfpairs/core';
+import { filesOfCode } from '@tfpairs/configs/fileset';
 
 export type IntentOutcome =
   | { readonly status: 'pass' }
@@ -36,7 +37,9 @@ export async function loadIntentChecker(): Promise<{ checker: IntentChecker } | 
       async check(code, policyText, validation) {
         let planned;
         try {
-          planned = await plan.buildPlan({ files: [{ name: 'main.tf', text: code }] }, validation ? { validation } : {});
+          // a prediction in the file-set form is planned as the files it holds
+          const files = filesOfCode(code).map((f) => ({ name: f.path, text: f.text }));
+          planned = await plan.buildPlan({ files }, validation ? { validation } : {});
         } catch (e) {
           return { status: 'error', reason: `plan: ${(e as Error).message}` };
         }

@@ -7,6 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Diagnostic, Range, Snippet } from '@tfpairs/core';
 import { literalOf, type Block, type ParsedFile } from '@tfpairs/hcl/tree';
 import { allModules, diskFileSystem, joinPath, loadConfig, memoryFileSystem, normalisePath, type ConfigFileSystem, type ConfigModule, type ModulesManifest } from '@tfpairs/configs';
+import { filesOfCode } from '@tfpairs/configs/fileset';
 import { loadModule, type ModuleConfig } from './module';
 import { loadSchemaSet, type SchemaSet } from './schemas';
 import { SourceFile } from '@tfpairs/hcl/source';
@@ -174,9 +175,10 @@ export interface VerifyResult {
   readonly verifiedBy: 'embedded';
 }
 
-/** One file (`main.tf`) through `validateModule`: the repair loop's and the sandbox's entry point. */
+/** One file (`main.tf`), or the files of a file set (`@tfpairs/configs/fileset`), through `validateModule`. */
 export async function verifyCode(code: string, opts: ValidateOptions & { filename?: string } = {}): Promise<VerifyResult> {
-  const diagnostics = await validateModule([{ filename: opts.filename ?? 'main.tf', text: code }], opts);
+  const files = opts.filename ? [{ filename: opts.filename, text: code }] : filesOfCode(code).map((f) => ({ filename: f.path, text: f.text }));
+  const diagnostics = await validateModule(files, opts);
   return { diagnostics, verdict: diagnostics.some((d) => d.severity === 'error') ? 'invalid' : 'valid', verifiedBy: 'embedded' };
 }
 
