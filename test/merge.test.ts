@@ -215,3 +215,60 @@ describe(`tfpairs merge of real shard builds${hasShardFlag ? '' : ' [skipped: tf
     expect(diffOutputs(ONE, out)).toEqual([]);
   }, 300_000);
 });
+
+describe('shards that read the split groups from one file (as tfpairs slurm writes it)', () => {
+  it('merge into the one-process bytes; the shards use the file, and refuse it once the inputs changed', async () => {
+    const { writeSplitGroups } = await import('@tfpairs/cluster/groups-file');
+    const { parseFlags, resolveConfig } = await import('@tfpairs/core');
+    const file = join(work, 'split-groups.jsonl');
+    const config = resolveConfig(parseFlags([...INPUTS, '--offline'], buildFlags).values, REPO);
+    const summary = await writeSplitGroups(file, config, { cwd: REPO, env: process.env, shards: N });
+    expect(summary.records).toBeGreaterThan(150);
+    const dirs: string[] = [];
+    for (let k = 0; k < N; k++) {
+      const dir = join(work, 'from-file', String(k));
+      const cli = captureIO();
+      expect(await buildCommand([...INPUTS, '--offline', '--shard', `${k}/${N}`, '--split-groups', file, '--out', dir], cli), cli.err()).toBe(0);
+      dirs.push(dir);
+    }
+    const out = join(work, 'from-file-merged');
+    const cli = captureIO();
+    expect(await mergeCommand([...dirs, '--out', out], cli), cli.err()).toBe(0);
+    expect(diffOutputs(ONE, out)).toEqual([]);
+
+    // the shard follows the file, not a pass of its own: a record the file moves to shard 0 is built there
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const header = JSON.parse(lines[0]!);
+    const at = lines.findIndex((l, i) => i > header.groups && l.startsWith('[') && JSON.parse(l)[1] !== 0 && JSON.parse(l)[2] >= 0 && JSON.parse(lines[1 + JSON.parse(l)[2]]!)[2] === 1);
+    const [key, shard] = JSON.parse(lines[at]!);
+    const moved = [...lines];
+    moved[at] = JSON.stringify([key, 0, JSON.parse(lines[at]!)[2]]);
+    const movedFile = join(work, 'split-groups-moved.jsonl');
+    writeFileSync(movedFile, moved.join('\n'));
+    const dir0 = join(work, 'moved', '0');
+    const b = captureIO();
+    expect(await buildCommand([...INPUTS, '--offline', '--shard', `0/${N}`, '--split-groups', movedFile, '--out', dir0], b), b.err()).toBe(0);
+    const sources = (d: string) => readLines(join(d, 'records.jsonl')).map((l) => { const r = JSON.parse(l) as Rec; return `${r.provenance.source.path}:${r.provenance.source.line}`; });
+    expect(sources(dirs[0]!)).not.toContain(key);
+    expect(sources(dir0)).toContain(key);
+    expect(shard).not.toBe(0);
+
+    // other inputs than the file was written for (other paths; the same paths with other contents): exit 1, no output
+    const copy = join(work, 'tasks-changed.jsonl');
+    writeFileSync(copy, readFileSync(join(REPO, 'data/sample/tasks.jsonl'), 'utf8'));
+    const c = captureIO();
+    expect(await buildCommand([...INPUTS.map((a) => (a === 'data/sample/tasks.jsonl' ? copy : a)), '--offline', '--shard', `0/${N}`, '--split-groups', file, '--out', join(work, 'changed')], c)).toBe(1);
+    expect(c.err()).toMatch(/^tfpairs build: split groups file \S+: written for the inputs/);
+    expect(existsSync(join(work, 'changed', 'manifest.json'))).toBe(false);
+    const here = join(work, 'elsewhere');
+    cpSync(join(REPO, 'data'), join(here, 'data'), { recursive: true, filter: (src) => !src.includes('schemas') && !src.includes('policies') });
+    const there = { ...captureIO(), cwd: here };
+    const copied = resolveConfig(parseFlags([...INPUTS, '--offline'], buildFlags).values, here);
+    const hereFile = join(here, 'groups.jsonl');
+    await writeSplitGroups(hereFile, copied, { cwd: here, env: process.env, shards: N });
+    writeFileSync(join(here, 'data/sample/tasks-folder', 'extra.txt'), 'not a task file, but a change');
+    let err = '';
+    expect(await buildCommand([...INPUTS, '--offline', '--shard', `0/${N}`, '--split-groups', hereFile, '--out', join(here, 'out')], { ...there, stderr: { write: (t: string) => (err += t) } })).toBe(1);
+    expect(err).toContain('the inputs changed since it was written');
+  }, 300_000);
+});

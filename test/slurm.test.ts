@@ -96,6 +96,12 @@ describe(`tfpairs slurm on a real cluster${suffix}`, () => {
       expect(cli.out()).toMatch(/array job \d+ \(3 tasks/);
       for (let k = 0; k < 3; k++) expect(existsSync(join(out, 'shards', String(k), 'manifest.json'))).toBe(true);
       expect(diffOutputs(one, out)).toEqual([]);
+      // the groups were computed once, before submitting, and every shard read them from the file
+      const groupsFile = join(out, 'split-groups.jsonl');
+      expect(cli.err()).toContain(`-> ${groupsFile}`);
+      expect(readFileSync(join(out, 'slurm', 'build.sbatch'), 'utf8')).toContain(`--split-groups ${groupsFile}`);
+      for (let k = 0; k < 3; k++) expect(JSON.parse(readFileSync(join(out, 'shards', String(k), 'manifest.json'), 'utf8')).config.split.groupsFile).toBe(groupsFile);
+      expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).config.split.groupsFile).toBeUndefined();
     },
     300_000,
   );

@@ -5,6 +5,7 @@ import {
   ConfigError,
   countMetric,
   createRunContext,
+  diagnostic,
   FlagError,
   parseFlags,
   ProgressDisplay,
@@ -43,35 +44,33 @@ async function* stopOnFatal(stream: AsyncIterable<TaskRecord>, ctx: RunContext):
  * prompt and a content id never span two shards: split, dedup and the writer's ids stay exact).
  */
 async function prePass(ctx: RunContext): Promise<Stage | null> {
-  const { groupItemOf, NearDuplicateGrouper, splitItemKey } = await import('@tfpairs/split');
-  const { ingestInputs } = await import('@tfpairs/ingest');
-  const { keepShard, ShardPlanner } = await import('@tfpairs/core/shard');
+  const { computePrePass, readSplitGroups } = await import('@tfpairs/cluster/groups-file');
+  const { emptySplits } = await import('@tfpairs/split');
+  const { keepShard } = await import('@tfpairs/core/shard');
   const { parseShardSpec } = await import('@tfpairs/cluster/shard');
   const config = ctx.config;
   const shard = config.shard ? parseShardSpec(config.shard) : null;
-  // its own context: ingest's counters and warnings are the main pass's to make
-  const pre = createRunContext(config, { cwd: ctx.cwd, env: ctx.env });
-  const grouper = new NearDuplicateGrouper({ threshold: config.split.nearDuplicate });
-  const planner = shard ? new ShardPlanner() : null;
-  const kept: string[] = [];
-  for await (const record of ingestInputs(pre)) {
-    planner?.add(record);
-    if (record.status !== 'kept') continue;
-    grouper.add(groupItemOf(record, config.split.key));
-    if (planner) kept.push(splitItemKey(record));
-  }
-  const grouping = grouper.finish();
+  // a groups file (tfpairs slurm writes one before submitting) spares every shard the whole-input pass
+  const { grouping, plan, keptKeys } = config.split.groupsFile
+    ? await readSplitGroups(config.split.groupsFile, config, { cwd: ctx.cwd, shards: shard?.count ?? null })
+    : await computePrePass(config, { cwd: ctx.cwd, env: ctx.env, shards: shard?.count ?? null });
   ctx.services.splitGrouping = grouping;
-  if (!planner || !shard) {
+  // the whole input's view, the same in every shard (merge keeps one copy of a warning)
+  const empty = emptySplits(grouping, keptKeys, config.split);
+  if (empty.length) {
+    ctx.warnings.push(
+      diagnostic(
+        'warning',
+        `No group of the input draws ${empty.join(' or ')}`,
+        `splits are drawn per group and the input has ${grouping.groups}: shares hold only on average over many groups (--split-salt draws another split)`,
+      ),
+    );
+  }
+  if (!plan || !shard) {
     countMetric(ctx, 'split.groups', grouping.groups);
     countMetric(ctx, 'split.multi_member_groups', grouping.multiMember);
     return null;
   }
-  for (const key of kept) {
-    const group = grouping.groupOf(key);
-    if (group) planner.join(key, group);
-  }
-  const plan = planner.finish(shard.count);
   // a shard counts its own groups: the shards' counters add up to the one-process ones
   countMetric(ctx, 'split.groups', plan.groups[shard.index]!);
   countMetric(ctx, 'split.multi_member_groups', plan.multiMemberGroups[shard.index]!);
@@ -162,7 +161,15 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
   // Artifact-level stages (normalise, scrub, verify, sandbox) apply over every artifact of a record. The
   // repair loop and the mutate stage run their answers through the same normalise/scrub/verify
   // functions; sandbox passes after them take only the artifacts no earlier pass ran.
-  const shardFilter = await prePass(ctx);
+  let shardFilter;
+  try {
+    shardFilter = await prePass(ctx);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    discardOutput(staging.dir);
+    io.stderr.write(`tfpairs build: ${e.message}\n`);
+    return 1;
+  }
   const steps: Step[] = [
     // with --shard K/N: the other shards' records leave before any stage works on them
     ...(shardFilter ? [{ name: 'shard', run: shardFilter }] : []),

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FlagError, parseFlags, renderFlagHelp, type CliIO, type Command, type FlagSpec } from '@tfpairs/core';
+import { buildFlags, ConfigError, FlagError, parseFlags, renderFlagHelp, resolveConfig, type CliIO, type Command, type FlagSpec } from '@tfpairs/core';
 import { k8sJobs } from './k8s';
 import { MergeError, mergeShards } from './merge';
 import { execCommand, SlurmError, slurmScripts, submit, waitForMerge, type Exec, type SlurmPlan } from './slurm';
@@ -25,7 +25,7 @@ function positiveInt(value: unknown, flag: string): number | undefined {
 }
 
 function fail(io: CliIO, command: string, e: unknown): number {
-  if (e instanceof FlagError || e instanceof MergeError || e instanceof SlurmError) {
+  if (e instanceof FlagError || e instanceof ConfigError || e instanceof MergeError || e instanceof SlurmError) {
     for (const line of e.message.split('\n')) io.stderr.write(`tfpairs ${command}: ${line}\n`);
     return 1;
   }
@@ -98,7 +98,10 @@ export const SLURM_HELP = `Usage: tfpairs slurm --shards N --out DIR [flags] -- 
 Submits a sharded \`tfpairs build\` to Slurm: an array job (--array=0-(N-1)) whose task K runs
 \`tfpairs build --shard K/N --out DIR/shards/K BUILD_FLAGS\`, and a merge job
 (--dependency=afterok:<array job>) running \`tfpairs merge\` into DIR. Prints the job ids. The scripts
-are kept in DIR/slurm/, the job logs in DIR/logs/.
+are kept in DIR/slurm/, the job logs in DIR/logs/. Before submitting, the split groups and shard plan
+of the whole input are computed once into DIR/split-groups.jsonl, which every shard reads
+(--split-groups) instead of grouping the whole input itself (not with --dry-run, nor when
+BUILD_FLAGS give --split-groups).
 
 Flags:
 ${renderFlagHelp(SLURM_FLAGS)}
@@ -120,6 +123,8 @@ export function makeSlurmCommand(exec: Exec = execCommand, tfpairsArgv: readonly
       if (typeof values.out !== 'string') throw new FlagError('no output folder: give --out DIR');
       if (build.some((a) => /^--?(out|shard)(=|$)/.test(a))) throw new FlagError('--out and --shard are set by tfpairs slurm: leave them out of BUILD_FLAGS');
       const out = resolve(io.cwd, values.out);
+      const given = build.some((a) => /^--?split-groups(=|$)/.test(a));
+      const groupsFile = given ? undefined : join(out, 'split-groups.jsonl');
       const plan: SlurmPlan = {
         shards,
         out,
@@ -131,11 +136,13 @@ export function makeSlurmCommand(exec: Exec = execCommand, tfpairsArgv: readonly
         cpus: positiveInt(values.cpus, 'cpus'),
         mem: values.mem as string | undefined,
         jobName: (values['job-name'] as string | undefined) ?? 'tfpairs',
+        groupsFile,
       };
       const scripts = slurmScripts(plan);
       const buildPath = join(out, 'slurm', 'build.sbatch');
       const mergePath = join(out, 'slurm', 'merge.sbatch');
       if (values['dry-run']) {
+        if (groupsFile) io.stdout.write(`# ${groupsFile}: the split groups of the whole input, written when submitting\n`);
         io.stdout.write(`# ${buildPath}\n${scripts.build}\n# ${mergePath}\n${scripts.merge}\n`);
         io.stdout.write(`# submit:\nsbatch --parsable ${buildPath}\nsbatch --parsable --dependency=afterok:<array job id> ${mergePath}\n`);
         return 0;
@@ -143,6 +150,13 @@ export function makeSlurmCommand(exec: Exec = execCommand, tfpairsArgv: readonly
       mkdirSync(join(out, 'slurm'), { recursive: true });
       // Slurm opens the --output files itself and fails the job when their folder is missing
       mkdirSync(join(out, 'logs'), { recursive: true });
+      if (groupsFile) {
+        // the build's own config (a bad build flag stops here, before anything is submitted)
+        const config = resolveConfig(parseFlags(build, buildFlags).values, io.cwd);
+        const { writeSplitGroups } = await import('./groups-file');
+        const g = await writeSplitGroups(groupsFile, config, { cwd: io.cwd, env: io.env, shards });
+        io.stderr.write(`tfpairs slurm: split groups of ${g.records} input records (${g.groups} groups, the largest ${g.largest}) -> ${groupsFile}\n`);
+      }
       writeFileSync(buildPath, scripts.build, { mode: 0o755 });
       writeFileSync(mergePath, scripts.merge, { mode: 0o755 });
       const ids = await submit(exec, buildPath, mergePath);

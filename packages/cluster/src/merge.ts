@@ -36,6 +36,12 @@ const KNOWN_KEYS = new Set(['tool', 'version', 'createdAt', 'config', 'stages', 
 /** The config of a shard as a one-process build of the same input would record it. */
 function unsharded(config: unknown, out: string): Record<string, unknown> {
   const { shard: _shard, ...rest } = (config ?? {}) as Record<string, unknown>;
+  // the groups file only saves the shards the pre-pass: a one-process build computes the same groups
+  const split = rest.split as Record<string, unknown> | undefined;
+  if (split && 'groupsFile' in split) {
+    const { groupsFile: _file, ...others } = split;
+    rest.split = others;
+  }
   return { ...rest, out };
 }
 

@@ -17,6 +17,8 @@ export interface SlurmPlan {
   readonly cpus?: number;
   readonly mem?: string;
   readonly jobName?: string;
+  /** the split groups file every shard reads (`--split-groups`), written once before submitting */
+  readonly groupsFile?: string;
 }
 
 /** POSIX shell single-quoting: the job scripts must pass every flag exactly as the user typed it. */
@@ -48,7 +50,8 @@ export function slurmScripts(plan: SlurmPlan): { build: string; merge: string } 
   const name = plan.jobName ?? 'tfpairs';
   const tfpairs = plan.tfpairs.map(shellQuote).join(' ');
   const n = plan.shards;
-  const extra = [...shardBuildArgs(plan.buildArgs, plan.out), ...plan.buildArgs].map(shellQuote).join(' ');
+  const groups = plan.groupsFile ? ['--split-groups', plan.groupsFile] : [];
+  const extra = [...shardBuildArgs(plan.buildArgs, plan.out), ...groups, ...plan.buildArgs].map(shellQuote).join(' ');
   const build = [
     ...header(plan, `${name}-build`, join(plan.out, 'logs', 'build-%A_%a.out')),
     `#SBATCH --array=0-${n - 1}`,
