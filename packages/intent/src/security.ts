@@ -40,6 +40,8 @@ function regoFiles(dir: string): string[] {
 interface PolicySet {
   readonly policy: CompiledPolicy;
   readonly namespaces: readonly string[];
+  /** the bundled pack's checks by namespace: the resource types each looks at (its metadata) */
+  readonly resourceTypes?: ReadonlyMap<string, readonly string[]>;
   readonly stage: 'security' | 'policy-pack';
   /** the user's folder (policy-pack only), named in each finding's detail so `--require DIR` can find them */
   readonly dir?: string;
@@ -55,6 +57,31 @@ declare module '@tfpairs/core' {
 /** The bundled pack's checks: its `security.<CHECK_ID>` namespaces (not the shared `security.lib`). */
 export function securityNamespaces(policy: CompiledPolicy): string[] {
   return namespacesOf(policy).filter((ns) => ns.startsWith('security.') && ns !== 'security.lib');
+}
+
+/** Each bundled check's `__rego_metadata__.resource_types`, by namespace (a check without them is always run). */
+export function checkResourceTypes(policy: CompiledPolicy, namespaces: readonly string[]): Map<string, readonly string[]> {
+  const out = new Map<string, readonly string[]>();
+  for (const ns of namespaces) {
+    const meta = policy.query(`data.${ns}.__rego_metadata__`)[0]?.expressions[0]?.value as { resource_types?: unknown } | undefined;
+    if (Array.isArray(meta?.resource_types) && meta.resource_types.every((t) => typeof t === 'string')) out.set(ns, meta.resource_types as string[]);
+  }
+  return out;
+}
+
+/**
+ * The checks that can fail on this plan: those looking at a resource type the plan has (every check's
+ * rules start from its own resource types, so the others have nothing to deny). Most plans hold a few
+ * types, so most of the pack is skipped.
+ */
+export function checksFor(namespaces: readonly string[], resourceTypes: ReadonlyMap<string, readonly string[]> | undefined, plan: unknown): readonly string[] {
+  if (!resourceTypes) return namespaces;
+  const changes = (plan as { resource_changes?: { type?: unknown }[] } | null)?.resource_changes;
+  const inPlan = new Set(Array.isArray(changes) ? changes.map((r) => r.type) : []);
+  return namespaces.filter((ns) => {
+    const types = resourceTypes.get(ns);
+    return !types || types.some((t) => inPlan.has(t));
+  });
 }
 
 export function loadPolicyDir(dir: string): CompiledPolicy {
@@ -77,7 +104,8 @@ function packsFor(ctx: RunContext): readonly PolicySet[] {
   const sets: PolicySet[] = [];
   if (security || policies.includes(SECURITY_PACK_NAME)) {
     const policy = loadPolicyDir(SECURITY_PACK);
-    sets.push({ policy, namespaces: securityNamespaces(policy), stage: 'security' });
+    const namespaces = securityNamespaces(policy);
+    sets.push({ policy, namespaces, resourceTypes: checkResourceTypes(policy, namespaces), stage: 'security' });
   }
   const dirs = new Set([...policies, ...require].filter((d) => d !== SECURITY_PACK_NAME && d !== 'lint'));
   for (const dir of dirs) {
@@ -115,7 +143,7 @@ export const securityArtifact: ArtifactFn = async (ctx, artifact, subject, scope
   const findings: Finding[] = [];
   let securityFailures = 0;
   for (const pack of packs) {
-    for (const ns of pack.namespaces) {
+    for (const ns of checksFor(pack.namespaces, pack.resourceTypes, plan)) {
       const result = checkNamespace(pack.policy, plan, 'main.tf', ns);
       const id = pack.stage === 'security' ? ns.slice('security.'.length) : ns;
       const results = [...(result.failures ?? []).map((f) => ({ f, severity: 'error' as const })), ...(result.warnings ?? []).map((f) => ({ f, severity: 'warning' as const }))];
