@@ -132,8 +132,8 @@ export interface StepPool {
   readonly batchSize: number;
   /** the segment's id for `run` (the workers build its steps from their recipes) */
   segment(steps: readonly Step[]): number;
-  /** runs batch number `batch` (0, 1, ... within the segment) of a segment's kept records */
-  run(segment: number, records: readonly TaskRecord[], batch: number): Promise<BatchResult>;
+  /** runs a batch of a segment's kept records on the worker of `lane` (0 <= lane < size) */
+  run(segment: number, records: readonly TaskRecord[], lane: number): Promise<BatchResult>;
   merge(result: BatchResult): void;
 }
 
@@ -246,18 +246,39 @@ function measured(step: Step, upstream: AsyncIterable<TaskRecord> | undefined, s
   };
 }
 
-/** A batch on its way: the records a worker runs and, in their places, the dropped ones it does not need. */
-interface InFlight {
-  readonly records: readonly TaskRecord[];
-  /** null when every record of the batch was dropped before the segment */
-  readonly result: Promise<BatchResult> | null;
+/** Which lane (worker) a record goes to: the same in every segment, from where it was read. */
+function laneOf(record: TaskRecord, lanes: number): number {
+  const key = `${record.provenance.source.path}\u0000${record.provenance.source.line}`;
+  // FNV-1a: cheap, and spreads consecutive lines evenly
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % lanes;
+}
+
+/** Kept records of one lane on their way to its worker, and what came back. */
+interface Batch {
+  readonly lane: number;
+  readonly records: TaskRecord[];
+  sent: Promise<BatchResult> | null;
+  result: BatchResult | null;
+}
+
+/** A record read from upstream, in order: where its result is (dropped ones stay here as they are). */
+interface Slot {
+  readonly record: TaskRecord;
+  readonly batch: Batch | null;
+  readonly index: number;
 }
 
 /**
- * A segment of worker steps on the pool (and switched-off steps between them, which this thread counts): batches of the kept records go out in sequence (a few per
- * worker in flight), come back in sequence, and are put back between the dropped records, which pass
- * every worker step untouched and never leave this thread (the progress display counts a dropped record
- * by identity). Each step's stats are the sum of what the workers measured.
+ * A segment of worker steps on the pool (and switched-off steps between them, which this thread counts).
+ * Each kept record goes to the lane of where it was read (`laneOf`), in every segment: the worker that
+ * planned a configuration in the intent step still holds the plan when the security step asks. A lane
+ * sends its batch when it is full, or when the oldest record waits for it; results are taken in input
+ * order, each batch's metrics and warnings merged when its first record's turn comes, so the run's
+ * context ends as one thread would leave it. Dropped records pass every worker step untouched and
+ * never leave this thread (the progress display counts a dropped record by identity). Each step's stats
+ * are the sum of what the workers measured.
  */
 function pooled(steps: readonly Step[], upstream: AsyncIterable<TaskRecord>, stats: readonly StepStats[], pool: StepPool, progress?: ProgressDisplay): AsyncIterable<TaskRecord> {
   const remote = steps.filter((step) => step.worker);
@@ -266,52 +287,59 @@ function pooled(steps: readonly Step[], upstream: AsyncIterable<TaskRecord>, sta
   const remoteMeters = meters.filter((_, i) => steps[i]!.worker);
   const localMeters = meters.filter((_, i) => !steps[i]!.worker);
   const taps: ProgressTap[] = progress ? steps.map((step) => progress.tap(step.name)) : [];
-  const window = Math.max(2, pool.size * 2);
+  // records read ahead: two batches per lane keep every worker busy while this thread takes results
+  const ahead = pool.size * pool.batchSize * 2;
   return {
     async *[Symbol.asyncIterator]() {
       const it = upstream[Symbol.asyncIterator]();
-      const inFlight: InFlight[] = [];
+      const slots: Slot[] = [];
+      const open = new Map<number, Batch>();
       let ended = false;
-      let batches = 0;
-      const send = async (): Promise<void> => {
-        const records: TaskRecord[] = [];
-        const kept: TaskRecord[] = [];
-        while (kept.length < pool.batchSize) {
-          const r = await it.next();
-          if (r.done) {
-            ended = true;
-            break;
-          }
-          records.push(r.value);
-          if (r.value.status === 'kept') kept.push(r.value);
-        }
-        if (records.length === 0) return;
-        const result = kept.length ? pool.run(segment, kept, batches++) : null;
+      const send = (batch: Batch) => {
+        open.delete(batch.lane);
+        batch.sent = pool.run(segment, batch.records, batch.lane);
         // a batch that fails while an earlier one is awaited is reported when its turn comes
-        result?.catch(() => {});
-        inFlight.push({ records, result });
+        batch.sent.catch(() => {});
       };
       try {
         for (;;) {
-          while (!ended && inFlight.length < window) await send();
-          const next = inFlight.shift();
-          if (!next) break;
-          const result = next.result ? await next.result : null;
-          if (result) {
-            if (result.records.length !== next.records.filter((r) => r.status === 'kept').length) throw new Error(`worker steps ${steps.map((s) => s.name).join(', ')} returned ${result.records.length} records for a batch of ${next.records.length}: a worker step must yield one record per record`);
-            pool.merge(result);
-            result.meters.forEach((m, i) => remoteMeters[i]!.add(m));
+          while (!ended && slots.length < ahead) {
+            const r = await it.next();
+            if (r.done) {
+              ended = true;
+              for (const batch of [...open.values()]) send(batch);
+              break;
+            }
+            const record = r.value;
+            if (record.status !== 'kept') {
+              slots.push({ record, batch: null, index: 0 });
+              continue;
+            }
+            const lane = laneOf(record, pool.size);
+            let batch = open.get(lane);
+            if (!batch) open.set(lane, (batch = { lane, records: [], sent: null, result: null }));
+            slots.push({ record, batch, index: batch.records.length });
+            batch.records.push(record);
+            if (batch.records.length >= pool.batchSize) send(batch);
           }
-          let k = 0;
-          for (const record of next.records) {
-            let out = record;
-            if (record.status === 'kept') {
-              out = deepFreeze(result!.records[k++]!);
-              for (const meter of localMeters) meter.passThrough(out);
-            } else for (const meter of meters) meter.passThrough(record);
-            for (const tap of taps) progress!.see(tap, out);
-            yield out;
-          }
+          const slot = slots.shift();
+          if (!slot) break;
+          let out = slot.record;
+          if (slot.batch) {
+            const batch = slot.batch;
+            if (!batch.sent) send(batch);
+            if (!batch.result) {
+              const result = await batch.sent!;
+              if (result.records.length !== batch.records.length) throw new Error(`worker steps ${remote.map((s) => s.name).join(', ')} returned ${result.records.length} records for a batch of ${batch.records.length}: a worker step must yield one record per record`);
+              pool.merge(result);
+              result.meters.forEach((m, i) => remoteMeters[i]!.add(m));
+              batch.result = result;
+            }
+            out = deepFreeze(batch.result.records[slot.index]!);
+            for (const meter of localMeters) meter.passThrough(out);
+          } else for (const meter of meters) meter.passThrough(out);
+          for (const tap of taps) progress!.see(tap, out);
+          yield out;
         }
       } finally {
         meters.forEach((meter, i) => meter.writeTo(stats[i]!));

@@ -41,14 +41,18 @@ interface Thread {
 }
 
 export interface StepPoolOptions {
-  /** records per batch: large enough that cloning costs little next to the work, small enough to keep memory flat */
+  /**
+   * records per batch: enough that a message costs little next to the work (a record's steps take
+   * milliseconds), few enough that a worker still holds the plans of a record's intent step when its
+   * security step comes (the plan cache keeps the last few dozen)
+   */
   readonly batchSize?: number;
 }
 
 /**
  * A pool of worker threads for the runner's worker steps (`Step.worker`): each thread makes its own
  * context from the run's config, cwd and env, builds every segment's steps from their recipes, and runs
- * batches one after the other. Batch n of every segment goes to thread n mod size: a record meets the
+ * batches one after the other. The runner says which thread (lane) takes a batch: a record meets the
  * same thread in every segment, where what an earlier step left in the context's services (the plans
  * the intent step built, which the security step reads) is still at hand. What a worker adds
  * to its context (counters, run warnings) comes back with each batch; `merge` adds it to `ctx`.
@@ -69,7 +73,7 @@ export class WorkerStepPool implements StepPool {
     readonly size: number,
     options: StepPoolOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 16;
+    this.batchSize = options.batchSize ?? 4;
     const setup: WorkerSetup = { config: ctx.config, cwd: ctx.cwd, env: { ...ctx.env } };
     for (let i = 0; i < size; i++) this.threads.push(this.start(i, setup));
   }
@@ -114,9 +118,9 @@ export class WorkerStepPool implements StepPool {
     return id;
   }
 
-  run(segment: number, records: readonly TaskRecord[], batch: number): Promise<BatchResult> {
+  run(segment: number, records: readonly TaskRecord[], lane: number): Promise<BatchResult> {
     if (this.closed) return Promise.reject(new WorkerError('the worker pool is closed'));
-    const thread = this.threads[batch % this.threads.length]!;
+    const thread = this.threads[lane % this.threads.length]!;
     if (thread.dead) return Promise.reject(thread.dead);
     const seq = this.seq++;
     return new Promise<BatchResult>((resolve, reject) => {
