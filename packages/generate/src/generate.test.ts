@@ -115,6 +115,24 @@ describe('generateStage', () => {
     expect(out).toEqual(input);
   });
 
+  it('two records answered with the same text get different candidate ids, and a rerun the same ones', async () => {
+    // [[always-broken]]: the server answers every such prompt with the same text
+    const twins = () => ['A bucket [[always-broken]] for logs.', 'A bucket [[always-broken]] for assets.'].map((p, i) => taskRecord(p, GOLD, [], i + 1));
+    const cacheDir = tempDir();
+    const once = async () => collect(pipe(fromArray(twins()), generateStage(testContext({ baseUrl: server.url, model: 'gpt-4o', cacheDir }))));
+    const first = await once();
+    const [a, b] = first.map((r) => generated(r)[0]!);
+    expect(a!.raw).toBe(b!.raw);
+    expect(first[0]!.id).not.toBe(first[1]!.id);
+    expect(a!.id).not.toBe(b!.id);
+    expect(a!.id).toMatch(/^[0-9a-f]{16}$/);
+    // from the cache (no request), the same ids: corpora's rejected_id stays put across runs
+    const before = server.chatRequests();
+    const again = await once();
+    expect(server.chatRequests()).toBe(before);
+    expect(again.map((r) => generated(r)[0]!.id)).toEqual([a!.id, b!.id]);
+  });
+
   it('rejects a template without {{prompt}} as a config error', () => {
     const template = join(tempDir(), 'bad.txt');
     writeFileSync(template, 'Write Terraform.');

@@ -40,7 +40,10 @@ export function applyGeneration(record: TaskRecord, result: CompletionResult, cl
       finding('generate', 'empty-answer', { severity: 'warning', summary: 'The model answered with no text', detail: `finish_reason ${response.finishReason ?? 'null'} [model ${client.model}]` }),
     ]);
   }
-  const id = sha256(`generated\u0000${client.model}\u0000${content}`).slice(0, 16);
+  // the record's id is part of the candidate's: two records answered with the same text (a model's
+  // stock answer) must not share a candidate id, which corpora use as rejected_id; both are content
+  // hashes, so a rerun gives the same id
+  const id = sha256(`generated\u0000${record.id ?? ''}\u0000${client.model}\u0000${content}`).slice(0, 16);
   if (record.candidates.some((c) => c.id === id)) return record;
   const truncated = response.finishReason === 'length';
   const artifact = newArtifact(id, 'generated', content, {
