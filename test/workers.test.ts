@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collect, createRunContext, deepFreeze, fromArray, newArtifact, parseConfig, runSteps, type Step, type StepRecipe, type TaskRecord } from '@tfpairs/core';
+import { buildFlags, collect, ConfigError, createRunContext, deepFreeze, fromArray, newArtifact, parseConfig, parseFlags, resolveConfig, runSteps, type Step, type StepRecipe, type TaskRecord } from '@tfpairs/core';
 import { openStepPool, WorkerError } from '@tfpairs/core/workers';
 import * as fixtureStages from './fixtures/workers/stages';
 import { cli } from './cli';
@@ -28,6 +28,16 @@ function comparableManifest(path: string): unknown {
 }
 
 describe('tfpairs build --workers', () => {
+  it('is a config field and a flag in --help; not a whole number of at least 1 is an error', async () => {
+    const config = (argv: string[]) => resolveConfig(parseFlags(argv, buildFlags).values, tmpdir());
+    expect(config(['--workers', '3']).workers).toBe(3);
+    expect(config([]).workers).toBeUndefined();
+    expect(() => config(['--workers', '0'])).toThrow(ConfigError);
+    expect(() => config(['--workers', '1.5'])).toThrow(/workers must be a whole number/);
+    const help = (await cli(['build', '--help'], { cwd: tmpdir() })).stdout;
+    expect(help).toMatch(/-workers N\s+worker threads for the CPU-bound per-record steps/);
+  });
+
   it('writes byte-identical corpora, records, audit and manifest with 2 workers as with 1', async () => {
     const root = mkdtempSync(join(tmpdir(), 'tfpairs-workers-'));
     // run warnings each worker's context makes once: an unreadable schema file, a policy folder that does not compile
@@ -110,30 +120,18 @@ describe('the step pool', () => {
     }
   }, 60_000);
 
-  it('fails the run when a worker thread dies, instead of waiting for it', async () => {
-    const { pool, stream } = pooledRun(['exitingStage'], 40);
+  // each must end the run with an error, not leave it waiting for a result that never comes
+  it.each([
+    ['a worker thread exits', 'exitingStage', /worker \d exited with code 3/],
+    ['a step throws in a worker', 'throwingStage', /worker step failed: cannot handle p5/],
+    ['a worker step loses a record', 'losingStage', /one record per record/],
+  ] as const)('fails the run when %s', async (_, factory, message) => {
+    const { pool, stream } = pooledRun([factory], 40);
     try {
       const error = await collect(stream).then(() => null, (e: unknown) => e);
-      expect(error).toBeInstanceOf(WorkerError);
-      expect((error as Error).message).toMatch(/worker \d exited with code 3/);
-    } finally {
-      await pool.close();
-    }
-  }, 60_000);
-
-  it('fails the run with the error of a step that throws in a worker', async () => {
-    const { pool, stream } = pooledRun(['throwingStage'], 40);
-    try {
-      await expect(collect(stream)).rejects.toThrow(/worker step failed: cannot handle p5/);
-    } finally {
-      await pool.close();
-    }
-  }, 60_000);
-
-  it('fails the run when a worker step loses a record', async () => {
-    const { pool, stream } = pooledRun(['losingStage'], 40);
-    try {
-      await expect(collect(stream)).rejects.toThrow(/one record per record/);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toMatch(message);
+      if (factory !== 'losingStage') expect(error).toBeInstanceOf(WorkerError);
     } finally {
       await pool.close();
     }
