@@ -47,13 +47,17 @@ describe('build --negatives', () => {
       expect(pair.rejected).not.toBe(pair.chosen);
     }
     // every negative fails validate with the one error its meta names, on that line (a sample: it costs a verify each)
-    for (const { line } of pairs.filter((_, i) => i % 5 === 0)) {
+    // (a semantic negative validates: its meta's errors are the intent's, `Intent not met: <rule>`)
+    const sample = pairs.filter(({ line }, i) => i % 5 === 0 || line.meta.rejected_because === 'intent');
+    expect(sample.some(({ line }) => line.meta.rejected_because === 'intent')).toBe(true);
+    for (const { line } of sample) {
       const errors = (await verifyCode(line.rejected)).diagnostics.filter((d) => d.severity === 'error');
-      const said = line.meta.diagnostics.filter((d: { severity: string }) => d.severity === 'error');
+      const said = line.meta.diagnostics.filter((d: { severity: string; summary: string }) => d.severity === 'error' && !d.summary.startsWith('Intent not met'));
+      if (line.meta.rejected_because === 'intent') expect(line.meta.false_rules.length).toBeGreaterThan(0);
       expect(errors.map((d) => [d.summary, d.range?.start.line ?? null])).toEqual(said.map((d: { summary: string; line: number | null }) => [d.summary, d.line]));
     }
-    // the same negative text is never written twice
-    const texts = pairs.map(({ line }) => line.rejected);
+    // the same negative text is never written twice within a split group
+    const texts = pairs.map(({ line }) => `${line.meta.group}\u0000${line.rejected}`);
     expect(new Set(texts).size).toBe(texts.length);
   });
 
@@ -63,9 +67,12 @@ describe('build --negatives', () => {
     const fromNegatives = post.filter((p) => p.meta.origin === 'synthetic');
     expect(fromNegatives.length).toBe(synthetic.length);
     for (const p of fromNegatives) {
-      expect(p.prompt).toContain(`Error: ${p.meta.draft_errors[0]}`);
+      // a semantic negative validates: the prompt carries the intent's false rules instead
+      if (p.meta.draft_false_rules.length) for (const rule of p.meta.draft_false_rules) expect(p.prompt).toContain(`Intent not met: ${rule}`);
+      else expect(p.prompt).toContain(`Error: ${p.meta.draft_errors[0]}`);
       expect(p.prompt).toContain(p.rejected.trimEnd());
     }
+    expect(fromNegatives.some((p) => p.meta.draft_false_rules.length > 0)).toBe(true);
     const kto = corpus(ONE, 'kto').map(({ line }) => KtoLineSchema.parse(line));
     const negatives = kto.filter((k) => k.meta.origin === 'synthetic');
     expect(negatives.length).toBe(synthetic.length);

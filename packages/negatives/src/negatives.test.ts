@@ -5,7 +5,7 @@ import { normaliseAnswer } from '@tfpairs/normalise';
 import { verifyCode } from '@tfpairs/verify';
 import { IAC_EVAL_CSV, requireShared } from '../../../test/paths';
 import { negativesFor, operatorWeights, raisesExactly, summaryKind } from './negatives';
-import { OPERATORS, nearMisses, type Operator } from './operators';
+import { VALIDATE_OPERATORS, nearMisses, type Operator } from './operators';
 
 /** A small valid configuration where every operator has a site. */
 const CONFIG = `provider "aws" {
@@ -65,7 +65,7 @@ describe('negativesFor', () => {
     expect((await verifyCode(CONFIG)).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 
-  it.each(OPERATORS.map((o) => [o]))('%s makes negatives that raise exactly its error', async (operator) => {
+  it.each(VALIDATE_OPERATORS.map((o) => [o]))('%s makes negatives that raise exactly its error', async (operator) => {
     const res = await negativesFor(CONFIG, { n: 3, operators: [operator as Operator], mix: 'uniform', seed: 7 });
     expect(res.negatives.length).toBeGreaterThan(0);
     expect(res.discarded[operator]).toBe(0);

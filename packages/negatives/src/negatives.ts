@@ -10,7 +10,7 @@ import { loadSchemaSet, verifyCode, type SchemaSet } from '@tfpairs/verify';
 import { loadModule } from '@tfpairs/verify/module';
 import { formatHcl } from '@tfpairs/normalise';
 import { seededRandom } from '@tfpairs/core';
-import { OPERATORS, OPERATOR_SUMMARY, SITE_FINDERS, applyEdit, type Expectation, type MutationContext, type Operator, type Site } from './operators';
+import { OPERATOR_SUMMARY, SITE_FINDERS, VALIDATE_OPERATORS, applyEdit, type Expectation, type MutationContext, type Operator, type Site } from './operators';
 
 export interface Negative {
   readonly code: string;
@@ -34,8 +34,8 @@ export type NegativeMix = 'real' | 'uniform';
 export interface NegativesOptions {
   /** negatives wanted per configuration */
   readonly n: number;
-  /** the operators to use (default: all) */
-  readonly operators?: readonly Operator[];
+  /** the operators to use (default: all that fail validate; semantic ones are left to semanticNegativesFor) */
+  readonly operators?: readonly string[];
   readonly mix?: NegativeMix;
   readonly seed?: number;
   /** diagnostic summary -> count among the input's real drafts (mix `real`); default REAL_DRAFT_ERRORS */
@@ -119,7 +119,7 @@ function draw<K>(weights: ReadonlyMap<K, number>, random: () => number): K | und
  * terraform-fmt formatted when they still parse, so that they differ from it only by the error).
  */
 export async function negativesFor(code: string, opts: NegativesOptions): Promise<NegativesResult> {
-  const operators = opts.operators ?? OPERATORS;
+  const operators = opts.operators ? VALIDATE_OPERATORS.filter((o) => opts.operators!.includes(o)) : VALIDATE_OPERATORS;
   const attempted: Record<string, number> = Object.fromEntries(operators.map((o) => [o, 0]));
   const discarded: Record<string, number> = Object.fromEntries(operators.map((o) => [o, 0]));
   const negatives: Negative[] = [];

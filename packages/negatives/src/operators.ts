@@ -11,7 +11,10 @@ import { NEGATIVE_OPERATORS } from '@tfpairs/core/config/negatives';
 import { driftTable } from './drift';
 
 export const OPERATORS = NEGATIVE_OPERATORS;
-export type Operator = (typeof OPERATORS)[number];
+export type AnyOperator = (typeof OPERATORS)[number];
+/** The operators whose negative fails validate (the semantic ones, `intent-*`, are in semantic.ts). */
+export type Operator = Exclude<AnyOperator, 'intent-constant' | 'intent-missing-resource'>;
+export const VALIDATE_OPERATORS = OPERATORS.filter((o): o is Operator => !o.startsWith('intent-'));
 
 /** The diagnostic a negative must raise: its summary (a pattern for summaries that name a block) and line. */
 export interface Expectation {
@@ -119,7 +122,7 @@ export function nearMisses(name: string): string[] {
 }
 
 /** The first line of `range` sits alone on its lines (nothing but whitespace before and after it). */
-function wholeLines(ctx: MutationContext, start: number, end: number): { start: number; end: number } | undefined {
+export function wholeLines(ctx: MutationContext, start: number, end: number): { start: number; end: number } | undefined {
   const b = ctx.bytes;
   let s = start;
   while (s > 0 && (b[s - 1] === 0x20 || b[s - 1] === 0x09)) s--;
@@ -261,7 +264,7 @@ const insufficientBlocks: SiteFinder = (ctx) => {
 };
 
 /** Every traversal in the file's expressions (attributes of every block, nested included). */
-function allTraversals(body: Body): Extract<Expr, { kind: 'traversal' }>[] {
+export function allTraversals(body: Body): Extract<Expr, { kind: 'traversal' }>[] {
   const out: Extract<Expr, { kind: 'traversal' }>[] = [];
   const walk = (b: Body): void => {
     for (const a of b.attributes) out.push(...traversalsIn(a.expr));

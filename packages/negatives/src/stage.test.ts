@@ -66,6 +66,15 @@ describe('negativesStage', () => {
     expect(alone[0]!.synthetic!.length).toBeGreaterThan(0);
   });
 
+  it('writes a negative text once per split group (a group is never cut by --shard)', async () => {
+    const r = await record();
+    const inGroup = (rec: TaskRecord, id: string, group: string): TaskRecord => ({ ...rec, id, provenance: { ...rec.provenance, group: { id: group, size: 2 } } });
+    const ctx = createRunContext(configWith({ count: 3, mix: 'uniform', seed: 5 }));
+    const out = await collect(negativesStage(ctx)(fromArray([inGroup(r, 'a', 'g1'), inGroup(r, 'b', 'g1'), inGroup(r, 'c', 'g2')])));
+    expect(out.map((o) => o.synthetic!.length)).toEqual([3, 0, 3]);
+    expect(ctx.metrics.get('negatives.duplicate')).toBe(3);
+  });
+
   it('counts the real drafts\' error kinds beside the synthetic ones', async () => {
     const ctx = createRunContext(configWith({ count: 2, mix: 'uniform', seed: 1 }));
     await collect(negativesStage(ctx)(fromArray([await record()])));

@@ -8,13 +8,16 @@
  * draw is balanced on its own. A build cut into shards (`--shard K/N`) therefore makes the same negatives
  * for every record as a one-process build, and the merge is byte-identical.
  */
-import { countMetric, mapKept, passThrough, sha256, updateRecord, type RunContext, type Stage, type SyntheticNegative } from '@tfpairs/core';
+import { countMetric, mapKept, passThrough, sha256, updateRecord, type RunContext, type Stage, type SyntheticNegative, type TaskRecord } from '@tfpairs/core';
 import { NegativesConfig } from '@tfpairs/core/config/negatives';
 import { loadSchemaSet, type SchemaSet } from '@tfpairs/verify';
 import { userSchemaFiles } from '@tfpairs/verify/stage';
 import { loadModule } from '@tfpairs/verify/module';
 import { parseFile } from '@tfpairs/hcl/tree';
+import { intentOf, recordIntentCheck } from '@tfpairs/intent/stage';
+import { planOf } from '@tfpairs/intent/plan-of';
 import { negativesFor, summaryKind } from './negatives';
+import { isSemantic, semanticNegativesFor, type SemanticOperator } from './semantic';
 
 export const NEGATIVES_VERSION = '0.2.0';
 
@@ -33,10 +36,21 @@ export function negativesStage(ctx: RunContext): Stage {
   const config = negativesConfigOf(ctx);
   if (config.count === 0) return passThrough;
   const seed = config.seed ?? ctx.config.generate.seed ?? 0;
-  // texts already given to a record. Identical gold lands in one split group and so in one shard, so
-  // this stays shard-stable except for two different gold whose mutants coincide (not seen on IaC-Eval)
-  const written = new Set<string>();
+  // negative texts already given, per split group: a group (near-duplicate prompts, identical gold) is
+  // never cut by --shard, so this is the same in a shard as in one process. Across groups the same text
+  // with another prompt and another chosen is another example (dropping a resource of two golds can give
+  // one text), and deciding which group keeps it would depend on which shard saw it first.
+  const written = new Map<string, Set<string>>();
   let schemaFiles: readonly string[] | undefined;
+  const semanticOperators = config.operators.filter(isSemantic) as SemanticOperator[];
+  /** the intent-breaking negatives of a gold that meets its record's intent (none without an intent) */
+  const semanticOf = async (record: TaskRecord, code: string, schemas: SchemaSet) => {
+    const policy = intentOf(record);
+    if (!policy || !semanticOperators.length || record.gold?.intent?.outcome !== 'pass') return { negatives: [], attempted: {}, discarded: {} };
+    const { plan } = await planOf(ctx, code);
+    if (!plan) return { negatives: [], attempted: {}, discarded: {} };
+    return semanticNegativesFor(code, { policy, plan, operators: semanticOperators, seed, schemas, check: (mutant) => recordIntentCheck(ctx, record, mutant) });
+  };
   return mapKept('negatives', NEGATIVES_VERSION, async (record) => {
     // the real drafts' errors, counted beside the synthetic ones so the report can compare the two
     for (const c of record.candidates) {
@@ -49,27 +63,33 @@ export function negativesStage(ctx: RunContext): Stage {
       return record;
     }
     schemaFiles ??= userSchemaFiles(ctx);
-    const result = await negativesFor(gold.code, {
-      n: config.count,
-      operators: config.operators,
-      mix: config.mix,
-      seed,
-      schemas: await schemasFor(gold.code, schemaFiles),
-    });
-    for (const [o, c] of Object.entries(result.attempted)) if (c) countMetric(ctx, `negatives.attempted.${o}`, c);
-    for (const [o, c] of Object.entries(result.discarded)) if (c) countMetric(ctx, `negatives.discarded.${o}`, c);
+    const schemas = await schemasFor(gold.code, schemaFiles);
+    const result = await negativesFor(gold.code, { n: config.count, operators: config.operators, mix: config.mix, seed, schemas });
+    const semantic = await semanticOf(record, gold.code, schemas);
+    for (const r of [result, semantic]) {
+      for (const [o, c] of Object.entries(r.attempted)) if (c) countMetric(ctx, `negatives.attempted.${o}`, c);
+      for (const [o, c] of Object.entries(r.discarded)) if (c) countMetric(ctx, `negatives.discarded.${o}`, c);
+    }
+    const made: Omit<SyntheticNegative, 'id'>[] = [
+      ...result.negatives.map((n) => ({ operator: n.operator, code: n.code, diagnostics: n.diagnostics })),
+      ...semantic.negatives.map((n) => ({ operator: n.operator, code: n.code, diagnostics: n.diagnostics, intent: { outcome: 'fail' as const, falseRules: n.falseRules } })),
+    ];
     const synthetic: SyntheticNegative[] = [];
-    for (const n of result.negatives) {
+    const groupKey = (record.provenance.group as { id?: string } | undefined)?.id ?? record.id ?? '';
+    const inGroup = written.get(groupKey) ?? new Set<string>();
+    written.set(groupKey, inGroup);
+    for (const n of made) {
       const id = sha256(n.code).slice(0, 16);
-      // the same negative text is never written twice, whichever record it came from
-      if (written.has(id)) {
+      // the same negative text is never written twice within a split group
+      if (inGroup.has(id)) {
         countMetric(ctx, 'negatives.duplicate');
         continue;
       }
-      written.add(id);
+      inGroup.add(id);
       countMetric(ctx, `negatives.made.${n.operator}`);
-      for (const d of n.diagnostics) if (d.severity === 'error') countMetric(ctx, `negatives.summary.${summaryKind(d.summary)}`);
-      synthetic.push({ id, operator: n.operator, code: n.code, diagnostics: n.diagnostics });
+      // the summary distribution compares validate's errors with the real drafts': semantic negatives have none
+      if (!n.intent) for (const d of n.diagnostics) if (d.severity === 'error') countMetric(ctx, `negatives.summary.${summaryKind(d.summary)}`);
+      synthetic.push({ id, ...n });
     }
     return updateRecord(record, { synthetic });
   });

@@ -75,7 +75,7 @@ export function syntheticPostEditPairs(record: TaskRecord): PairLine[] {
       draft_model: null,
       repair_model: null,
       turns: 0,
-      draft_errors: n.diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary),
+      draft_errors: validateDiagnosticsOf(n).filter((d) => d.severity === 'error').map((d) => d.summary),
       draft_false_rules: [...(n.intent?.falseRules ?? [])],
     };
     return {

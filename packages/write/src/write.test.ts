@@ -16,7 +16,7 @@ import {
   type TaskRecord,
 } from '@tfpairs/core';
 import { taskRecord } from '@tfpairs/ingest';
-import { AccountingError, writeOutputs } from './index';
+import { AccountingError, KtoLineSchema, PostEditLineSchema, SyntheticPairLineSchema, writeOutputs } from './index';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tfpairs-write-'));
 const src = (line: number) => ({ path: 'in.jsonl', line });
@@ -105,5 +105,44 @@ describe('writeOutputs', () => {
     expect(mutn[0]).toMatchObject({ utterance: 'Rename the bucket to y\n', completion: expected.code, expected: expected.code, initial: a.gold!.code });
     expect(mutn[0].prompt).toContain('Rename the bucket to y');
     expect(manifest.counts.corpora).toMatchObject({ 'dpo-postedit': { val: 1 }, 'tf-mutn': { val: 1 }, dpo: { val: 1 } });
+  });
+
+  it('writes a record\'s synthetic negatives: dpo-synthetic, post-edit with the diagnostics or false rules, KTO false', async () => {
+    const a = kept('make a bucket', 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n', [], 'test', 1);
+    const invalid = { id: 'n1', operator: 'misspell-argument', code: 'resource "aws_s3_bucket" "b" {\n  buckets = "x"\n}\n', diagnostics: [{ severity: 'error' as const, summary: 'Unsupported argument', detail: 'An argument named "buckets" is not expected here.', range: { filename: 'main.tf', start: { line: 2, column: 3, byte: 35 }, end: { line: 2, column: 10, byte: 42 } } }] };
+    const semantic = {
+      id: 'n2',
+      operator: 'intent-constant',
+      code: 'resource "aws_s3_bucket" "b" {\n  bucket = "y"\n}\n',
+      diagnostics: [{ severity: 'error' as const, summary: 'Intent not met: data.terraform.validation.is_valid_bucket', detail: 'The rule is false on this configuration\'s plan.' }],
+      intent: { outcome: 'fail' as const, falseRules: ['data.terraform.validation.is_valid_bucket'] },
+    };
+    // a negative that normalises to the gold is never a rejected
+    const same = { id: 'n3', operator: 'misspell-argument', code: a.gold!.code!, diagnostics: [] };
+    const record = updateRecord(a, { synthetic: [invalid, semantic, same], provenance: { ...a.provenance, group: { id: 'g1', size: 1 } } });
+    const out = tmp();
+    const manifest = await writeOutputs(fromArray([record]), createRunContext(parseConfig({})), out);
+    const pairs = (await readNdjson<any>(join(out, 'dpo-synthetic/test.jsonl'))).map((l) => SyntheticPairLineSchema.parse(l));
+    expect(pairs.map((p) => [p.meta.operator, p.meta.rejected_because, p.meta.false_rules])).toEqual([
+      ['misspell-argument', 'invalid', []],
+      ['intent-constant', 'intent', ['data.terraform.validation.is_valid_bucket']],
+    ]);
+    expect(pairs[0]!.meta).toMatchObject({ record_id: record.id, split: 'test', group: 'g1', source_id: `${record.id}/${a.gold!.id}`, diagnostics: [{ severity: 'error', summary: 'Unsupported argument', line: 2 }] });
+    expect(pairs.every((p) => p.chosen === a.gold!.code)).toBe(true);
+    const post = (await readNdjson<any>(join(out, 'dpo-postedit/test.jsonl'))).map((l) => PostEditLineSchema.parse(l));
+    expect(post).toHaveLength(2);
+    expect(post[0]!.prompt).toContain('Error: Unsupported argument');
+    expect(post[0]!.prompt).toContain('on main.tf line 2');
+    // the semantic negative validates: terraform's success line, then the intent's false rule
+    expect(post[1]!.prompt).toContain('## terraform validate\nSuccess! The configuration is valid.\n');
+    expect(post[1]!.prompt).toContain('Intent not met: data.terraform.validation.is_valid_bucket');
+    expect(post[1]!.meta).toMatchObject({ origin: 'synthetic', operator: 'intent-constant', draft_false_rules: ['data.terraform.validation.is_valid_bucket'] });
+    const kto = (await readNdjson<any>(join(out, 'kto/test.jsonl'))).map((l) => KtoLineSchema.parse(l));
+    expect(kto.map((k) => [k.meta.origin, k.label, k.meta.label_reason, k.meta.group])).toEqual([
+      ['reference', true, 'gold', 'g1'],
+      ['synthetic', false, 'invalid', 'g1'],
+      ['synthetic', false, 'intent', 'g1'],
+    ]);
+    expect(manifest.counts.corpora['dpo-synthetic']).toEqual({ train: 0, val: 0, test: 2 });
   });
 });

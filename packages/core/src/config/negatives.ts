@@ -13,6 +13,9 @@ export const NEGATIVE_OPERATORS = [
   'wrong-attribute',
   'wrong-literal-type',
   'unclosed-block',
+  // semantic: the configuration still validates, the record's intent fails
+  'intent-constant',
+  'intent-missing-resource',
 ] as const;
 
 /** `a,b` (flag) or `["a", "b"]` (config file) -> the list of operators */
