@@ -6,7 +6,8 @@ import { OutputError } from '@tfpairs/report/output';
 import type { BootstrapOptions } from './bootstrap';
 import { comparePaired, scoreAll, summarise, type EvalOptions, type ScoredPrediction, type Summary } from './evaluate';
 import { matchPredictions, readPredictions, referencesFromBuild, referencesFromInput, type Loaded, type Reference } from './inputs';
-import { loadIntentChecker } from './intent';
+import { loadLintChecker, loadSecurityChecker } from './checks';
+import { loadIntentChecker, loadPlanner } from './intent';
 import { renderHtml, renderPairedText, renderSummaryText, type SkippedMetric } from './render';
 
 const FLAGS: FlagSpec[] = [
@@ -20,6 +21,8 @@ const FLAGS: FlagSpec[] = [
   { name: 'weights', type: 'string', arg: 'A,B,G,T', help: 'CodeBLEU weights of BLEU, weighted n-gram, AST and dataflow match', default: '0.25,0.25,0.25,0.25' },
   { name: 'empty-dataflow', type: 'string', arg: 'one|zero|reweight', help: 'dataflow component when the reference has no edge (one: the codebleu package; zero: CodeXGLUE)', default: 'one' },
   { name: 'no-intent', type: 'boolean', help: 'skip the intent (plan + Rego policy) pass' },
+  { name: 'no-lint', type: 'boolean', help: 'skip the lint pass (TFLint rules, as build)' },
+  { name: 'no-security', type: 'boolean', help: 'skip the security compliance (bundled Checkov-style pack on the plan, as build)' },
   { name: 'json', type: 'boolean', help: 'machine-readable output (summaries, every scored prediction, problems)' },
   { name: 'html', type: 'boolean', help: 'write a self-contained HTML page of the tables (to --out)' },
   { name: 'out', type: 'string', arg: 'FILE', help: 'with -html: where to write the page', default: 'eval.html' },
@@ -32,7 +35,8 @@ export const EVAL_HELP = `Usage: tfpairs eval --predictions FILE (--against OUT_
 Scores a model's outputs with IaC-DPO's Table 2 metrics - CodeBLEU for HCL (with its four components),
 Terraform syntax pass (embedded terraform validate) and the average number of unique lines flagged
 error or warning - plus IaC-Eval's intent pass@1 (plan + the record's Rego policy) when the record has an
-intent. Answers are extracted and normalised as drafts are (fences, terraform fmt, comments stripped).
+intent, and TerraFormer's lint pass and security compliance over the predictions that validate (as build:
+no TFLint issue; no failed check of the bundled pack on the plan). Answers are extracted and normalised as drafts are (fences, terraform fmt, comments stripped).
 Every metric comes with a seeded percentile bootstrap confidence interval (95 %), per split and overall.
 With two prediction files, the differences B - A get a paired bootstrap interval over the references
 both predict. Exit status: 0, or 1 on bad arguments or unreadable inputs.
@@ -40,8 +44,6 @@ both predict. Exit status: 0, or 1 on bad arguments or unreadable inputs.
 Flags:
 ${renderFlagHelp(FLAGS)}
 `;
-
-const LINT_SKIPPED: SkippedMetric = { metric: 'lint/security pass', reason: 'no TerraFormer-style linter or security checker in tfpairs yet' };
 
 function fail(io: CliIO, message: string): number {
   io.stderr.write(`tfpairs eval: ${message}\n`);
@@ -108,15 +110,29 @@ export const evalCommand: Command = async (argv, io) => {
   }
 
   const skipped: SkippedMetric[] = [];
+  // one planner for the intent and security checks: a prediction is planned once
+  let planner: ReturnType<typeof loadPlanner> | undefined;
+  const planned = () => (planner ??= loadPlanner());
   const opts: { -readonly [K in keyof EvalOptions]: EvalOptions[K] } = { codebleu: cb };
   if (v['no-intent']) skipped.push({ metric: 'intent pass@1', reason: '-no-intent' });
   else if (!refs.items.some((r) => r.intent !== null)) skipped.push({ metric: 'intent pass@1', reason: 'no reference has an intent (Rego policy)' });
   else {
-    const loaded = await loadIntentChecker();
+    const loaded = await loadIntentChecker(await planned());
     if ('checker' in loaded) opts.intent = loaded.checker;
     else skipped.push({ metric: 'intent pass@1', reason: loaded.reason });
   }
-  skipped.push(LINT_SKIPPED);
+  if (v['no-lint']) skipped.push({ metric: 'lint pass', reason: '-no-lint' });
+  else {
+    const loaded = await loadLintChecker();
+    if ('checker' in loaded) opts.lint = loaded.checker;
+    else skipped.push({ metric: 'lint pass', reason: loaded.reason });
+  }
+  if (v['no-security']) skipped.push({ metric: 'security compliance', reason: '-no-security' });
+  else {
+    const loaded = await loadSecurityChecker(await planned());
+    if ('checker' in loaded) opts.security = loaded.checker;
+    else skipped.push({ metric: 'security compliance', reason: loaded.reason });
+  }
 
   const runs: { file: string; scored: ScoredPrediction[]; problems: Diagnostic[] }[] = [];
   for (const file of files) {

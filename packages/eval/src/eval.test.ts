@@ -12,7 +12,8 @@ import { percentileInterval, resampleIndices } from './bootstrap';
 import { evalCommand } from './cli';
 import { comparePaired, METRICS, scorePrediction, summarise, type Metric } from './evaluate';
 import { matchPredictions, readPredictions, type Reference } from './inputs';
-import { loadIntentChecker } from './intent';
+import { loadLintChecker, loadSecurityChecker } from './checks';
+import { loadIntentChecker, loadPlanner } from './intent';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -162,6 +163,31 @@ describe('inputs', () => {
     expect(broken.intent).toEqual({ status: 'fail', reason: 'does not validate' });
     expect((METRICS.intentPass as Metric)([good, fails, broken], () => null)).toBeCloseTo(1 / 3, 12);
   });
+
+  it('lint pass and security compliance as build counts them: over valid predictions, on one shared plan', async () => {
+    const planned = await loadPlanner();
+    const [lint, security] = await Promise.all([loadLintChecker(), loadSecurityChecker(planned)]);
+    if (!('checker' in lint)) throw new Error(lint.reason);
+    if (!('checker' in security)) throw new Error(security.reason);
+    const opts = { lint: lint.checker, security: security.checker };
+    // an SSH group open to the world fails CKV_AWS_24; without a terraform block TFLint flags the providers
+    const openSsh = 'resource "aws_security_group" "ssh" {\n  name = "ssh"\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n';
+    const sg = await scorePrediction({ id: 'r1', prompt: null, completion: openSsh, source: 'p:1' }, ref(), opts);
+    expect(sg.security).toMatchObject({ status: 'checked' });
+    expect(sg.security?.status === 'checked' && sg.security.failed).toContain('CKV_AWS_24');
+    // no terraform block: TFLint's terraform_required_providers / _version
+    expect(sg.lint?.rules).toEqual(expect.arrayContaining(['terraform_required_providers', 'terraform_required_version']));
+    const clean = 'terraform {\n  required_version = ">= 1.5"\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "~> 5.0"\n    }\n  }\n}\n\nresource "aws_ssm_parameter" "p" {\n  name  = "p"\n  type  = "String"\n  value = "v"\n}\n';
+    const ok = await scorePrediction({ id: 'r1', prompt: null, completion: clean, source: 'p:1' }, ref(), opts);
+    expect(ok.lint).toEqual({ issues: 0, rules: [] });
+    expect(ok.security).toEqual({ status: 'checked', failed: [] });
+    const broken = await scorePrediction({ id: 'r1', prompt: null, completion: BROKEN, source: 'p:1' }, ref(), opts);
+    expect([broken.lint, broken.security]).toEqual([null, null]);
+    const items = [sg, ok, broken];
+    expect((METRICS.lintPass as Metric)(items, () => null)).toBe(0.5);
+    expect((METRICS.securityPass as Metric)(items, () => null)).toBe(0.5);
+    expect(summarise(items, { resamples: 50 }).metrics.lintPass.n).toBe(2);
+  });
 });
 
 describe('paired comparison', () => {
@@ -201,7 +227,10 @@ describe('tfpairs eval (in-process)', () => {
     }
     // 128 references not predicted: the summary is over the 12 predictions only
     expect(overall.predictions).toBe(12);
-    expect(a.skipped.map((s: { metric: string }) => s.metric)).toContain('lint/security pass');
+    // lint and security are measured (over the predictions that validate)
+    expect(a.skipped).toEqual([]);
+    expect(overall.metrics.lintPass.n).toBe(overall.metrics.securityPass.n + a.runs[0].items.filter((i: { security: { status: string } | null }) => i.security?.status === 'error').length);
+    expect(overall.metrics.lintPass.n).toBe(a.runs[0].items.filter((i: { verdict: string }) => i.verdict === 'valid').length);
   });
 
   it('--against a build output: per split and overall; A B gives paired differences; bad arguments exit 1', async () => {

@@ -5,6 +5,7 @@ import { candidateMetrics, errorLines } from '@tfpairs/report/metrics';
 import { verifyCode, type ValidateOptions } from '@tfpairs/verify';
 import { percentileInterval, resampleIndices, type BootstrapOptions } from './bootstrap';
 import type { Prediction, Reference } from './inputs';
+import type { LintChecker, LintOutcome, SecurityChecker, SecurityOutcome } from './checks';
 import type { IntentChecker, IntentOutcome } from './intent';
 
 /**
@@ -30,6 +31,10 @@ export interface ScoredPrediction {
   readonly errorLines: number;
   /** null when the record has no intent or no intent checker is available */
   readonly intent: IntentOutcome | null;
+  /** TFLint's issues; null when the prediction does not validate or lint is off */
+  readonly lint: LintOutcome | null;
+  /** the bundled security pack on the plan; null when the prediction does not validate or the pack is off */
+  readonly security: SecurityOutcome | null;
 }
 
 export interface EvalOptions {
@@ -37,6 +42,10 @@ export interface EvalOptions {
   readonly validate?: ValidateOptions;
   /** null: the intent metric is skipped */
   readonly intent?: IntentChecker | null;
+  /** null: the lint pass metric is skipped */
+  readonly lint?: LintChecker | null;
+  /** null: the security compliance metric is skipped */
+  readonly security?: SecurityChecker | null;
 }
 
 /** A reference's prepared parts, computed once however many prediction files are scored against it. */
@@ -70,6 +79,10 @@ export async function scorePrediction(prediction: Prediction, reference: Referen
     else if (verdict === 'invalid') intent = { status: 'fail', reason: 'does not validate' };
     else intent = await opts.intent.check(code, reference.intent, opts.validate ? undefined : diagnostics);
   }
+  // lint and security as build runs them: on configurations that validate
+  const valid = code !== null && verdict === 'valid';
+  const lint = valid && opts.lint ? await opts.lint.check(code) : null;
+  const security = valid && opts.security ? await opts.security.check(code, opts.validate ? undefined : diagnostics) : null;
   return {
     id: reference.id,
     source: prediction.source,
@@ -81,6 +94,8 @@ export async function scorePrediction(prediction: Prediction, reference: Referen
     diagnostics,
     errorLines: errorLines(diagnostics).lines,
     intent,
+    lint,
+    security,
   };
 }
 
@@ -109,6 +124,18 @@ function corpusOf(items: readonly ScoredPrediction[], opts?: CodeBleuOptions): (
   };
 }
 const decided = (i: ScoredPrediction) => i.intent !== null && i.intent.status !== 'error';
+const linted = (i: ScoredPrediction) => i.lint != null;
+const securityChecked = (i: ScoredPrediction) => i.security?.status === 'checked';
+const share = (items: readonly ScoredPrediction[], over: (i: ScoredPrediction) => boolean, pass: (i: ScoredPrediction) => boolean): number | null => {
+  let n = 0;
+  let passed = 0;
+  for (const i of items) {
+    if (!over(i)) continue;
+    n++;
+    if (pass(i)) passed++;
+  }
+  return n ? passed / n : null;
+};
 
 /** The metrics, in the order they are shown. */
 export const METRICS = {
@@ -123,10 +150,11 @@ export const METRICS = {
   syntaxPass: (items) => candidateMetrics(items).syntaxPassRate,
   errorLines: (items) => candidateMetrics(items).avgErrorLines,
   /** over predictions whose record has an intent and whose check ran */
-  intentPass: (items) => {
-    const d = items.filter(decided);
-    return d.length ? d.filter((i) => i.intent!.status === 'pass').length / d.length : null;
-  },
+  intentPass: (items) => share(items, decided, (i) => i.intent!.status === 'pass'),
+  /** TerraFormer's linter pass rate: over predictions that validate, no TFLint issue */
+  lintPass: (items) => share(items, linted, (i) => i.lint!.issues === 0),
+  /** TerraFormer's security compliance: over predictions that validate and plan, no failed bundled check */
+  securityPass: (items) => share(items, securityChecked, (i) => i.security?.status === 'checked' && i.security.failed.length === 0),
 } satisfies Record<string, Metric>;
 export type MetricName = keyof typeof METRICS;
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
@@ -164,8 +192,12 @@ function resampledMetrics(samples: readonly Uint32Array[], items: readonly Score
 
 const column = (rows: readonly Record<MetricName, number | null>[], name: MetricName) => rows.map((r) => r[name]);
 
+/** The metrics over a part of the predictions, and which part. */
+export const SUBSET_METRICS: Partial<Record<MetricName, (i: ScoredPrediction) => boolean>> = { intentPass: decided, lintPass: linted, securityPass: securityChecked };
+
 function countFor(name: MetricName, items: readonly ScoredPrediction[]): number {
-  return name === 'intentPass' ? items.filter(decided).length : items.length;
+  const over = SUBSET_METRICS[name];
+  return over ? items.filter(over).length : items.length;
 }
 
 export function summarise(items: readonly ScoredPrediction[], boot: BootstrapOptions = {}, codebleu?: CodeBleuOptions): Summary {

@@ -18,28 +18,54 @@ export interface IntentChecker {
   check(code: string, policy: string, validation?: readonly Diagnostic[]): Promise<IntentOutcome>;
 }
 
+/** The offline plan of a configuration (`terraform show -json`), on the validation the caller has. */
+export type Planner = (code: string, validation?: readonly Diagnostic[]) => Promise<{ readonly plan: unknown | null; readonly diagnostics: readonly Diagnostic[] }>;
+
 /**
- * The default checker: `@tfpairs/plan`'s offline `buildPlan` (terraform show -json of a fresh plan) and
+ * `@tfpairs/plan`'s offline `buildPlan` of one `main.tf`, remembering the last few plans: the intent and
+ * security checks of one prediction read the same plan.
+ */
+export async function loadPlanner(): Promise<{ planner: Planner } | { reason: string }> {
+  let plan: typeof import('@tfpairs/plan');
+  try {
+    plan = await import('@tfpairs/plan');
+  } catch (e) {
+    return { reason: `the plan package could not be loaded (${(e as Error).message})` };
+  }
+  const recent = new Map<string, ReturnType<Planner>>();
+  const planner: Planner = (code, validation) => {
+    const hit = recent.get(code);
+    if (hit) return hit;
+    const planned = plan.buildPlan({ files: [{ name: 'main.tf', text: code }] }, validation ? { validation } : {});
+    recent.set(code, planned);
+    if (recent.size > 4) recent.delete(recent.keys().next().value!);
+    return planned;
+  };
+  return { planner };
+}
+
+/**
+ * The default checker: the planner (`loadPlanner`, terraform show -json of a fresh plan) and
  * `@tfpairs/policy`'s `evaluateIntent` (opa eval ... data, false leaves fail). Loaded on first use, so
  * `tfpairs eval -no-intent` does not pay for them; when they cannot be loaded the metric is skipped
  * with the reason.
  */
-export async function loadIntentChecker(): Promise<{ checker: IntentChecker } | { reason: string }> {
-  let plan: typeof import('@tfpairs/plan');
+export async function loadIntentChecker(planned?: { planner: Planner } | { reason: string }): Promise<{ checker: IntentChecker } | { reason: string }> {
   let policy: typeof import('@tfpairs/policy');
+  const loaded = planned ?? (await loadPlanner());
+  if (!('planner' in loaded)) return loaded;
   try {
-    [plan, policy] = await Promise.all([import('@tfpairs/plan'), import('@tfpairs/policy')]);
+    policy = await import('@tfpairs/policy');
   } catch (e) {
-    return { reason: `the plan/policy packages could not be loaded (${(e as Error).message})` };
+    return { reason: `the policy package could not be loaded (${(e as Error).message})` };
   }
+  const { planner } = loaded;
   return {
     checker: {
       async check(code, policyText, validation) {
         let planned;
         try {
-          // a prediction in the file-set form is planned as the files it holds
-          const files = filesOfCode(code).map((f) => ({ name: f.path, text: f.text }));
-          planned = await plan.buildPlan({ files }, validation ? { validation } : {});
+          planned = await planner(code, validation);
         } catch (e) {
           return { status: 'error', reason: `plan: ${(e as Error).message}` };
         }

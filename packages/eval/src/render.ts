@@ -1,5 +1,5 @@
 import { renderTable } from '@tfpairs/report/table';
-import { METRIC_NAMES, type Estimate, type MetricName, type PairedComparison, type Summary } from './evaluate';
+import { METRIC_NAMES, SUBSET_METRICS, type Estimate, type MetricName, type PairedComparison, type Summary } from './evaluate';
 
 /** How each metric is shown: label, scale (100 for percentages) and digits. */
 export const METRIC_LABELS: Readonly<Record<MetricName, { label: string; scale: number; digits: number; unit: string }>> = {
@@ -12,6 +12,8 @@ export const METRIC_LABELS: Readonly<Record<MetricName, { label: string; scale: 
   syntaxPass: { label: 'syntax pass', scale: 100, digits: 2, unit: ' %' },
   errorLines: { label: 'error/warning lines (avg)', scale: 1, digits: 2, unit: '' },
   intentPass: { label: 'intent pass@1', scale: 100, digits: 2, unit: ' %' },
+  lintPass: { label: 'lint pass (valid)', scale: 100, digits: 2, unit: ' %' },
+  securityPass: { label: 'security compliance (valid)', scale: 100, digits: 2, unit: ' %' },
 };
 
 /** A value as shown; a difference of percentages is in percentage points. */
@@ -42,7 +44,7 @@ export function renderSummaryText(groups: Groups, skipped: readonly SkippedMetri
         METRIC_LABELS[name].label,
         ...names.flatMap((g) => {
           const e: Estimate = groups[g]!.metrics[name];
-          const n = name === 'intentPass' && e.value !== null ? ` (n=${e.n})` : '';
+          const n = SUBSET_METRICS[name] && e.value !== null ? ` (n=${e.n})` : '';
           return [`${fmt(name, e.value)}${n}`, ci(name, e)];
         }),
       ]),
