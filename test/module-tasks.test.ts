@@ -1,6 +1,6 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunContext, parseConfig, readNdjson, type Diagnostic } from '@tfpairs/core';
@@ -112,6 +112,27 @@ describe('task folders with local modules through tfpairs build', () => {
     const security = audit.filter((a) => a.stage === 'security' && a.source.path === 'tasks/network/prompt.md');
     expect(security.map((a) => a.summary).join('\n')).toMatch(/\(module\.network\.aws_vpc\.this\)/);
   });
+});
+
+describe('credentials in a module file', () => {
+  it('are scrubbed in that file, the finding naming it, and the set stays valid', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'tfpairs-module-secret-'));
+    const write = (path: string, text: string) => (mkdirSync(dirname(join(cwd, path)), { recursive: true }), writeFileSync(join(cwd, path), text));
+    write('tasks/db/prompt.md', 'A PostgreSQL database through a local module in modules/db.\n');
+    write('tasks/db/main.tf', 'module "db" {\n  source = "./modules/db"\n}\n');
+    write('tasks/db/modules/db/main.tf', 'resource "aws_db_instance" "this" {\n  engine            = "postgres"\n  instance_class    = "db.t3.micro"\n  allocated_storage = 20\n  username          = "app"\n  password          = "Zq8!vR2#mK5pL9xT"\n}\n');
+    await cli(['build', '--offline', '--no-report', '--input', 'tasks', '--out', 'out'], { cwd });
+    const [record] = await readNdjson<Rec>(join(cwd, 'out', 'records.jsonl'));
+    const files = parseFileSet(record!.gold.code)!;
+    expect(files.map((f) => f.path)).toEqual(['main.tf', 'modules/db/main.tf']);
+    expect(record!.gold.code).not.toContain('Zq8!vR2#mK5pL9xT');
+    expect(files[1]!.text).toContain('password          = "<PASSWORD>"');
+    expect(record!.gold.verdict).toBe('valid');
+    const audit = await readNdjson<Audit>(join(cwd, 'out', 'audit.jsonl'));
+    const scrubbed = audit.filter((a) => a.stage === 'scrub' || a.stage === 'scrub-input');
+    expect(scrubbed.length).toBeGreaterThan(0);
+    for (const a of scrubbed) expect({ file: a.range?.filename, line: a.range?.start.line }).toEqual({ file: 'modules/db/main.tf', line: 6 });
+  }, 120_000);
 });
 
 describe('tfpairs eval on predictions that are file sets', () => {
