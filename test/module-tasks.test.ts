@@ -152,6 +152,21 @@ describe('tfpairs eval on predictions that are file sets', () => {
     const withoutSnippets = recorded.tasks['broken-network']!.validate.output.diagnostics.map(({ snippet: _s, ...d }) => d);
     expect({ verdict: network.verdict, diagnostics: network.diagnostics }).toEqual({ verdict: 'invalid', diagnostics: withoutSnippets });
     expect(items.find((i) => i !== network)!.verdict).toBe('valid');
+
+    // the golds as predictions: eval lints and security-checks each set as the build did
+    writeFileSync(join(cwd, 'golds.jsonl'), (await splits<object>(join(cwd, 'out'), 'tf-gen')).map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const golds = await cli(['eval', '--predictions', 'golds.jsonl', '--against', 'out', '--json'], { cwd });
+    const audit = await readNdjson<Audit & { id: string }>(join(cwd, 'out', 'audit.jsonl'));
+    type Checked = { id: string; lint: { issues: number }; security: { failed: string[] } };
+    const checked = (JSON.parse(golds.stdout) as { runs: { items: Checked[] }[] }).runs[0]!.items;
+    expect(checked.map((i) => ({ id: i.id, lint: i.lint.issues, security: [...i.security.failed].sort() }))).toEqual(
+      checked.map((i) => ({
+        id: i.id,
+        lint: audit.filter((a) => a.id === i.id && a.stage === 'lint').length,
+        security: audit.filter((a) => a.id === i.id && a.stage === 'security').map((a) => a.code).sort(),
+      })),
+    );
+    expect(checked.some((i) => i.security.failed.length > 0 && i.lint.issues > 1)).toBe(true);
   }, 120_000);
 });
 

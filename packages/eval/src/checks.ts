@@ -27,7 +27,7 @@ export interface SecurityChecker {
   check(code: string, validation?: readonly Diagnostic[]): Promise<SecurityOutcome>;
 }
 
-/** `@tfpairs/lint`'s `lintConfig` on code the embedded validate accepted (its syntax is not checked again). */
+/** `@tfpairs/lint`'s `lintCode` (the build's) on code the embedded validate accepted (its syntax is not checked again). */
 export async function loadLintChecker(): Promise<{ checker: LintChecker } | { reason: string }> {
   let lint: typeof import('@tfpairs/lint');
   try {
@@ -40,7 +40,8 @@ export async function loadLintChecker(): Promise<{ checker: LintChecker } | { re
   return {
     checker: {
       async check(code) {
-        const issues = await lint.lintConfig([{ name: 'main.tf', text: code }], options);
+        // a file set is linted module by module, as the build does
+        const issues = await lint.lintCode(code, options);
         return { issues: issues.length, rules: [...new Set(issues.map((i) => i.rule))] };
       },
     },

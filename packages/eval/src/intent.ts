@@ -22,7 +22,7 @@ export interface IntentChecker {
 export type Planner = (code: string, validation?: readonly Diagnostic[]) => Promise<{ readonly plan: unknown | null; readonly diagnostics: readonly Diagnostic[] }>;
 
 /**
- * `@tfpairs/plan`'s offline `buildPlan` of one `main.tf`, remembering the last few plans: the intent and
+ * `@tfpairs/plan`'s offline `buildPlan` of one `main.tf` or a file set's files, remembering the last few plans: the intent and
  * security checks of one prediction read the same plan.
  */
 export async function loadPlanner(): Promise<{ planner: Planner } | { reason: string }> {
@@ -36,7 +36,8 @@ export async function loadPlanner(): Promise<{ planner: Planner } | { reason: st
   const planner: Planner = (code, validation) => {
     const hit = recent.get(code);
     if (hit) return hit;
-    const planned = plan.buildPlan({ files: [{ name: 'main.tf', text: code }] }, validation ? { validation } : {});
+    // a prediction in the file-set form is planned as the files it holds
+    const planned = plan.buildPlan({ files: filesOfCode(code).map((f) => ({ name: f.path, text: f.text })) }, validation ? { validation } : {});
     recent.set(code, planned);
     if (recent.size > 4) recent.delete(recent.keys().next().value!);
     return planned;

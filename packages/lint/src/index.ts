@@ -4,3 +4,4 @@ export { formatJson, formatCompact, formatDefault } from './format';
 export type { LintIssue, LintSeverity, Rule } from './rule';
 export type { ModuleFile } from './module';
 export * from './stage';
+export { lintCode } from './code';
