@@ -272,3 +272,62 @@ describe('shards that read the split groups from one file (as tfpairs slurm writ
     expect(err).toContain('the inputs changed since it was written');
   }, 300_000);
 });
+
+describe('shards with --batch sharing one cache', () => {
+  it('upload every request once, as many as one process sends, and merge into its bytes', async () => {
+    const { startOpenAIServer } = await import('@tfpairs/generate/testing/openai-server');
+    const server = await startOpenAIServer({ batchPolls: 2 });
+    try {
+      const sample = ['--input', 'data/sample/tasks.jsonl', '--input', 'data/sample/iac-eval-style.csv', '--input', 'data/sample/tasks-folder'];
+      const flags = (cache: string) => [...sample, '--no-report', '--model', 'gpt-4o', '--batch', '--batch-poll-ms', '10', '--base-url', server.url, '--cache-dir', cache];
+      const env = { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' };
+      /** custom_id -> times uploaded, over the batch input files the server received since `from` */
+      const uploads = (from: Set<string>) => {
+        const times = new Map<string, number>();
+        for (const f of server.files.values()) {
+          if (f.purpose !== 'batch' || from.has(f.id)) continue;
+          for (const line of f.content.split('\n')) if (line.trim()) times.set(JSON.parse(line).custom_id, (times.get(JSON.parse(line).custom_id) ?? 0) + 1);
+        }
+        return times;
+      };
+      const one = join(work, 'batch-one');
+      const b = { ...captureIO(), env };
+      expect(await buildCommand([...flags(join(work, 'batch-one-cache')), '--out', one], b), b.err()).toBe(0);
+      const oneUploads = uploads(new Set());
+      expect(oneUploads.size).toBeGreaterThan(10);
+      const before = new Set(server.files.keys());
+
+      // the shards run at the same time, as array tasks do, with the cache tfpairs slurm gives them
+      const cache = join(work, 'batch-shards-cache');
+      const dirs = Array.from({ length: N }, (_, k) => join(work, 'batch-shards', String(k)));
+      const ios = dirs.map(() => ({ ...captureIO(), env }));
+      const codes = await Promise.all(dirs.map((dir, k) => buildCommand([...flags(cache), '--shard', `${k}/${N}`, '--out', dir], ios[k]!)));
+      expect(codes, ios.map((io) => io.err()).join('\n')).toEqual(dirs.map(() => 0));
+      const shardUploads = uploads(before);
+      expect([...shardUploads.entries()].filter(([, n]) => n > 1)).toEqual([]);
+      expect([...shardUploads.keys()].sort()).toEqual([...oneUploads.keys()].sort());
+
+      const out = join(work, 'batch-merged');
+      const m = captureIO();
+      expect(await mergeCommand([...dirs, '--out', out, '--no-report'], m), m.err()).toBe(0);
+      const ignoringCache = (dir: string) => readFileSync(join(dir, 'records.jsonl'), 'utf8');
+      expect(ignoringCache(out)).toBe(ignoringCache(one));
+      // the manifests differ in the cache folder each run was given, and in how many batches carried
+      // the requests: each shard sends its own batches per round (one process: one per round)
+      expect(diffOutputs(one, out).filter((f) => f !== 'manifest.json')).toEqual([]);
+      const { comparableManifest } = await import('@tfpairs/cluster/testing');
+      const batchesOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).metrics.generate.batches as number;
+      expect(batchesOf(out)).toBe(dirs.map(batchesOf).reduce((a, c) => a + c, 0));
+      for (const dir of dirs) expect(batchesOf(dir)).toBeLessThanOrEqual(batchesOf(one));
+      const manifestOf = (dir: string) => {
+        const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+        m.config.generate.cacheDir = '<cache>';
+        delete m.metrics.generate.batches;
+        return comparableManifest(JSON.stringify(m));
+      };
+      expect(manifestOf(out)).toBe(manifestOf(one));
+    } finally {
+      await server.close();
+    }
+  }, 300_000);
+});

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collect, fromArray, pipe, writeFileAtomic, type TaskRecord } from '@tfpairs/core';
@@ -78,6 +79,59 @@ describe('generateStage --batch', () => {
     const again = await collect(pipe(fromArray(records()), generateStage(rerun)));
     expect(server.batchLines()).toBe(prompts.length + 1);
     expect(again.flatMap(generated).every((c) => c.generation!.cached)).toBe(true);
+  });
+
+  /** how often each request (custom_id) was uploaded in a batch input file */
+  const uploads = () => {
+    const times = new Map<string, number>();
+    for (const f of server.files.values()) {
+      if (f.purpose !== 'batch') continue;
+      for (const line of f.content.split('\n')) if (line.trim()) times.set(JSON.parse(line).custom_id, (times.get(JSON.parse(line).custom_id) ?? 0) + 1);
+    }
+    return times;
+  };
+
+  it('shards sharing a cache at the same time upload a request they share once, and both get its answer', async () => {
+    const cacheDir = tempDir();
+    // the same prompt in two shards (e.g. prompts that scrub to the same text), 2 prompts of their own each
+    const shard = (own: string[]) => records([...own, 'bucket shared by both shards']);
+    const runs = [shard(['bucket a1', 'bucket a2']), shard(['bucket b1', 'bucket b2'])].map((list) => collect(pipe(fromArray(list), generateStage(ctxFor({ batchPollMs: 20 }, cacheDir)))));
+    const [a, b] = await Promise.all(runs);
+    const times = uploads();
+    expect(times.size).toBe(5);
+    expect([...times.values()].every((n) => n === 1), JSON.stringify([...times.values()])).toBe(true);
+    expect(server.batchLines()).toBe(5);
+    for (const out of [a!, b!]) {
+      expect(out.map((r) => generated(r).length)).toEqual([1, 1, 1]);
+      expect(generated(out[2]!)[0]!.raw).toContain(goodCode('gpt-4o', 'bucket shared by both shards').trim());
+    }
+  });
+
+  it('plans no batch while another process plans in the same cache folder; a planning lock a killed host left is taken over', async () => {
+    const cacheDir = tempDir();
+    const lock = join(cacheDir, 'batches', '.planning.lock');
+    mkdirSync(join(cacheDir, 'batches'), { recursive: true });
+    // a live process on this host that is not this one (the test runner's parent) holds the lock
+    writeFileSync(lock, JSON.stringify({ host: hostname(), pid: process.ppid, at: new Date().toISOString() }));
+    const ctx = ctxFor({ batchPollMs: 20 }, cacheDir);
+    const running = collect(pipe(fromArray(records(['bucket p1', 'bucket p2'])), generateStage(ctx)));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.files.size).toBe(0);
+    expect(ctx.lines.some((l) => /another run sharing .* is planning its batches; waiting/.test(l))).toBe(true);
+    rmSync(lock);
+    const out = await running;
+    expect(out.map((r) => generated(r).length)).toEqual([1, 1]);
+    expect(existsSync(lock)).toBe(false);
+
+    // another host's lock, 11 minutes old: its planner was killed (planning takes seconds)
+    const again = tempDir();
+    mkdirSync(join(again, 'batches'), { recursive: true });
+    const stale = join(again, 'batches', '.planning.lock');
+    writeFileSync(stale, JSON.stringify({ host: 'another-node', pid: 1, at: '2000-01-01T00:00:00Z' }));
+    const old = new Date(Date.now() - 11 * 60_000);
+    utimesSync(stale, old, old);
+    const next = await collect(pipe(fromArray(records(['bucket q1'])), generateStage(ctxFor({ batchPollMs: 20 }, again))));
+    expect(next.map((r) => generated(r).length)).toEqual([1]);
   });
 
   it('handles a batch that completes with only an error file', async () => {

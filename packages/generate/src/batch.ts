@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { countMetric, sha256, writeFileAtomic } from '@tfpairs/core';
 import { toFile, type OpenAI } from 'openai';
@@ -17,6 +17,10 @@ import { backoffMs, isAuthFailure, type ChatClient, type FailureCode } from './c
  * step (file id, batch id), so a killed run resumes polling the same batch instead of submitting again.
  * Runs sharing a cache folder claim a job (`<job>.lock`, O_EXCL) before touching it: the same requests
  * make the same job id, so a second run waits for the first one's batch instead of uploading it again.
+ * Which request goes into which job is decided under one lock per folder (`.planning.lock`), and a new
+ * job is written and claimed before that lock is released: runs that share requests without sharing
+ * jobs (the shards of a build, whose other requests differ) see each other's jobs and upload a shared
+ * request once.
  */
 export const ENDPOINT = '/v1/chat/completions';
 
@@ -64,6 +68,9 @@ export function chunkRequests(requests: readonly ChatRequest[], limits: BatchLim
 }
 
 const TERMINAL = new Set(['completed', 'failed', 'expired', 'cancelled']);
+
+/** Planning takes milliseconds to seconds: a planning lock this old was left by a process killed on another host. */
+const STALE_PLANNING_MS = 10 * 60_000;
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -176,18 +183,65 @@ export class BatchRunner {
       return;
     }
 
-    // 1. resume jobs of killed runs that hold any wanted request
-    const resumed = this.pendingJobs().filter((job) => job.model === this.client.model && job.keys.some((k) => wanted.has(k)));
-    const covered = new Set(resumed.flatMap((j) => j.keys));
-    // 2. new jobs for the rest
-    const fresh = [...wanted].filter((k) => !covered.has(k)).map((k) => byKey.get(k)!);
-    const limits = { maxRequests: this.client.settings.batchMaxRequests, maxBytes: this.client.settings.batchMaxBytes };
-    const created = chunkRequests(fresh, limits).map(({ keys, jsonl }) => ({
-      job: { id: `job-${sha256(jsonl).slice(0, 20)}`, model: this.client.model, keys, status: 'prepared', createdAt: new Date().toISOString() } as BatchJob,
-      jsonl,
-    }));
+    const release = await this.planningLock();
+    if (!release) return;
+    let resumed: BatchJob[];
+    const created: { job: BatchJob; release: () => void }[] = [];
+    try {
+      // 1. resume jobs of killed runs, and join jobs of live ones, that hold any wanted request
+      resumed = this.pendingJobs().filter((job) => job.model === this.client.model && job.keys.some((k) => wanted.has(k)));
+      const covered = new Set(resumed.flatMap((j) => j.keys));
+      // 2. new jobs for the rest, written and claimed before another run may plan
+      const fresh = [...wanted].filter((k) => !covered.has(k)).map((k) => byKey.get(k)!);
+      const limits = { maxRequests: this.client.settings.batchMaxRequests, maxBytes: this.client.settings.batchMaxBytes };
+      for (const { keys, jsonl } of chunkRequests(fresh, limits)) {
+        const job: BatchJob = { id: `job-${sha256(jsonl).slice(0, 20)}`, model: this.client.model, keys, status: 'prepared', createdAt: new Date().toISOString() };
+        const claim = claimFile(this.lockPath(job.id));
+        // the very same job (same requests) held by a live run: wait for it like for any other
+        if (!claim) {
+          resumed.push(job);
+          continue;
+        }
+        if (!existsSync(this.jobPath(job.id))) {
+          writeFileAtomic(this.inputPath(job.id), jsonl);
+          this.save(job);
+        }
+        created.push({ job: this.reload(job), release: claim });
+      }
+    } finally {
+      release();
+    }
     if (resumed.length) this.client.ctx.log(`generate: resuming ${resumed.length} unfinished batch job(s) from ${this.dir}`);
-    await Promise.all([...resumed.map((job) => this.claimed(job, byKey, true)), ...created.map(({ job, jsonl }) => this.claimed(job, byKey, false, jsonl))]);
+    await Promise.all([
+      ...resumed.map((job) => this.claimed(job, byKey, true)),
+      ...created.map(async ({ job, release: done }) => {
+        try {
+          if (job.status === 'done') this.fail(job.keys, { code: 'batch-error', summary: 'No batch answer', detail: `job ${job.id} was finished by another run without an answer for this request` });
+          else await this.drive(job, byKey, job.status !== 'prepared');
+        } finally {
+          done();
+        }
+      }),
+    ]);
+  }
+
+  /** The folder's planning lock, waiting while another live run plans; undefined once the run is aborted. */
+  private async planningLock(): Promise<(() => void) | undefined> {
+    const path = join(this.dir, '.planning.lock');
+    let told = false;
+    for (;;) {
+      const release = claimFile(path);
+      if (release) return release;
+      if (this.client.ctx.signal?.aborted) return undefined;
+      try {
+        if (Date.now() - statSync(path).mtimeMs > STALE_PLANNING_MS) rmSync(path, { force: true });
+      } catch {
+        // released meanwhile
+      }
+      if (!told) this.client.ctx.log(`generate: another run sharing ${this.dir} is planning its batches; waiting for it`);
+      told = true;
+      await sleep(Math.min(200, this.client.settings.batchPollMs), this.client.ctx.signal);
+    }
   }
 
   /**
