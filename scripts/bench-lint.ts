@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { checkSyntax, parseFile } from '../packages/hcl/src/index';
 import { lintConfig, lintReport } from '../packages/lint/src/index';
+import { lintModules } from '../packages/lint/src/lint';
 import { buildPlan } from '../packages/plan/src/index';
 import { compilePolicy } from '../packages/policy/src/index';
 import { checkNamespace } from '../packages/policy/src/conftest';
@@ -48,6 +49,16 @@ async function timed(fn: (text: string) => Promise<unknown>): Promise<number> {
 const full = (text: string) => lintConfig([{ name: 'main.tf', text }]);
 const checked = (text: string) => lintConfig([{ name: 'main.tf', text }], buildOptions);
 const bare = async (text: string) => (await checkSyntax(text, 'main.tf'), await parseFile('main.tf', text));
+// `tfpairs lint PATH...`: every module at once (HashiCorp's parser on groups of files)
+const modules = texts.map((text, i) => [{ name: `m${i}/main.tf`, text }]);
+const groupedRates: number[] = [];
+const groupedCpuRates: number[] = [];
+async function timedGrouped(): Promise<void> {
+  const [t0, c0] = [performance.now(), cpuMs()];
+  await lintModules(modules);
+  groupedRates.push(texts.length / ((performance.now() - t0) / 1000));
+  groupedCpuRates.push(texts.length / ((cpuMs() - c0) / 1000));
+}
 const buildOptions = { syntaxChecked: true };
 
 const median = (xs: number[]) => {
@@ -60,7 +71,9 @@ const median = (xs: number[]) => {
 await timed(full);
 await timed(checked);
 await timed(bare);
+await timedGrouped();
 cpuRates.clear();
+groupedRates.length = groupedCpuRates.length = 0;
 const rates: number[] = [];
 const checkedRates: number[] = [];
 const bareRates: number[] = [];
@@ -69,8 +82,9 @@ for (let i = 0; i < runs; i++) {
   rates.push(await timed(full));
   checkedRates.push(await timed(checked));
   bareRates.push(await timed(bare));
+  await timedGrouped();
   ratios.push(rates[i]! / bareRates[i]!);
-  console.error(`run ${i + 1}/${runs}: lint ${rates[i]!.toFixed(0)}/s, lint (syntax checked) ${checkedRates[i]!.toFixed(0)}/s, checkSyntax+parseFile ${bareRates[i]!.toFixed(0)}/s`);
+  console.error(`run ${i + 1}/${runs}: lint ${rates[i]!.toFixed(0)}/s, grouped ${groupedRates[i]!.toFixed(0)}/s, lint (syntax checked) ${checkedRates[i]!.toFixed(0)}/s, checkSyntax+parseFile ${bareRates[i]!.toFixed(0)}/s`);
 }
 
 async function summary(name: string, set: string[]) {
@@ -95,6 +109,7 @@ async function summary(name: string, set: string[]) {
 }
 
 console.log(`lintConfig over ${texts.length} texts, medians of ${runs} runs: ${median(rates).toFixed(0)} configs/s (syntax checked by the caller: ${median(checkedRates).toFixed(0)}/s); bare checkSyntax+parseFile ${median(bareRates).toFixed(0)}/s; lint/bare ratio ${median(ratios).toFixed(2)}`);
+console.log(`  tfpairs lint's path (lintModules, all ${texts.length} modules at once): ${median(groupedRates).toFixed(0)} configs/s wall, ${median(groupedCpuRates).toFixed(0)} per CPU-second`);
 console.log(`  per CPU-second (medians): lint ${median(cpuRates.get(full)!).toFixed(0)}, syntax checked ${median(cpuRates.get(checked)!).toFixed(0)}, bare ${median(cpuRates.get(bare)!).toFixed(0)}; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 await summary('gold (Reference output)', gold);
 await summary('drafts (LLM Output #0)', drafts);

@@ -9,7 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { FlagError, parseFlags, renderFlagHelp, type Command, type Diagnostic, type FlagSpec } from '@tfpairs/core';
 import { parseTflintConfig, TflintConfigError } from './config';
 import { formatCompact, formatDefault, formatErrors, formatJson } from './format';
-import { lintReport, sortIssues, type TflintConfig } from './lint';
+import { lintModules, sortIssues, type TflintConfig } from './lint';
 import type { LintIssue, LintSeverity } from './rule';
 import type { ModuleFile } from './module';
 
@@ -102,14 +102,18 @@ export const lintCommand: Command = async (argv, io) => {
   const issues: LintIssue[] = [];
   const errors: Diagnostic[] = [];
   const sources = new Map<string, string>();
-  for (const path of flags.positionals.length ? flags.positionals : ['.']) {
-    const m = readModule(path, io.cwd);
+  const modules = (flags.positionals.length ? flags.positionals : ['.']).map((path) => readModule(path, io.cwd));
+  // every module's files at once: HashiCorp's parser checks them in groups (lintModules)
+  const readable = modules.filter((m) => m.files).map((m) => m.files!);
+  const reports = await lintModules(readable, options);
+  let next = 0;
+  for (const m of modules) {
     if (m.error) {
       errors.push(m.error);
       continue;
     }
     for (const f of m.files!) sources.set(f.name, f.text);
-    const report = await lintReport(m.files!, options);
+    const report = reports[next++]!;
     issues.push(...report.issues);
     errors.push(...report.errors);
   }
