@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   finding,
   groupMetrics,
+  requiredFailures,
   NdjsonWriter,
   sha256,
   SPLITS,
@@ -15,7 +16,7 @@ import {
   type TaskRecord,
 } from '@tfpairs/core';
 import { CORPORA, type Corpus, type MutnLine, type PairLine, type PostEditMeta, type TfGenLine } from './lines';
-import { canonicalText, errorSummaries, groupOf, inputMeta, rejectedReasonOf } from './meta';
+import { canonicalText, errorSummaries, groupOf, highSeverityFindings, inputMeta, rejectedReasonOf, requiredReasons } from './meta';
 import { renderMutationPrompt, renderPostEditPrompt, type IntentFeedback } from './render';
 import { syntheticPairs, syntheticPostEditPairs } from './synthetic';
 import { CorpusWriter } from './formats';
@@ -63,56 +64,75 @@ const zeroSplits = (): Record<Split, number> => ({ train: 0, val: 0, test: 0 });
 
 /**
  * DPO pairs of one kept record: chosen = gold, rejected = each distinct candidate whose reason to be
- * worse (`rejectedReasonOf`: invalid, intent, truncated, differs) is one the run asked for
- * (`--dpo-rejected`). Empty answers are never a rejected; every pair says why in `meta.rejected_because`.
+ * worse (`rejectedReasonOf`: truncated, invalid, intent, a failed `--require` check, differs) is one the
+ * run asked for (`--dpo-rejected`, plus the reasons of `--require`'s checks). Empty answers are never a
+ * rejected; every pair says why in `meta.rejected_because`. When both sides validate and meet the
+ * intent (`differs`), the side with fewer high-severity lint/security findings is the chosen, so a draft
+ * can be preferred to a gold that opens a port to the world (`meta.preferred_by: fewer-findings`); on a
+ * tie the gold stays chosen (`reference`).
  */
-export function dpoPairs(record: TaskRecord, reasons: readonly RejectedReason[]): { pairs: PairLine[]; findings: Finding[] } {
+export function dpoPairs(record: TaskRecord, reasons: readonly RejectedReason[], require: readonly string[] = []): { pairs: PairLine[]; findings: Finding[] } {
   const gold = record.gold!;
-  const chosen = canonicalText(gold.code ?? gold.raw);
+  const goldCode = canonicalText(gold.code ?? gold.raw);
+  const goldHigh = highSeverityFindings(record, 'gold');
   const seen = new Set<string>();
   const pairs: PairLine[] = [];
   const skipped: string[] = [];
   const group = groupOf(record);
+  const allowed = [...reasons, ...requiredReasons(require)];
   for (const c of record.candidates) {
     if (c.origin === 'repaired') continue; // repaired drafts feed dpo-postedit, not the rejected side
-    const reason = rejectedReasonOf(c);
+    const subject = `candidate:${c.id}` as const;
+    const failures = requiredFailures(record.findings, subject, require);
+    const reason = rejectedReasonOf(c, failures[0]);
     if (reason === null) {
       skipped.push(`${c.id}: no code`);
       continue;
     }
-    const rejected = canonicalText(c.code!);
-    if (rejected === chosen) {
+    const code = canonicalText(c.code!);
+    if (code === goldCode) {
       skipped.push(`${c.id}: identical to gold after normalisation`);
       continue;
     }
-    if (!reasons.includes(reason)) {
-      skipped.push(`${c.id}: ${reason} (not in dpo.rejected=${reasons.join(',')})`);
+    if (!allowed.includes(reason)) {
+      skipped.push(`${c.id}: ${reason} (not in dpo.rejected=${allowed.join(',')})`);
       continue;
     }
-    if (seen.has(rejected)) continue;
-    seen.add(rejected);
-    const errors = errorSummaries(c);
+    if (seen.has(code)) continue;
+    seen.add(code);
+    const high = highSeverityFindings(record, subject);
+    // both validate and meet the intent: fewer high-severity findings is the better answer
+    const swap = reason === 'differs' && high < goldHigh;
+    const preferredBy = reason === 'differs' ? (high === goldHigh ? 'reference' : 'fewer-findings') : reason === 'invalid' || reason === 'truncated' ? 'validate' : reason === 'intent' ? 'intent' : 'required-check';
+    const [chosenSide, rejectedSide] = swap ? [c, gold] : [gold, c];
+    const errors = errorSummaries(rejectedSide);
     pairs.push({
-      id: sha256(`${record.id}\u0000${rejected}`).slice(0, 16),
+      id: swap ? sha256(`${record.id}\u0000preferred\u0000${code}`).slice(0, 16) : sha256(`${record.id}\u0000${code}`).slice(0, 16),
       prompt: canonicalText(record.prompt),
-      chosen,
-      rejected,
+      chosen: swap ? code : goldCode,
+      rejected: swap ? goldCode : code,
       meta: {
         record_id: record.id,
         split: record.split,
         group: group?.id ?? null,
-        chosen_verdict: gold.verdict,
-        chosen_origin: gold.origin,
+        chosen_id: `${record.id}/${chosenSide.id}`,
+        chosen_verdict: chosenSide.verdict,
+        chosen_origin: chosenSide.origin,
         rejected_because: reason,
-        rejected_verdict: c.verdict,
-        rejected_origin: c.origin,
-        rejected_model: c.generation?.model ?? null,
+        rejected_verdict: rejectedSide.verdict,
+        rejected_origin: rejectedSide.origin,
+        rejected_model: rejectedSide.generation?.model ?? null,
         // the record's id is part of it: two records' drafts may share a content id
-        rejected_id: `${record.id}/${c.id}`,
+        rejected_id: `${record.id}/${rejectedSide.id}`,
         rejected_error_count: errors.length,
         rejected_errors: errors,
-        rejected_false_rules: c.intent?.outcome === 'fail' ? [...c.intent.falseRules] : [],
+        rejected_false_rules: rejectedSide.intent?.outcome === 'fail' ? [...rejectedSide.intent.falseRules] : [],
         rejected_truncated: reason === 'truncated',
+        // the checks of --require the rejected fails (their rule / check ids)
+        rejected_required_failures: swap ? [] : [...new Set(failures.map((f) => f.code))],
+        preferred_by: preferredBy,
+        chosen_high_findings: swap ? high : goldHigh,
+        rejected_high_findings: swap ? goldHigh : high,
       },
     });
   }
@@ -281,7 +301,7 @@ export async function writeOutputs(stream: AsyncIterable<TaskRecord>, ctx: RunCo
       const split = record.split;
       // a mutation record (Multi-IaC-Eval) is a change request on its gold: TF-Mutn only
       const mutationOnly = record.meta.task_kind === 'mutation';
-      const { pairs, findings } = mutationOnly ? { pairs: [], findings: [] } : dpoPairs(record, ctx.config.dpo.rejected);
+      const { pairs, findings } = mutationOnly ? { pairs: [], findings: [] } : dpoPairs(record, ctx.config.dpo.rejected, ctx.config.checks.require);
       if (findings.length) record = { ...record, findings: [...record.findings, ...findings] };
       if (!mutationOnly) await writers.get(`tf-gen/${split}`)!.write(tfGenLine(record));
       const group = groupOf(record);

@@ -1,4 +1,4 @@
-import type { Artifact, RejectedReason, TaskRecord } from '@tfpairs/core';
+import { SECURITY_PACK_NAME, type Artifact, type Finding, type RejectedReason, type Subject, type TaskRecord } from '@tfpairs/core';
 import { withFinalNewline } from '@tfpairs/normalise/ending';
 
 /**
@@ -31,13 +31,30 @@ export function groupOf(record: TaskRecord): { id: string; size: number } | null
  */
 export const canonicalText = withFinalNewline;
 
-/** What makes a candidate worse than the gold, in order of precedence; null: it is never a rejected. */
-export function rejectedReasonOf(c: Artifact): RejectedReason | null {
+/**
+ * What makes a candidate worse than the gold, in order of precedence; null: it is never a rejected.
+ * `requiredFailure`: the first finding on the candidate that fails a check of `--require`.
+ */
+export function rejectedReasonOf(c: Artifact, requiredFailure?: Finding): RejectedReason | null {
   if (c.code === null || c.code.trim() === '') return null;
   if (c.truncated || c.generation?.finishReason === 'length') return 'truncated';
   if (c.verdict === 'invalid') return 'invalid';
   if (c.intent?.outcome === 'fail') return 'intent';
+  if (requiredFailure) return requiredFailure.stage === 'lint' ? 'lint' : requiredFailure.stage === 'security' ? 'security' : 'policy';
   return 'differs';
+}
+
+/** The rejected reasons the checks of `--require` stand for: a draft failing one is a rejected. */
+export function requiredReasons(require: readonly string[]): RejectedReason[] {
+  return [...new Set(require.map((r): RejectedReason => (r === 'lint' ? 'lint' : r === SECURITY_PACK_NAME ? 'security' : 'policy')))];
+}
+
+/**
+ * High-severity lint and security findings of one artifact: the failures by each tool's own semantics
+ * (TFLint `error` issues, failed security checks, a policy pack's `deny`), i.e. severity `error`.
+ */
+export function highSeverityFindings(record: TaskRecord, subject: Subject): number {
+  return record.findings.filter((f) => f.subject === subject && !f.dropped && f.severity === 'error' && (f.stage === 'lint' || f.stage === 'security' || f.stage === 'policy-pack')).length;
 }
 
 export const errorSummaries = (a: Artifact): string[] => a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary);

@@ -16,7 +16,7 @@ import {
   type TaskRecord,
 } from '@tfpairs/core';
 import { taskRecord } from '@tfpairs/ingest';
-import { AccountingError, KtoLineSchema, PostEditLineSchema, SyntheticPairLineSchema, writeOutputs } from './index';
+import { AccountingError, dpoPairs, KtoLineSchema, PostEditLineSchema, SyntheticPairLineSchema, writeOutputs } from './index';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tfpairs-write-'));
 const src = (line: number) => ({ path: 'in.jsonl', line });
@@ -144,5 +144,47 @@ describe('writeOutputs', () => {
       ['synthetic', false, 'intent', 'g1'],
     ]);
     expect(manifest.counts.corpora['dpo-synthetic']).toEqual({ train: 0, val: 0, test: 2 });
+  });
+
+  it('prefers the side with fewer high-severity findings when both validate and meet the intent, and rejects a draft failing --require', async () => {
+    const base = kept('make a bucket', 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n', ['resource "aws_s3_bucket" "b" {\n  bucket = "y"\n}\n', 'resource "aws_s3_bucket" "b" {\n  bucket = "z"\n}\n', 'resource "aws_s3_bucket" "b" {\n  bucket = "w"\n}\n'], 'train', 1);
+    const [cleaner, lintFailing, tie] = base.candidates.map((c) => updateArtifact(c, { verdict: 'valid', diagnostics: [], intent: { outcome: 'pass', falseRules: [] } }));
+    const security = (subject: 'gold' | `candidate:${string}`, code: string) => finding('security', code, { severity: 'error', summary: `${code} failed`, detail: '' }, subject);
+    const record = updateRecord(base, {
+      candidates: [cleaner!, lintFailing!, tie!],
+      findings: [
+        security('gold', 'CKV_AWS_19'),
+        security('gold', 'CKV_AWS_21'),
+        // a warning is not a failure: it does not count
+        finding('lint', 'terraform_required_version', { severity: 'warning', summary: 'w', detail: '' }, `candidate:${cleaner!.id}`),
+        finding('lint', 'aws_instance_invalid_type', { severity: 'error', summary: 'e', detail: '' }, `candidate:${lintFailing!.id}`),
+        security(`candidate:${tie!.id}`, 'CKV_AWS_19'),
+        security(`candidate:${tie!.id}`, 'CKV_AWS_20'),
+      ],
+    });
+    const { pairs } = dpoPairs(record, ['invalid', 'intent', 'differs'], ['lint']);
+    const byDraft = (c: { code: string | null }) => pairs.find((p) => p.chosen === c.code || p.rejected === c.code)!;
+    // the draft without failures beats a gold with two: it is the chosen, the gold the rejected
+    expect(byDraft(cleaner!)).toMatchObject({ chosen: cleaner!.code, rejected: record.gold!.code, meta: { preferred_by: 'fewer-findings', chosen_high_findings: 0, rejected_high_findings: 2, rejected_origin: 'reference', rejected_because: 'differs' } });
+    expect(byDraft(lintFailing!)).toMatchObject({ chosen: record.gold!.code, meta: { rejected_because: 'lint', preferred_by: 'required-check', rejected_required_failures: ['aws_instance_invalid_type'] } });
+    expect(byDraft(tie!)).toMatchObject({ chosen: record.gold!.code, meta: { preferred_by: 'reference', chosen_high_findings: 2, rejected_high_findings: 2 } });
+    // one key set on every pair
+    expect(new Set(pairs.map((p) => Object.keys(p.meta).sort().join(','))).size).toBe(1);
+    // without --require the lint-failing draft merely differs (and `differs` is not asked for by default)
+    expect(dpoPairs(record, ['invalid', 'intent']).pairs).toEqual([]);
+  });
+
+  it('puts the intent\'s false rules of a draft that validated but failed its intent into its post-edit prompt', async () => {
+    const a = kept('make a versioned bucket', 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n', ['resource "aws_s3_bucket" "b" {\n  bucket = "y"\n}\n'], 'train', 1);
+    const draft = updateArtifact(a.candidates[0]!, { verdict: 'valid', diagnostics: [], intent: { outcome: 'fail', falseRules: ['data.terraform.validation.has_versioning'] } });
+    const repaired = newArtifact('c-rep', 'repaired', a.gold!.code!, { verdict: 'valid', repairedFrom: draft.id, intent: { outcome: 'pass', falseRules: [] } });
+    const failed = finding('policy', 'intent-failed', { severity: 'warning', summary: 'Intent not met: data.terraform.validation.has_versioning', detail: 'data.terraform.validation.has_versioning read:\n    resource_changes[1].type = (absent)' }, `candidate:${draft.id}`);
+    const record = updateRecord(a, { candidates: [draft, repaired], findings: [failed] });
+    const out = tmp();
+    await writeOutputs(fromArray([record]), createRunContext(parseConfig({})), out);
+    const [post] = (await readNdjson<any>(join(out, 'dpo-postedit/train.jsonl'))).map((l) => PostEditLineSchema.parse(l));
+    expect(post!.prompt).toContain('## terraform validate\nSuccess! The configuration is valid.\n');
+    expect(post!.prompt).toContain('Intent not met: data.terraform.validation.has_versioning\ndata.terraform.validation.has_versioning read:\n    resource_changes[1].type = (absent)');
+    expect(post!.meta).toMatchObject({ origin: 'repair', operator: null, draft_false_rules: ['data.terraform.validation.has_versioning'], draft_errors: [] });
   });
 });

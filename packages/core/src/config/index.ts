@@ -17,8 +17,11 @@ import { ShardConfig, scaleFlags, WorkersConfig } from './scale';
 import { VerifyConfig, verifyFlags } from './verify';
 import { completeSplitShares, unknownKeys } from './strict';
 
-/** Why a candidate is worse than the gold; the writer names one per pair (`meta.rejected_because`). */
-export const REJECTED_REASONS = ['invalid', 'intent', 'truncated', 'differs'] as const;
+/**
+ * Why a candidate is worse than the gold; the writer names one per pair (`meta.rejected_because`).
+ * `lint` / `security` / `policy`: it validates and meets the intent but fails a check of `--require`.
+ */
+export const REJECTED_REASONS = ['invalid', 'intent', 'truncated', 'lint', 'security', 'policy', 'differs'] as const;
 export type RejectedReason = (typeof REJECTED_REASONS)[number];
 /** the old single-word modes, kept as aliases: `different` was "any candidate that differs" */
 const REJECTED_ALIASES: Record<string, RejectedReason[]> = { different: ['invalid', 'intent', 'differs'] };
