@@ -99,7 +99,18 @@ interface RefResult {
   readonly staticDiags: Diagnostic[];
   /** errors found when evaluating (undeclared variables and locals, count/each context, ...) */
   readonly evalDiags: Diagnostic[];
+  /**
+   * those of evalDiags that building the evaluation context meets (lang.Scope.EvalContext: undeclared
+   * variables and locals, count/each/path/terraform attributes), as opposed to errors of the
+   * expression's own evaluation (an attribute a typed value lacks), which come with the decode's
+   */
+  readonly contextErrors: Set<Diagnostic>;
   readonly deps: Set<string>;
+}
+
+function contextError(out: RefResult, d: Diagnostic): void {
+  out.evalDiags.push(d);
+  out.contextErrors.add(d);
 }
 
 const NO_REPETITION: RefContext = { hasCount: false, hasForEach: false, repetition: false };
@@ -168,9 +179,9 @@ export class Walker {
         const name = singleAttr();
         if (name === undefined) return;
         if (name !== 'index') {
-          out.evalDiags.push(error('Invalid "count" attribute', `The "count" object does not have an attribute named ${JSON.stringify(name)}. The only supported attribute is count.index, which is the index of each instance of a resource block that has the "count" argument set.`, traversalRange(t, 1)));
+          contextError(out, error('Invalid "count" attribute', `The "count" object does not have an attribute named ${JSON.stringify(name)}. The only supported attribute is count.index, which is the index of each instance of a resource block that has the "count" argument set.`, traversalRange(t, 1)));
         } else if (!ctx.hasCount) {
-          out.evalDiags.push(error('Reference to "count" in non-counted context', 'The "count" object can only be used in "module", "resource", and "data" blocks, and only when the "count" argument is set.', traversalRange(t, 1)));
+          contextError(out, error('Reference to "count" in non-counted context', 'The "count" object can only be used in "module", "resource", and "data" blocks, and only when the "count" argument is set.', traversalRange(t, 1)));
         }
         return;
       }
@@ -178,12 +189,12 @@ export class Walker {
         const name = singleAttr();
         if (name === undefined) return;
         if (name !== 'key' && name !== 'value') {
-          out.evalDiags.push(error('Invalid "each" attribute', `The "each" object does not have an attribute named ${JSON.stringify(name)}. The supported attributes are each.key and each.value, the current key and value pair of the "for_each" attribute set.`, traversalRange(t, 1)));
+          contextError(out, error('Invalid "each" attribute', `The "each" object does not have an attribute named ${JSON.stringify(name)}. The supported attributes are each.key and each.value, the current key and value pair of the "for_each" attribute set.`, traversalRange(t, 1)));
         } else if (!ctx.hasForEach && name === 'value') {
           // evaluate.go GetForEachAttr: a missing each.value has its own message (recorded from terraform 1.11)
-          out.evalDiags.push(error('each.value cannot be used in this context', 'A reference to "each.value" has been used in a context in which it is unavailable, such as when the configuration no longer contains the value in its "for_each" expression. Remove this reference to each.value in your configuration to work around this error.', traversalRange(t, 1)));
+          contextError(out, error('each.value cannot be used in this context', 'A reference to "each.value" has been used in a context in which it is unavailable, such as when the configuration no longer contains the value in its "for_each" expression. Remove this reference to each.value in your configuration to work around this error.', traversalRange(t, 1)));
         } else if (!ctx.hasForEach) {
-          out.evalDiags.push(error('Reference to "each" in context without for_each', 'The "each" object can be used only in "module" or "resource" blocks, and only when the "for_each" argument is set.', traversalRange(t, 1)));
+          contextError(out, error('Reference to "each" in context without for_each', 'The "each" object can be used only in "module" or "resource" blocks, and only when the "for_each" argument is set.', traversalRange(t, 1)));
         }
         return;
       }
@@ -193,7 +204,7 @@ export class Walker {
         out.deps.add(`local.${name}`);
         if (!this.module.locals.has(name)) {
           const s = nameSuggestion(name, [...this.module.locals.keys()].sort());
-          out.evalDiags.push(error('Reference to undeclared local value', `A local value with the name ${JSON.stringify(name)} has not been declared.${s ? ` Did you mean ${JSON.stringify(s)}?` : ''}`, traversalRange(t, 1)));
+          contextError(out, error('Reference to undeclared local value', `A local value with the name ${JSON.stringify(name)} has not been declared.${s ? ` Did you mean ${JSON.stringify(s)}?` : ''}`, traversalRange(t, 1)));
         }
         return;
       }
@@ -203,7 +214,7 @@ export class Walker {
         out.deps.add(`var.${name}`);
         if (this.module.variables.has(name)) this.typedVariableSteps(name, steps.slice(1), out);
         if (!this.module.variables.has(name)) {
-          out.evalDiags.push(error('Reference to undeclared input variable', `An input variable with the name ${JSON.stringify(name)} has not been declared.${variableHint(name, [...this.module.variables.keys()])}`, traversalRange(t, 1)));
+          contextError(out, error('Reference to undeclared input variable', `An input variable with the name ${JSON.stringify(name)} has not been declared.${variableHint(name, [...this.module.variables.keys()])}`, traversalRange(t, 1)));
         }
         return;
       }
@@ -211,7 +222,7 @@ export class Walker {
         const name = singleAttr();
         if (name === undefined) return;
         if (name !== 'module' && name !== 'root' && name !== 'cwd') {
-          out.evalDiags.push(error('Invalid "path" attribute', `The "path" object does not have an attribute named ${JSON.stringify(name)}.`, traversalRange(t, 1)));
+          contextError(out, error('Invalid "path" attribute', `The "path" object does not have an attribute named ${JSON.stringify(name)}.`, traversalRange(t, 1)));
         }
         return;
       }
@@ -219,7 +230,7 @@ export class Walker {
         const name = singleAttr();
         if (name === undefined) return;
         if (name !== 'workspace' && name !== 'env' && name !== 'applying') {
-          out.evalDiags.push(error('Invalid "terraform" attribute', `The "terraform" object does not have an attribute named ${JSON.stringify(name)}. The only supported attributes are terraform.workspace, the name of the currently-selected workspace, and terraform.applying, a boolean which is true only during apply.`, traversalRange(t, 1)));
+          contextError(out, error('Invalid "terraform" attribute', `The "terraform" object does not have an attribute named ${JSON.stringify(name)}. The only supported attributes are terraform.workspace, the name of the currently-selected workspace, and terraform.applying, a boolean which is true only during apply.`, traversalRange(t, 1)));
         }
         return;
       }
@@ -384,7 +395,7 @@ export class Walker {
 
   /** References of a set of expressions, split as terraform's EvalBlock splits them. */
   private references(exprs: readonly EvaluatedExpr[], ctx: RefContext): RefResult {
-    const out: RefResult = { staticDiags: [], evalDiags: [], deps: new Set() };
+    const out: RefResult = { staticDiags: [], evalDiags: [], contextErrors: new Set(), deps: new Set() };
     for (const e of exprs) {
       for (const t of traversalsIn(e.expr, e.bound)) this.reference(t, ctx, out);
     }
@@ -418,6 +429,9 @@ export class Walker {
     decodeBody(body, schema, decoded, hidden ? { hiddenAttributes: hidden.attrs, hiddenBlocks: hidden.blocks } : {});
     const refs = this.references(decoded.exprs, ctx);
     if (refs.staticDiags.some((d) => d.severity === 'error')) return { diags: refs.staticDiags, deps: refs.deps, decoded };
+    // EvalBlock stops when building the evaluation context failed (an undeclared variable or local):
+    // the decode's own errors (unsupported or missing arguments) are not reported alongside
+    if (refs.contextErrors.size) return { diags: [...refs.staticDiags, ...refs.evalDiags.filter((d) => refs.contextErrors.has(d))], deps: refs.deps, decoded };
     const diags = [...decoded.diags, ...refs.staticDiags, ...refs.evalDiags, ...this.calls(decoded.exprs)];
     return { diags: [...diags, ...this.values(decoded.exprs, ctx, diags)], deps: refs.deps, decoded };
   }
@@ -570,7 +584,7 @@ export class Walker {
   private dependsOn(traversals: readonly Traversal[], deps: Set<string>): Diagnostic[] {
     const diags: Diagnostic[] = [];
     for (const t of traversals) {
-      const out: RefResult = { staticDiags: [], evalDiags: [], deps };
+      const out: RefResult = { staticDiags: [], evalDiags: [], contextErrors: new Set(), deps };
       // a whole object only: anything past the address is an error
       const resourceRoot = !['data', 'module', 'var', 'local', 'count', 'each', 'path', 'self', 'terraform', 'resource'].includes(t.root);
       const addrLen = t.root === 'data' ? 2 : t.root === 'module' || t.root === 'var' || t.root === 'local' ? 1 : resourceRoot ? 1 : 2;
@@ -604,7 +618,7 @@ export class Walker {
       // scope: hcl adds "Unknown variable" (recorded from terraform 1.11)
       for (const e of exprs) {
         for (const t of traversalsIn(e.expr).filter((x) => x.root === 'self')) {
-          const one: RefResult = { staticDiags: [], evalDiags: [], deps: new Set() };
+          const one: RefResult = { staticDiags: [], evalDiags: [], contextErrors: new Set(), deps: new Set() };
           this.reference(t, ruleCtx, one);
           if (one.staticDiags.some((d) => d.severity === 'error')) diags.push(error('Unknown variable', 'There is no variable named "self".', t.rootRange));
         }
