@@ -31,13 +31,13 @@ export const ChecksConfig = z
 export const checksFlags: FlagSpec[] = [
   { name: 'no-lint', type: 'boolean', invert: true, path: 'checks.lint', help: 'no TFLint-style findings (sets checks.lint=false)' },
   { name: 'no-security', type: 'boolean', invert: true, path: 'checks.security', help: 'no security-pack findings (sets checks.security=false)' },
-  { name: 'policy', type: 'string[]', path: 'checks.policies', help: 'a conftest-style policy folder run on every plan, or `security` for the bundled pack (repeatable)', arg: 'DIR' },
-  { name: 'namespace', type: 'string[]', path: 'checks.namespaces', help: 'policy namespace to run (repeatable; default main)', arg: 'NS' },
+  { name: 'policy', type: 'string[]', path: 'checks.policies', help: 'a conftest-style policy folder run on every plan, or `security` for the bundled pack', arg: 'DIR' },
+  { name: 'namespace', type: 'string[]', path: 'checks.namespaces', help: 'policy namespace to run (default main)', arg: 'NS' },
   {
     name: 'require',
     type: 'string[]',
     path: 'checks.require',
-    help: 'a check the gold must pass (dropped otherwise) and a draft must pass (else DPO rejected): lint (TFLint errors), security (any failed bundled check), or a policy DIR (any deny); repeatable',
+    help: 'a check the gold must pass (dropped otherwise) and a draft must pass (else DPO rejected): lint (TFLint errors), security (any failed bundled check), or a policy DIR (any deny)',
     arg: 'lint|security|DIR',
   },
 ];
