@@ -9,7 +9,10 @@
  * gives records/s, wall time, peak RSS and the runner's per-step times from manifest.json, with the
  * machine's load average at the start of each run (the machine is shared: compare ratios within a run).
  *
- *   npx tsx scripts/bench-build.ts [records=10000] [--workers 1,2] [--runs 1] [--keep]
+ *   npx tsx scripts/bench-build.ts [records=10000] [--workers 1,2] [--runs 1] [--heap MB] [--keep]
+ *
+ * `--heap MB` caps each build's V8 heap (--max-old-space-size): a build that streams finishes in the
+ * same small heap at 10k and at 150k records; one that keeps records alive runs out of it.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,6 +46,7 @@ const n = Number(positional ?? 10000);
 const workerCounts = option('workers', '1,2').split(',').map(Number);
 const runs = Number(option('runs', '1'));
 const keep = process.argv.includes('--keep');
+const heapMb = option('heap', '');
 
 const shared = join(import.meta.dirname, '..', '..', 'shared', 'data', 'iac-eval', 'deepseek-coder-v2-16b-drafts-140.csv');
 const rows = parse(readFileSync(shared), { columns: true, bom: true }) as Record<string, string>[];
@@ -95,7 +99,7 @@ interface StepStat {
 function buildOnce(dir: string, input: string, workers: number): { result: ChildResult; steps: StepStat[]; load: string } {
   const out = join(dir, `out-w${workers}`);
   const load = loadavg().map((x) => x.toFixed(2)).join(' ');
-  const child = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, '--child', 'build', '--offline', '--no-report', '--input', input, '--out', out, ...(workers > 0 ? ['--workers', String(workers)] : [])], {
+  const child = spawnSync(process.execPath, [...process.execArgv, ...(heapMb ? [`--max-old-space-size=${heapMb}`] : []), import.meta.filename, '--child', 'build', '--offline', '--no-report', '--input', input, '--out', out, ...(workers > 0 ? ['--workers', String(workers)] : [])], {
     cwd: dir,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
