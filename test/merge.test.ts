@@ -260,6 +260,11 @@ describe('shards that read the split groups from one file (as tfpairs slurm writ
     expect(await buildCommand([...INPUTS.map((a) => (a === 'data/sample/tasks.jsonl' ? copy : a)), '--offline', '--shard', `0/${N}`, '--split-groups', file, '--out', join(work, 'changed')], c)).toBe(1);
     expect(c.err()).toMatch(/^tfpairs build: split groups file \S+: written for the inputs/);
     expect(existsSync(join(work, 'changed', 'manifest.json'))).toBe(false);
+    for (const [flags, why] of [[['--shard', '0/2'], 'written for 3 shards, this build is one of 2'], [['--shard', `0/${N}`, '--near-duplicate', '0.7'], 'written for other split settings']] as const) {
+      const o = captureIO();
+      expect(await buildCommand([...INPUTS, '--offline', ...flags, '--split-groups', file, '--out', join(work, 'refused')], o)).toBe(1);
+      expect(o.err()).toContain(why);
+    }
     const here = join(work, 'elsewhere');
     cpSync(join(REPO, 'data'), join(here, 'data'), { recursive: true, filter: (src) => !src.includes('schemas') && !src.includes('policies') });
     const there = { ...captureIO(), cwd: here };

@@ -28,9 +28,9 @@ export interface PrePass {
   readonly allKeys: readonly string[];
 }
 
-/** What a groups file must agree on with the build that reads it. */
+/** What a groups file must agree on with the build that reads it: how records are read and grouped. */
 function settingsOf(config: PipelineConfig) {
-  return { nearDuplicate: config.split.nearDuplicate, key: config.split.key ?? null };
+  return { nearDuplicate: config.split.nearDuplicate, key: config.split.key ?? null, inputEncoding: config.ingest.inputEncoding ?? null };
 }
 
 /** The whole input's pre-pass: ingest (prompts and gold only are kept), group, and plan `shards` shards. */
