@@ -82,7 +82,7 @@ export function negativesStage(ctx: RunContext): Stage {
       const id = sha256(n.code).slice(0, 16);
       // the same negative text is never written twice within a split group
       if (inGroup.has(id)) {
-        countMetric(ctx, 'negatives.duplicate');
+        countMetric(ctx, `negatives.duplicate.${n.operator}`);
         continue;
       }
       inGroup.add(id);

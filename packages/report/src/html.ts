@@ -310,8 +310,8 @@ function negativesSection(n: NegativesStats | null): string {
   return `<section id="negatives"><h2>Synthetic negatives</h2>${intro}
 <div class="cards"><div class="card"><b>${n.made}</b><span>verified negatives</span></div>${
     n.totalVariation === null ? '' : `<div class="card"><b>${n.totalVariation.toFixed(3)}</b><span>total-variation distance from the real drafts' errors</span></div>`
-  }${n.duplicates ? `<div class="card"><b>${n.duplicates}</b><span>duplicates of another record's negative (left out)</span></div>` : ''}</div>
-${table(['operator', 'made', 'attempted', 'discarded', 'verified as intended'], n.operators.map((o) => [o.operator, { n: o.made }, { n: o.attempted }, { n: o.discarded }, { n: rate(o) }]), ' id="negatives-table"')}
+  }${n.duplicates ? `<div class="card"><b>${n.duplicates}</b><span>verified but already given to the same split group (left out)</span></div>` : ''}</div>
+${table(['operator', 'made', 'attempted', 'discarded', 'duplicate (left out)', 'verified as intended'], n.operators.map((o) => [o.operator, { n: o.made }, { n: o.attempted }, { n: o.discarded }, { n: o.duplicates }, { n: rate(o) }]), ' id="negatives-table"')}
 <h3>Diagnostic summaries: synthetic negatives vs real drafts</h3>
 ${table(['summary', 'synthetic', 'share', 'real drafts', 'share'], n.summaries.map((x) => [x.summary, { n: x.synthetic }, { n: share(x.syntheticShare) }, { n: x.real }, { n: share(x.realShare) }]), ' id="negatives-summaries"')}
 </section>`;

@@ -290,8 +290,8 @@ export function cardBody(input: CardInput, summaries: readonly CorpusSummary[]):
   const negatives = negativesStats(manifest.metrics);
   if (negatives) {
     lines.push('', '## Synthetic negatives', '', `${negatives.made} verified negatives of the gold; a candidate is kept only when it raises exactly the intended diagnostic (or, for an intent operator, validates and fails the intent).`, '');
-    lines.push('| operator | made | attempted | discarded | verified as intended |', '|---|---|---|---|---|');
-    for (const o of negatives.operators) lines.push(`| ${o.operator} | ${o.made} | ${o.attempted} | ${o.discarded} | ${o.successRate === null ? '-' : pct(o.attempted - o.discarded, o.attempted)} |`);
+    lines.push('| operator | made | attempted | discarded | duplicate (left out) | verified as intended |', '|---|---|---|---|---|---|');
+    for (const o of negatives.operators) lines.push(`| ${o.operator} | ${o.made} | ${o.attempted} | ${o.discarded} | ${o.duplicates} | ${o.successRate === null ? '-' : pct(o.attempted - o.discarded, o.attempted)} |`);
     if (negatives.totalVariation !== null) lines.push('', `Total-variation distance of the negatives' diagnostic summaries from the real drafts' errors: ${negatives.totalVariation.toFixed(3)}.`);
   }
   lines.push('', '## Known limitations', '');

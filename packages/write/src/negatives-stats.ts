@@ -9,6 +9,8 @@ export interface OperatorStats {
   readonly made: number;
   readonly attempted: number;
   readonly discarded: number;
+  /** verified, but the same text as a negative already given to the split group (left out) */
+  readonly duplicates: number;
   /** (attempted - discarded) / attempted: candidates that raised exactly the intended diagnostic; null when none was tried */
   readonly successRate: number | null;
 }
@@ -40,12 +42,13 @@ export function negativesStats(metrics: Readonly<Record<string, Readonly<Record<
   const made = under(m, 'made.');
   const attempted = under(m, 'attempted.');
   const discarded = under(m, 'discarded.');
+  const duplicate = under(m, 'duplicate.');
   if (attempted.size === 0 && made.size === 0) return null;
   const names = [...new Set([...attempted.keys(), ...made.keys(), ...discarded.keys()])].sort();
   const operators = names.map((operator) => {
     const a = attempted.get(operator) ?? 0;
     const d = discarded.get(operator) ?? 0;
-    return { operator, made: made.get(operator) ?? 0, attempted: a, discarded: d, successRate: a ? (a - d) / a : null };
+    return { operator, made: made.get(operator) ?? 0, attempted: a, discarded: d, duplicates: duplicate.get(operator) ?? 0, successRate: a ? (a - d) / a : null };
   });
   const synthetic = under(m, 'summary.');
   const real = under(m, 'real.');
@@ -60,5 +63,5 @@ export function negativesStats(metrics: Readonly<Record<string, Readonly<Record<
     })
     .sort((a, b) => b.synthetic + b.real - (a.synthetic + a.real) || a.summary.localeCompare(b.summary));
   const totalVariation = sTotal && rTotal ? summaries.reduce((t, x) => t + Math.abs(x.syntheticShare - x.realShare), 0) / 2 : null;
-  return { operators, made: operators.reduce((n, o) => n + o.made, 0), duplicates: m.duplicate ?? 0, summaries, totalVariation };
+  return { operators, made: operators.reduce((n, o) => n + o.made, 0), duplicates: operators.reduce((n, o) => n + o.duplicates, 0), summaries, totalVariation };
 }
