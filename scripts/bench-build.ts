@@ -1,9 +1,7 @@
 /**
  * Throughput and memory of `tfpairs build --offline` at scale, on a synthetic corpus made from the 140
- * shared IaC-Eval rows (prompt, gold, Rego intent, one real deepseek draft each). Record i is row
- * i % 140 in variant i / 140: its resource labels get the variant as a suffix (in the gold and the
- * draft alike, references included) and its prompt names the variant, so every record is a distinct
- * configuration (no cache, no dedup) that verifies, plans and passes its intent as the original does.
+ * shared IaC-Eval rows (scripts/lib/synthetic-corpus.ts: every record a distinct configuration that
+ * verifies, plans and meets its intent as its row does).
  *
  * Each build runs in a child process (its peak RSS is its own, worker threads included); the report
  * gives records/s, wall time, peak RSS and the runner's per-step times from manifest.json, with the
@@ -19,6 +17,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { syntheticTasks } from './lib/synthetic-corpus';
 
 interface ChildResult {
   readonly exit: number;
@@ -51,43 +50,8 @@ const heapMb = option('heap', '');
 const shared = join(import.meta.dirname, '..', '..', 'shared', 'data', 'iac-eval', 'deepseek-coder-v2-16b-drafts-140.csv');
 const rows = parse(readFileSync(shared), { columns: true, bom: true }) as Record<string, string>[];
 
-/** The configuration with every resource label suffixed by `_v<variant>`, references included. */
-export function relabel(code: string, labels: readonly [string, string][], variant: number): string {
-  if (variant === 0) return code;
-  let out = code;
-  for (const [type, label] of labels) {
-    const renamed = `${label}_v${variant}`;
-    out = out
-      .replace(new RegExp(`(resource\\s+"${type}"\\s+")${label}"`, 'g'), `$1${renamed}"`)
-      .replace(new RegExp(`\\b${type}\\.${label}\\b`, 'g'), `${type}.${renamed}`);
-  }
-  return out;
-}
-
-const PHRASES = ['for project', 'in the environment named', 'as part of workload', 'for the team called', 'under the cost centre'];
-
 function synthesize(path: string): void {
-  const lines: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const row = rows[i % rows.length]!;
-    const variant = Math.floor(i / rows.length);
-    const gold = row['Reference output']!;
-    const draft = row['LLM Output #0']!;
-    const labels = [...`${gold}\n${draft}`.matchAll(/resource\s+"(\w+)"\s+"(\w+)"/g)].map((m) => [m[1]!, m[2]!] as [string, string]);
-    const unique = [...new Map(labels.map((l) => [l.join('.'), l])).values()];
-    const prompt = variant === 0 ? row.Prompt! : `${row.Prompt!.trimEnd()} (${PHRASES[variant % PHRASES.length]} v${variant})`;
-    lines.push(
-      JSON.stringify({
-        prompt,
-        gold: relabel(gold, unique, variant),
-        drafts: [relabel(draft, unique, variant)],
-        rego_intent: row['Rego intent'],
-        resource: row.Resource,
-        difficulty: row.Difficulty,
-      }),
-    );
-  }
-  writeFileSync(path, `${lines.join('\n')}\n`);
+  writeFileSync(path, `${[...syntheticTasks(rows, n)].join('\n')}\n`);
 }
 
 interface StepStat {

@@ -2,10 +2,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { join, relative } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { buildFlags, collect, ConfigError, createRunContext, deepFreeze, fromArray, newArtifact, parseConfig, parseFlags, resolveConfig, runSteps, type Step, type StepRecipe, type TaskRecord } from '@tfpairs/core';
 import { openStepPool, WorkerError } from '@tfpairs/core/workers';
 import * as fixtureStages from './fixtures/workers/stages';
+import { syntheticTasks } from '../scripts/lib/synthetic-corpus';
 import { cli } from './cli';
 import { DRAFTS_CSV, REPO, requireShared } from './paths';
 
@@ -47,7 +49,11 @@ describe('tfpairs build --workers', () => {
     mkdirSync(badPolicies);
     writeFileSync(join(badPolicies, 'broken.rego'), 'package main\n\ndeny[msg] {\n');
     const sample = join(REPO, 'data', 'sample');
-    const inputs = [requireShared(DRAFTS_CSV), join(sample, 'tasks.jsonl'), join(sample, 'iac-eval-style.csv'), join(sample, 'tasks-folder'), join(sample, 'multi-iac-eval.csv')];
+    // past the pool's minimum (a short run stays in one thread): the shared rows once more, relabelled
+    const rows = parse(readFileSync(requireShared(DRAFTS_CSV)), { columns: true, bom: true }) as Record<string, string>[];
+    const variants = join(root, 'variants.jsonl');
+    writeFileSync(variants, `${[...syntheticTasks(rows, rows.length * 2)].slice(rows.length).join('\n')}\n`);
+    const inputs = [DRAFTS_CSV, variants, join(sample, 'tasks.jsonl'), join(sample, 'iac-eval-style.csv'), join(sample, 'tasks-folder'), join(sample, 'multi-iac-eval.csv')];
     const outs: string[] = [];
     for (const workers of [1, 2]) {
       const out = join(root, `w${workers}`, 'corpus');
@@ -71,6 +77,7 @@ describe('tfpairs build --workers', () => {
     // what makes the comparison worth something: drops, the per-worker warnings once each, every step counted
     expect(manifest.counts.dropped).toBeGreaterThan(0);
     expect(manifest.warnings.map((w) => w.summary).sort()).toEqual(['Policy folder not used', 'Provider schema file not used']);
+    expect(manifest.counts.input).toBeGreaterThan(2 * 140);
     expect(manifest.steps.find((s) => s.name === 'verify')!.in).toBe(manifest.counts.input);
     expect('workers' in manifest.config).toBe(false);
   }, 180_000);
@@ -90,13 +97,13 @@ const record = (i: number): TaskRecord =>
     status: 'kept',
   });
 
-function pooledRun(factories: (keyof typeof fixtureStages)[], n: number, options: { batchSize?: number } = {}) {
+function pooledRun(factories: (keyof typeof fixtureStages)[], n: number, options: { batchSize?: number; minRecords?: number } = {}) {
   const ctx = createRunContext(parseConfig({}));
   const steps: Step[] = factories.map((factory) => {
     const worker: StepRecipe = { module: FIXTURE, factory };
     return { name: factory, run: fixtureStages[factory](ctx), worker };
   });
-  const pool = openStepPool(ctx, 2, { batchSize: options.batchSize ?? 2 })!;
+  const pool = openStepPool(ctx, 2, { batchSize: options.batchSize ?? 2, minRecords: options.minRecords ?? 8 })!;
   const { stream, stats } = runSteps({ name: 'source', run: () => fromArray(Array.from({ length: n }, (_, i) => record(i))) }, steps, { pool });
   return { ctx, pool, stream, stats };
 }
@@ -113,12 +120,26 @@ describe('the step pool', () => {
       expect(Object.isFrozen(out[0]!.gold)).toBe(true);
       expect(stats.map((s) => [s.name, s.in, s.out])).toEqual([['source', 0, 40], ['threadStage', 40, 40], ['taggingStage', 40, 40]]);
       expect(ctx.metrics.get('tagging.records')).toBe(40);
+      expect(pool.running).toBe(2);
       // each thread's context warned once: the run warns once, as one thread would
       expect(ctx.warnings.map((w) => w.summary)).toEqual(['Tagging warns once per context']);
     } finally {
       await pool.close();
     }
   }, 60_000);
+
+  it('runs a segment shorter than its minimum in this thread, without starting a worker', async () => {
+    const { ctx, pool, stream, stats } = pooledRun(['threadStage', 'taggingStage'], 7);
+    try {
+      const out = await collect(stream);
+      expect(out.map((r) => [r.prompt, r.meta.thread])).toEqual(Array.from({ length: 7 }, (_, i) => [`p${i}!`, String(threadId)]));
+      expect(stats.map((s) => [s.name, s.in, s.out])).toEqual([['source', 0, 7], ['threadStage', 7, 7], ['taggingStage', 7, 7]]);
+      expect(ctx.metrics.get('tagging.records')).toBe(7);
+      expect(pool.running).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
 
   // each must end the run with an error, not leave it waiting for a result that never comes
   it.each([

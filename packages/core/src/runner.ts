@@ -1,5 +1,5 @@
 import type { Diagnostic } from './diagnostic';
-import { passThrough, type Stage } from './pipeline';
+import { fromArray, passThrough, type Stage } from './pipeline';
 import type { ProgressDisplay, ProgressTap } from './progress';
 import { deepFreeze, type TaskRecord } from './record';
 
@@ -130,6 +130,11 @@ export interface StepPool {
   readonly size: number;
   /** records per batch */
   readonly batchSize: number;
+  /**
+   * a segment that gets fewer records than this runs in this thread: starting the workers (each loads
+   * the stages' parsers, schemas and policies) costs more than they would save
+   */
+  readonly minRecords: number;
   /** the segment's id for `run` (the workers build its steps from their recipes) */
   segment(steps: readonly Step[]): number;
   /** runs a batch of a segment's kept records on the worker of `lane` (0 <= lane < size) */
@@ -291,7 +296,32 @@ function pooled(steps: readonly Step[], upstream: AsyncIterable<TaskRecord>, sta
   const ahead = pool.size * pool.batchSize * 2;
   return {
     async *[Symbol.asyncIterator]() {
-      const it = upstream[Symbol.asyncIterator]();
+      const source = upstream[Symbol.asyncIterator]();
+      // the first records decide: a short stream stays in this thread
+      const first: TaskRecord[] = [];
+      let short = false;
+      while (first.length < pool.minRecords) {
+        const r = await source.next();
+        if (r.done) {
+          short = true;
+          break;
+        }
+        first.push(r.value);
+      }
+      if (short) {
+        try {
+          for await (const record of meterSteps(fromArray(first), steps, meters)) {
+            for (const tap of taps) progress!.see(tap, record);
+            yield record;
+          }
+        } finally {
+          meters.forEach((meter, i) => meter.writeTo(stats[i]!));
+          for (const tap of taps) progress!.end(tap);
+        }
+        return;
+      }
+      let taken = 0;
+      const it = { next: async (): Promise<IteratorResult<TaskRecord>> => (taken < first.length ? { done: false, value: first[taken++]! } : source.next()), return: () => source.return?.() };
       const slots: Slot[] = [];
       const open = new Map<number, Batch>();
       let ended = false;
@@ -345,7 +375,7 @@ function pooled(steps: readonly Step[], upstream: AsyncIterable<TaskRecord>, sta
         meters.forEach((meter, i) => meter.writeTo(stats[i]!));
         for (const tap of taps) progress!.end(tap);
         // the upstream steps' own cleanup runs when this segment stops early (an error downstream)
-        if (!ended) await it.return?.();
+        if (!ended) await it.return();
       }
     },
   };

@@ -47,6 +47,8 @@ export interface StepPoolOptions {
    * security step comes (the plan cache keeps the last few dozen)
    */
   readonly batchSize?: number;
+  /** a segment with fewer records runs in the main thread (StepPool.minRecords) */
+  readonly minRecords?: number;
 }
 
 /**
@@ -61,6 +63,7 @@ export interface StepPoolOptions {
  */
 export class WorkerStepPool implements StepPool {
   readonly batchSize: number;
+  readonly minRecords: number;
   private readonly threads: Thread[] = [];
   private readonly segments: Step[][] = [];
   private seq = 0;
@@ -74,8 +77,28 @@ export class WorkerStepPool implements StepPool {
     options: StepPoolOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 4;
-    const setup: WorkerSetup = { config: ctx.config, cwd: ctx.cwd, env: { ...ctx.env } };
-    for (let i = 0; i < size; i++) this.threads.push(this.start(i, setup));
+    // a worker takes about 2 s of CPU to import the stages (measured 1.7 s) and more on first use
+    // (schemas, policies); the stages take ~25 ms per record in one thread
+    this.minRecords = options.minRecords ?? 200;
+  }
+
+  /** threads started so far (none until a segment has enough records) */
+  get running(): number {
+    return this.threads.length;
+  }
+
+  /** the threads start with the first batch: a run whose segments all stay in the main thread starts none */
+  private started(): Thread[] {
+    if (this.threads.length) return this.threads;
+    const setup: WorkerSetup = { config: this.ctx.config, cwd: this.ctx.cwd, env: { ...this.ctx.env } };
+    for (let i = 0; i < this.size; i++) this.threads.push(this.start(i, setup));
+    this.segments.forEach((steps, id) => this.announce(id, steps));
+    return this.threads;
+  }
+
+  private announce(id: number, steps: readonly Step[]): void {
+    const message: ToWorker = { type: 'segment', id, steps: steps.map((s) => ({ name: s.name, version: s.version ?? null, recipe: s.worker! })) };
+    for (const t of this.threads) t.worker.postMessage(message);
   }
 
   private start(index: number, setup: WorkerSetup): Thread {
@@ -113,14 +136,14 @@ export class WorkerStepPool implements StepPool {
   segment(steps: readonly Step[]): number {
     const id = this.segments.length;
     this.segments.push([...steps]);
-    const message: ToWorker = { type: 'segment', id, steps: steps.map((s) => ({ name: s.name, version: s.version ?? null, recipe: s.worker! })) };
-    for (const t of this.threads) t.worker.postMessage(message);
+    if (this.threads.length) this.announce(id, steps);
     return id;
   }
 
   run(segment: number, records: readonly TaskRecord[], lane: number): Promise<BatchResult> {
     if (this.closed) return Promise.reject(new WorkerError('the worker pool is closed'));
-    const thread = this.threads[lane % this.threads.length]!;
+    const threads = this.started();
+    const thread = threads[lane % threads.length]!;
     if (thread.dead) return Promise.reject(thread.dead);
     const seq = this.seq++;
     return new Promise<BatchResult>((resolve, reject) => {
