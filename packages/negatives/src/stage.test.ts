@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { collect, createRunContext, fromArray, newArtifact, parseConfig, recordId, type PipelineConfig, type TaskRecord } from '@tfpairs/core';
 import { verifyCode } from '@tfpairs/verify';
+import { renderFileSet } from '@tfpairs/configs/fileset';
 import { AWS_4_SCHEMA, requireShared } from '../../../test/paths';
 import { DRIFT_FILE, awsDriftSources, deriveDriftTable } from './drift';
 import { negativesStage } from './stage';
@@ -73,6 +74,15 @@ describe('negativesStage', () => {
     const out = await collect(negativesStage(ctx)(fromArray([inGroup(r, 'a', 'g1'), inGroup(r, 'b', 'g1'), inGroup(r, 'c', 'g2')])));
     expect(out.map((o) => o.synthetic!.length)).toEqual([3, 0, 3]);
     expect([...ctx.metrics].filter(([k]) => k.startsWith('negatives.duplicate.')).reduce((n, [, v]) => n + v, 0)).toBe(3);
+  });
+
+  it('leaves a gold that is a file set (a task with local modules) alone', async () => {
+    const r = await record();
+    const files = renderFileSet([{ path: 'main.tf', text: GOLD }, { path: 'modules/m/main.tf', text: 'variable "x" {}\n' }]);
+    const ctx = createRunContext(configWith({ count: 2 }));
+    const [out] = await collect(negativesStage(ctx)(fromArray([{ ...r, gold: { ...r.gold!, code: files } }])));
+    expect(out!.synthetic).toBeUndefined();
+    expect(ctx.metrics.get('negatives.skipped-file-set')).toBe(1);
   });
 
   it('counts the real drafts\' error kinds beside the synthetic ones', async () => {
