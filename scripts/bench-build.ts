@@ -23,6 +23,20 @@ interface ChildResult {
   readonly exit: number;
   readonly ms: number;
   readonly maxRssMb: number;
+  /** CPU seconds of the whole process (every thread) and of its main thread alone */
+  readonly cpuS: number;
+  readonly mainCpuS: number;
+}
+
+/** CPU seconds the main thread used (Linux: /proc/self/task/PID/stat utime + stime, in clock ticks of 1/100 s). */
+function mainThreadCpuS(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 if (process.argv[2] === '--child') {
@@ -31,7 +45,8 @@ if (process.argv[2] === '--child') {
   const silent = { write: () => true };
   const t0 = performance.now();
   const exit = await main(process.argv.slice(3), { stdin: process.stdin, stdout: silent, stderr: process.stderr, cwd: process.cwd(), env: process.env });
-  const result: ChildResult = { exit, ms: performance.now() - t0, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  const cpu = process.cpuUsage();
+  const result: ChildResult = { exit, ms: performance.now() - t0, maxRssMb: process.resourceUsage().maxRSS / 1024, cpuS: (cpu.user + cpu.system) / 1e6, mainCpuS: mainThreadCpuS() };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
 }
@@ -85,6 +100,7 @@ const input = join(dir, 'corpus.jsonl');
 synthesize(input);
 console.log(`records: ${n} (${rows.length} rows x ${Math.ceil(n / rows.length)} variants), runs per setting: ${runs}, input ${dir}`);
 const rate = new Map<number, number[]>();
+const cpu = new Map<number, ChildResult[]>();
 for (let run = 0; run < runs; run++) {
   for (const workers of workerCounts) {
     const { result, steps, load } = buildOnce(dir, input, workers);
@@ -92,8 +108,9 @@ for (let run = 0; run < runs; run++) {
     (rate.get(workers) ?? rate.set(workers, []).get(workers)!).push(perSecond);
     const top = [...steps].filter((s) => s.ms >= 100).sort((a, b) => b.ms - a.ms);
     console.log(
-      `workers ${workers} run ${run + 1}: ${perSecond.toFixed(0)} records/s, ${(result.ms / 1000).toFixed(1)} s, peak RSS ${result.maxRssMb.toFixed(0)} MB, load at start ${load}`,
+      `workers ${workers} run ${run + 1}: ${perSecond.toFixed(0)} records/s, ${(result.ms / 1000).toFixed(1)} s, peak RSS ${result.maxRssMb.toFixed(0)} MB, CPU ${result.cpuS.toFixed(1)} s (main thread ${result.mainCpuS.toFixed(1)} s), load at start ${load}`,
     );
+    (cpu.get(workers) ?? cpu.set(workers, []).get(workers)!).push(result);
     console.log(`  step ms: ${top.map((s) => `${s.name} ${s.ms}`).join(', ')}`);
   }
 }
@@ -101,5 +118,16 @@ const base = rate.get(workerCounts[0]!);
 for (const workers of workerCounts) {
   const m = median(rate.get(workers)!);
   console.log(`median workers ${workers}: ${m.toFixed(0)} records/s${base && workers !== workerCounts[0] ? ` (${(m / median(base)).toFixed(2)}x workers ${workerCounts[0]})` : ''}`);
+}
+// on a loaded machine wall time says little: what the CPU times allow on `workers` idle cores (the
+// work spread evenly, the main thread's share the floor)
+const one = cpu.get(1);
+if (one) {
+  for (const workers of workerCounts.filter((w) => w > 1)) {
+    const many = cpu.get(workers)!;
+    const cpuS = median(many.map((r) => r.cpuS));
+    const bound = Math.max(cpuS / workers, median(many.map((r) => r.mainCpuS)));
+    console.log(`CPU workers ${workers} / workers 1: ${(cpuS / median(one.map((r) => r.cpuS))).toFixed(2)}; speed-up the CPU times allow on ${workers} idle cores: ${(median(one.map((r) => r.cpuS)) / bound).toFixed(2)}x`);
+  }
 }
 if (!keep) rmSync(dir, { recursive: true, force: true });
