@@ -20,6 +20,7 @@ import { canonicalText, errorSummaries, groupOf, highSeverityFindings, inputMeta
 import { renderMutationPrompt, renderPostEditPrompt, type IntentFeedback } from './render';
 import { syntheticPairs, syntheticPostEditPairs } from './synthetic';
 import { CorpusWriter } from './formats';
+import { isFileSet } from '@tfpairs/configs/fileset';
 import { ktoLines } from './kto';
 
 export { renderMutationPrompt, renderPostEditPrompt, type IntentFeedback } from './render';
@@ -98,6 +99,11 @@ export function dpoPairs(record: TaskRecord, reasons: readonly RejectedReason[],
       skipped.push(`${c.id}: ${reason} (not in dpo.rejected=${allowed.join(',')})`);
       continue;
     }
+    // a module task's gold is a file set; a one-file draft of it would be told apart by its form alone
+    if (isFileSet(code) !== isFileSet(goldCode)) {
+      skipped.push(`${c.id}: ${isFileSet(goldCode) ? 'one file against a gold of several files' : 'several files against a one-file gold'} (the form alone would tell the pair apart)`);
+      continue;
+    }
     if (seen.has(code)) continue;
     seen.add(code);
     const high = highSeverityFindings(record, subject);
@@ -168,7 +174,8 @@ export function postEditPairs(record: TaskRecord): PairLine[] {
   const byId = new Map(record.candidates.map((c) => [c.id, c]));
   const group = groupOf(record);
   return record.candidates
-    .filter((r) => r.origin === 'repaired' && r.verdict === 'valid' && r.code !== null && r.repairedFrom && byId.has(r.repairedFrom))
+    // a fix is a chosen only when it validates and meets the intent (a repair still failing it is no fix)
+    .filter((r) => r.origin === 'repaired' && r.verdict === 'valid' && r.intent?.outcome !== 'fail' && r.code !== null && r.repairedFrom && byId.has(r.repairedFrom))
     .map((r) => {
       const draft = byId.get(r.repairedFrom!)!;
       const draftCode = draft.code ?? draft.raw;

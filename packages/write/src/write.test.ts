@@ -187,4 +187,23 @@ describe('writeOutputs', () => {
     expect(post!.prompt).toContain('Intent not met: data.terraform.validation.has_versioning\ndata.terraform.validation.has_versioning read:\n    resource_changes[1].type = (absent)');
     expect(post!.meta).toMatchObject({ origin: 'repair', operator: null, draft_false_rules: ['data.terraform.validation.has_versioning'], draft_errors: [] });
   });
+
+  it('makes no pair whose sides differ in form (a file-set gold against a one-file draft), and no post-edit pair from a repair still failing its intent', async () => {
+    const files = '-- main.tf --\nmodule "m" {\n  source = "./modules/m"\n}\n-- modules/m/main.tf --\nresource "aws_s3_bucket" "b" {}\n';
+    const a = kept('make a bucket in a module', files, ['resource "aws_s3_bucket" "b" {\n  acl = 1\n}\n', '-- main.tf --\nmodule "m" {\n  source = "./modules/m"\n}\n-- modules/m/main.tf --\nresource "aws_s3_bucket" "b" {\n  acl = 1\n}\n'], 'train', 1);
+    const { pairs, findings } = dpoPairs(a, ['invalid', 'intent']);
+    // only the draft of the same form makes a pair
+    expect(pairs.map((p) => p.rejected)).toEqual([a.candidates[1]!.code]);
+    expect(findings).toEqual([]);
+    const onlyOneFile = updateRecord(a, { candidates: [a.candidates[0]!] });
+    const none = dpoPairs(onlyOneFile, ['invalid', 'intent']);
+    expect(none.pairs).toEqual([]);
+    expect(none.findings[0]!.detail).toContain('one file against a gold of several files');
+
+    const b = kept('make a versioned bucket', 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n', ['resource "aws_s3_bucket" "b" {\n  acl = 1\n}\n'], 'train', 2);
+    const stillFails = newArtifact('c-rep', 'repaired', 'resource "aws_s3_bucket" "b" {\n  bucket = "z"\n}\n', { verdict: 'valid', repairedFrom: b.candidates[0]!.id, intent: { outcome: 'fail', falseRules: ['data.terraform.validation.has_versioning'] } });
+    const out = tmp();
+    await writeOutputs(fromArray([updateRecord(b, { candidates: [b.candidates[0]!, stillFails] })]), createRunContext(parseConfig({})), out);
+    expect(await readNdjson<any>(join(out, 'dpo-postedit/train.jsonl'))).toEqual([]);
+  });
 });
