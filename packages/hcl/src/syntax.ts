@@ -66,8 +66,32 @@ export async function parsesAsHcl(text: string, filename = 'main.tf'): Promise<b
   return (await checkSyntax(text, filename)).length === 0;
 }
 
+/**
+ * The last verdicts of HashiCorp's parser, by file name and text: a text is checked several times on
+ * its way through a run (comment stripping, fmt, normalise, verify, the gate, lint), and the parser is
+ * the costliest part of each check. Bounded; oldest out first.
+ */
+const recentVerdicts = new Map<string, readonly Diagnostic[]>();
+const RECENT_VERDICTS = 256;
+
+/** Forgets the recent verdicts (benchmarks start each run cold). */
+export function forgetSyntaxVerdicts(): void {
+  recentVerdicts.clear();
+}
+
 /** Stage 1 of verification: HashiCorp's own HCL parser decides whether the text is valid HCL. */
 export async function checkSyntax(text: string, filename = 'main.tf'): Promise<Diagnostic[]> {
+  const key = `${filename}\u0000${text}`;
+  const known = recentVerdicts.get(key);
+  // a copy: callers own the array and its diagnostics
+  if (known) return known.length ? structuredClone(known as Diagnostic[]) : [];
+  const verdict = await parserVerdict(text, filename);
+  if (recentVerdicts.size >= RECENT_VERDICTS) recentVerdicts.delete(recentVerdicts.keys().next().value!);
+  recentVerdicts.set(key, verdict.length ? structuredClone(verdict) : []);
+  return verdict;
+}
+
+async function parserVerdict(text: string, filename: string): Promise<Diagnostic[]> {
   const nesting = nestingDepth(text);
   if (nesting.depth > MAX_NESTING) {
     const before = text.slice(0, nesting.at);

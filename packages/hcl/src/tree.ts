@@ -125,8 +125,30 @@ export function hclParser(): Promise<Parser> {
   return parserPromise;
 }
 
+/**
+ * The last trees, by file name and text: verify, plan, lint and CodeBLEU each read the same final text
+ * of an artifact, and a tree is immutable, so they share one. Bounded; oldest out first.
+ */
+const recentTrees = new Map<string, ParsedFile>();
+const RECENT_TREES = 128;
+
+/** Forgets the recent trees (benchmarks start each run cold). */
+export function forgetTrees(): void {
+  recentTrees.clear();
+}
+
 export async function parseFile(filename: string, text: string, known?: SourceFile): Promise<ParsedFile> {
-  return parseFileWith(await hclParser(), filename, text, known);
+  // a source object of another text (positions of that text) is not what the cache holds
+  if (known && (known.text !== text || known.filename !== filename)) return parseFileWith(await hclParser(), filename, text, known);
+  const key = `${filename}\u0000${text}`;
+  let parsed = recentTrees.get(key);
+  if (!parsed) {
+    parsed = parseFileWith(await hclParser(), filename, text, known);
+    if (recentTrees.size >= RECENT_TREES) recentTrees.delete(recentTrees.keys().next().value!);
+    recentTrees.set(key, parsed);
+  }
+  // the caller's own source object when it brings one (same name and text: same positions)
+  return known && known !== parsed.source ? { ...parsed, source: known } : parsed;
 }
 
 /** parseFile with a parser already initialised (`await hclParser()`), for callers that must stay synchronous. */
