@@ -9,7 +9,7 @@ describe('recent verdicts and trees', () => {
     const text = 'resource "a" "b" {\n  x = \n}\n';
     const first = await checkSyntax(text);
     expect(first.length).toBeGreaterThan(0);
-    first[0]!.summary = 'changed by a caller';
+    (first[0] as { summary: string }).summary = 'changed by a caller';
     first.push(first[0]!);
     const second = await checkSyntax(text);
     expect(second).toHaveLength(first.length - 1);
