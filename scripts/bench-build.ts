@@ -7,8 +7,9 @@
  * gives records/s, wall time, peak RSS and the runner's per-step times from manifest.json, with the
  * machine's load average at the start of each run (the machine is shared: compare ratios within a run).
  *
- *   npx tsx scripts/bench-build.ts [records=10000] [--workers 1,2] [--runs 1] [--heap MB] [--keep]
+ *   npx tsx scripts/bench-build.ts [records=10000] [--workers 1,2] [--runs 1] [--heap MB] [--memory-every S] [--keep]
  *
+ * `--memory-every S` prints each build's memory every S seconds (RSS, main thread's heap, external).
  * `--heap MB` caps each build's V8 heap (--max-old-space-size): a build that streams finishes in the
  * same small heap at 10k and at 150k records; one that keeps records alive runs out of it.
  */
@@ -42,6 +43,15 @@ function mainThreadCpuS(): number {
 if (process.argv[2] === '--child') {
   // one build in this process: the parent reads its time and peak RSS from the last stdout line
   const { main } = await import('../packages/cli/src/main');
+  const every = Number(process.env.BENCH_MEMORY_EVERY_S ?? 0);
+  if (every > 0) {
+    const start = performance.now();
+    setInterval(() => {
+      const m = process.memoryUsage();
+      const mb = (x: number) => (x / 1e6).toFixed(0);
+      process.stderr.write(`[memory ${((performance.now() - start) / 1000).toFixed(0)} s] RSS ${mb(m.rss)} MB, main heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB, external ${mb(m.external)} MB\n`);
+    }, every * 1000).unref();
+  }
   const silent = { write: () => true };
   const t0 = performance.now();
   const exit = await main(process.argv.slice(3), { stdin: process.stdin, stdout: silent, stderr: process.stderr, cwd: process.cwd(), env: process.env });
@@ -61,6 +71,7 @@ const workerCounts = option('workers', '1,2').split(',').map(Number);
 const runs = Number(option('runs', '1'));
 const keep = process.argv.includes('--keep');
 const heapMb = option('heap', '');
+const memoryEvery = option('memory-every', '');
 
 const shared = join(import.meta.dirname, '..', '..', 'shared', 'data', 'iac-eval', 'deepseek-coder-v2-16b-drafts-140.csv');
 const rows = parse(readFileSync(shared), { columns: true, bom: true }) as Record<string, string>[];
@@ -80,6 +91,7 @@ function buildOnce(dir: string, input: string, workers: number): { result: Child
   const load = loadavg().map((x) => x.toFixed(2)).join(' ');
   const child = spawnSync(process.execPath, [...process.execArgv, ...(heapMb ? [`--max-old-space-size=${heapMb}`] : []), import.meta.filename, '--child', 'build', '--offline', '--no-report', '--input', input, '--out', out, ...(workers > 0 ? ['--workers', String(workers)] : [])], {
     cwd: dir,
+    env: { ...process.env, ...(memoryEvery ? { BENCH_MEMORY_EVERY_S: memoryEvery } : {}) },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,6 +99,7 @@ function buildOnce(dir: string, input: string, workers: number): { result: Child
   const last = child.stdout.trim().split('\n').pop() ?? '';
   if (child.status !== 0 || !last.startsWith('{')) throw new Error(`build failed (status ${child.status}): ${child.stderr.slice(-2000)}`);
   const result = JSON.parse(last) as ChildResult;
+  for (const line of child.stderr.split('\n')) if (line.startsWith('[memory')) console.log(`  ${line}`);
   if (result.exit !== 0) throw new Error(`build exited ${result.exit}: ${child.stderr.slice(-2000)}`);
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { steps?: StepStat[] };
   if (!keep) rmSync(out, { recursive: true, force: true });

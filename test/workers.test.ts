@@ -97,13 +97,13 @@ const record = (i: number): TaskRecord =>
     status: 'kept',
   });
 
-function pooledRun(factories: (keyof typeof fixtureStages)[], n: number, options: { batchSize?: number; minRecords?: number } = {}) {
+function pooledRun(factories: (keyof typeof fixtureStages)[], n: number, options: { batchSize?: number; minRecords?: number; recycleAfter?: number } = {}) {
   const ctx = createRunContext(parseConfig({}));
   const steps: Step[] = factories.map((factory) => {
     const worker: StepRecipe = { module: FIXTURE, factory };
     return { name: factory, run: fixtureStages[factory](ctx), worker };
   });
-  const pool = openStepPool(ctx, 2, { batchSize: options.batchSize ?? 2, minRecords: options.minRecords ?? 8 })!;
+  const pool = openStepPool(ctx, 2, { batchSize: options.batchSize ?? 2, minRecords: options.minRecords ?? 8, recycleAfter: options.recycleAfter ?? 0 })!;
   const { stream, stats } = runSteps({ name: 'source', run: () => fromArray(Array.from({ length: n }, (_, i) => record(i))) }, steps, { pool });
   return { ctx, pool, stream, stats };
 }
@@ -122,6 +122,22 @@ describe('the step pool', () => {
       expect(ctx.metrics.get('tagging.records')).toBe(40);
       expect(pool.running).toBe(2);
       // each thread's context warned once: the run warns once, as one thread would
+      expect(ctx.warnings.map((w) => w.summary)).toEqual(['Tagging warns once per context']);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it('replaces a thread that took its share by a fresh one, and the run goes on as before', async () => {
+    const { ctx, pool, stream, stats } = pooledRun(['threadStage', 'taggingStage'], 40, { recycleAfter: 6 });
+    try {
+      const out = await collect(stream);
+      expect(out.map((r) => r.prompt)).toEqual(Array.from({ length: 40 }, (_, i) => `p${i}!`));
+      expect(new Set(out.map((r) => r.meta.thread)).size).toBeGreaterThan(4);
+      expect(pool.startedThreads).toBeGreaterThan(4);
+      expect(stats.map((s) => [s.name, s.in, s.out])).toEqual([['source', 0, 40], ['threadStage', 40, 40], ['taggingStage', 40, 40]]);
+      expect(ctx.metrics.get('tagging.records')).toBe(40);
+      // every fresh context warns once more; the run still warns once
       expect(ctx.warnings.map((w) => w.summary)).toEqual(['Tagging warns once per context']);
     } finally {
       await pool.close();

@@ -34,8 +34,14 @@ interface Pending {
 }
 
 interface Thread {
+  /** unique per thread started (a replacement gets a new one): whose warnings a batch brings */
+  readonly id: number;
   readonly worker: Worker;
   readonly pending: Map<number, Pending>;
+  /** kept records sent to it so far */
+  records: number;
+  /** replaced: it finishes what it has, then stops */
+  retired: boolean;
   /** why it stopped, once it did: every later batch fails with it */
   dead: WorkerError | null;
 }
@@ -49,6 +55,13 @@ export interface StepPoolOptions {
   readonly batchSize?: number;
   /** a segment with fewer records runs in the main thread (StepPool.minRecords) */
   readonly minRecords?: number;
+  /**
+   * kept records a thread takes before a fresh one replaces it. HashiCorp's parser (@cdktf/hcl2json,
+   * Go compiled to WebAssembly) grows its memory by ~3 KB a call and never gives it back (measured:
+   * 133 -> 206 MB RSS over 20k parses, the JS heap flat), and a record costs a few calls: a thread's
+   * memory must not grow with the corpus. 0: never.
+   */
+  readonly recycleAfter?: number;
 }
 
 /**
@@ -64,11 +77,17 @@ export interface StepPoolOptions {
 export class WorkerStepPool implements StepPool {
   readonly batchSize: number;
   readonly minRecords: number;
+  /** the thread of each lane */
   private readonly threads: Thread[] = [];
+  private readonly recycleAfter: number;
+  private setup: WorkerSetup | null = null;
+  /** every thread started, retired ones included */
+  private readonly all: Thread[] = [];
+  private started = 0;
   private readonly segments: Step[][] = [];
   private seq = 0;
   private closed = false;
-  /** warning text -> worker index -> how many times that worker has made it so far */
+  /** warning text -> thread id -> how many times that thread has made it so far */
   private readonly warningCounts = new Map<string, Map<number, number>>();
 
   constructor(
@@ -80,6 +99,8 @@ export class WorkerStepPool implements StepPool {
     // a worker takes about 2 s of CPU to import the stages (measured 1.7 s) and more on first use
     // (schemas, policies); the stages take ~25 ms per record in one thread
     this.minRecords = options.minRecords ?? 200;
+    // ~5 calls a record: ~75 MB a thread at most; a new thread costs ~2 s of CPU, 1% of 5000 records' work
+    this.recycleAfter = options.recycleAfter ?? 5000;
   }
 
   /** threads started so far (none until a segment has enough records) */
@@ -87,31 +108,49 @@ export class WorkerStepPool implements StepPool {
     return this.threads.length;
   }
 
+  /** threads started so far, replacements included */
+  get startedThreads(): number {
+    return this.started;
+  }
+
   /** the threads start with the first batch: a run whose segments all stay in the main thread starts none */
-  private started(): Thread[] {
+  private lanes(): Thread[] {
     if (this.threads.length) return this.threads;
-    const setup: WorkerSetup = { config: this.ctx.config, cwd: this.ctx.cwd, env: { ...this.ctx.env } };
-    for (let i = 0; i < this.size; i++) this.threads.push(this.start(i, setup));
-    this.segments.forEach((steps, id) => this.announce(id, steps));
+    for (let i = 0; i < this.size; i++) this.threads.push(this.start());
     return this.threads;
   }
 
-  private announce(id: number, steps: readonly Step[]): void {
+  private announce(id: number, steps: readonly Step[], threads: readonly Thread[]): void {
     const message: ToWorker = { type: 'segment', id, steps: steps.map((s) => ({ name: s.name, version: s.version ?? null, recipe: s.worker! })) };
-    for (const t of this.threads) t.worker.postMessage(message);
+    for (const t of threads) t.worker.postMessage(message);
   }
 
-  private start(index: number, setup: WorkerSetup): Thread {
+  /** A thread that finished its share: a fresh one takes its lane, it stops once its batches are back. */
+  private retire(lane: number): Thread {
+    const old = this.threads[lane]!;
+    old.retired = true;
+    if (old.pending.size === 0) void old.worker.terminate();
+    const fresh = this.start();
+    this.threads[lane] = fresh;
+    return fresh;
+  }
+
+  private start(): Thread {
+    this.setup ??= { config: this.ctx.config, cwd: this.ctx.cwd, env: { ...this.ctx.env } };
+    const index = this.started++;
     // a plain-JS entry that registers tsx in the thread, then loads the TypeScript worker
-    const worker = new Worker(new URL('./worker-thread.mjs', import.meta.url), { workerData: { setup, entry: new URL('./worker-thread.ts', import.meta.url).href } });
-    const thread: Thread = { worker, pending: new Map(), dead: null };
+    const worker = new Worker(new URL('./worker-thread.mjs', import.meta.url), { workerData: { setup: this.setup, entry: new URL('./worker-thread.ts', import.meta.url).href } });
+    const thread: Thread = { id: index, worker, pending: new Map(), records: 0, retired: false, dead: null };
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'log') return this.ctx.log(message.message);
       const pending = thread.pending.get(message.seq);
       if (!pending) return;
       thread.pending.delete(message.seq);
-      if (thread.pending.size === 0) worker.unref();
-      if (message.type === 'done') pending.resolve({ ...message.result, worker: index });
+      if (thread.pending.size === 0) {
+        worker.unref();
+        if (thread.retired) void worker.terminate();
+      }
+      if (message.type === 'done') pending.resolve({ ...message.result, worker: thread.id });
       else {
         const error = new WorkerError(`worker step failed: ${message.message}`);
         if (message.stack) error.stack = `${error.message}\n(in worker ${index}) ${message.stack}`;
@@ -126,25 +165,29 @@ export class WorkerStepPool implements StepPool {
     };
     worker.on('error', (e) => die(new WorkerError(`worker ${index} crashed: ${e.message}`)));
     worker.on('exit', (code) => {
-      if (!this.closed) die(new WorkerError(`worker ${index} exited with code ${code} while the run needed it`));
+      if (!this.closed && !(thread.retired && thread.pending.size === 0)) die(new WorkerError(`worker ${index} exited with code ${code} while the run needed it`));
     });
     // an idle pool does not keep the process alive (a thread is referenced while it has batches)
     worker.unref();
+    this.segments.forEach((steps, id) => this.announce(id, steps, [thread]));
+    this.all.push(thread);
     return thread;
   }
 
   segment(steps: readonly Step[]): number {
     const id = this.segments.length;
     this.segments.push([...steps]);
-    if (this.threads.length) this.announce(id, steps);
+    this.announce(id, steps, this.threads);
     return id;
   }
 
   run(segment: number, records: readonly TaskRecord[], lane: number): Promise<BatchResult> {
     if (this.closed) return Promise.reject(new WorkerError('the worker pool is closed'));
-    const threads = this.started();
-    const thread = threads[lane % threads.length]!;
+    const at = lane % this.size;
+    let thread = this.lanes()[at]!;
     if (thread.dead) return Promise.reject(thread.dead);
+    if (this.recycleAfter > 0 && thread.records >= this.recycleAfter) thread = this.retire(at);
+    thread.records += records.length;
     const seq = this.seq++;
     return new Promise<BatchResult>((resolve, reject) => {
       thread.pending.set(seq, { resolve, reject });
@@ -177,7 +220,7 @@ export class WorkerStepPool implements StepPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+    await Promise.all(this.all.map((t) => t.worker.terminate()));
   }
 }
 
