@@ -72,8 +72,14 @@ describe('negativesStage', () => {
     const inGroup = (rec: TaskRecord, id: string, group: string): TaskRecord => ({ ...rec, id, provenance: { ...rec.provenance, group: { id: group, size: 2 } } });
     const ctx = createRunContext(configWith({ count: 3, mix: 'uniform', seed: 5 }));
     const out = await collect(negativesStage(ctx)(fromArray([inGroup(r, 'a', 'g1'), inGroup(r, 'b', 'g1'), inGroup(r, 'c', 'g2')])));
-    expect(out.map((o) => o.synthetic!.length)).toEqual([3, 0, 3]);
-    expect([...ctx.metrics].filter(([k]) => k.startsWith('negatives.duplicate.')).reduce((n, [, v]) => n + v, 0)).toBe(3);
+    const [a, b, c] = out.map((o) => o.synthetic!.map((n) => n.code));
+    expect([a!.length, c!.length]).toEqual([3, 3]);
+    // within group g1 no text twice: what b drew and a already had is counted, not written
+    expect(new Set([...a!, ...b!]).size).toBe(a!.length + b!.length);
+    const duplicates = [...ctx.metrics].filter(([k]) => k.startsWith('negatives.duplicate.')).reduce((n, [, v]) => n + v, 0);
+    expect(b!.length + duplicates).toBe(3);
+    // each record draws on its own: one gold in two tasks does not give the same three negatives
+    expect(b!.length).toBeGreaterThan(0);
   });
 
   it('leaves a gold that is a file set (a task with local modules) alone', async () => {

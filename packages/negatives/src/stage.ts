@@ -45,7 +45,7 @@ export function negativesStage(ctx: RunContext): Stage {
   let schemaFiles: readonly string[] | undefined;
   const semanticOperators = config.operators.filter(isSemantic) as SemanticOperator[];
   /** the intent-breaking negatives of a gold that meets its record's intent (none without an intent) */
-  const semanticOf = async (record: TaskRecord, code: string, schemas: SchemaSet) => {
+  const semanticOf = async (record: TaskRecord, code: string, schemas: SchemaSet, seed: number) => {
     const policy = intentOf(record);
     if (!policy || !semanticOperators.length || record.gold?.intent?.outcome !== 'pass') return { negatives: [], attempted: {}, discarded: {} };
     const { plan } = await planOf(ctx, code);
@@ -70,8 +70,11 @@ export function negativesStage(ctx: RunContext): Stage {
     }
     schemaFiles ??= userSchemaFiles(ctx);
     const schemas = await schemasFor(gold.code, schemaFiles);
-    const result = await negativesFor(gold.code, { n: config.count, operators: config.operators, mix: config.mix, seed, schemas });
-    const semantic = await semanticOf(record, gold.code, schemas);
+    // each record draws on its own (its id is a content hash: the same in a shard as in one process), so
+    // near-duplicate tasks sharing one gold get different negatives instead of repeats dedup would drop
+    const recordSeed = (seed ^ parseInt(sha256(record.id ?? '').slice(0, 8), 16)) >>> 0;
+    const result = await negativesFor(gold.code, { n: config.count, operators: config.operators, mix: config.mix, seed: recordSeed, schemas });
+    const semantic = await semanticOf(record, gold.code, schemas, recordSeed);
     for (const r of [result, semantic]) {
       for (const [o, c] of Object.entries(r.attempted)) if (c) countMetric(ctx, `negatives.attempted.${o}`, c);
       for (const [o, c] of Object.entries(r.discarded)) if (c) countMetric(ctx, `negatives.discarded.${o}`, c);
