@@ -300,8 +300,10 @@ export async function mergeShards(dirs: readonly string[], outDir: string, optio
   await audit.close();
 
   const corpusLines: Record<string, number> = {};
-  // the writer counts rejected reasons in the order pairs are written
-  const becauseOrder = new Set<string>();
+  // the writer counts rejected reasons in the order it writes pairs: record by record, whatever their
+  // split, so a reason's place is its first pair's record (and, within one record, its line)
+  const firstBecause = new Map<string, { key: OrderKey; line: number }>();
+  let dpoLine = 0;
   for (const corpus of CORPORA) {
     for (const split of SPLITS) {
       const file = `${corpus}/${split}.jsonl`;
@@ -312,9 +314,17 @@ export async function mergeShards(dirs: readonly string[], outDir: string, optio
         shards.map((s) => lines(join(s.dir, corpus, `${split}.jsonl`))),
         (line, i) => {
           const o = JSON.parse(line) as { id: string; meta?: { record_id?: string; rejected_because?: unknown } };
-          if (corpus === 'dpo' && typeof o.meta?.rejected_because === 'string') becauseOrder.add(o.meta.rejected_because);
           // tf-gen lines are records (their id); pairs and mutations name theirs in meta.record_id
-          return { item: null, key: keyOfRecordId(i, corpus === 'tf-gen' ? o.id : o.meta?.record_id, file) };
+          const key = keyOfRecordId(i, corpus === 'tf-gen' ? o.id : o.meta?.record_id, file);
+          const because = o.meta?.rejected_because;
+          if (corpus === 'dpo' && typeof because === 'string') {
+            const seen = firstBecause.get(because);
+            const order = seen ? compareKeys(key, seen.key) : -1;
+            // one record's pairs are all in one split file, so equal keys compare by line
+            if (order < 0 || (order === 0 && dpoLine < seen!.line)) firstBecause.set(because, { key, line: dpoLine });
+            dpoLine++;
+          }
+          return { item: null, key };
         },
         (_, line) => w.write(line),
       );
@@ -342,7 +352,11 @@ export async function mergeShards(dirs: readonly string[], outDir: string, optio
       multiMember: counts.reduce((n, c) => n + (c.groups?.multiMember ?? 0), 0),
       largest: counts.reduce<Manifest['counts']['groups']['largest']>((best, c) => (c.groups?.largest && (!best || c.groups.largest.size > best.size) ? c.groups.largest : best), null),
     },
-    rejectedBecause: sumOrdered(becauseOrder, counts.map((c) => c.rejectedBecause ?? {}), addNumber),
+    rejectedBecause: sumOrdered(
+      [...firstBecause].sort(([, a], [, b]) => compareKeys(a.key, b.key) || a.line - b.line).map(([because]) => because),
+      counts.map((c) => c.rejectedBecause ?? {}),
+      addNumber,
+    ),
   };
   // the files must agree with the manifests they came with: a shard whose folder was changed after
   // its build is named here rather than merged into a corpus with wrong counts
