@@ -2,10 +2,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { normaliseAnswer } from '@tfpairs/normalise';
-import { verifyCode } from '@tfpairs/verify';
-import { IAC_EVAL_CSV, requireShared } from '../../../test/paths';
+import { loadSchemaSet, verifyCode, type SchemaSet } from '@tfpairs/verify';
+import { parseFile } from '@tfpairs/hcl/tree';
+import { loadModule } from '@tfpairs/verify/module';
+import { AWS_4_SCHEMA, IAC_EVAL_CSV, requireShared } from '../../../test/paths';
 import { negativesFor, operatorWeights, raisesExactly, summaryKind } from './negatives';
-import { VALIDATE_OPERATORS, nearMisses, type Operator } from './operators';
+import { VALIDATE_OPERATORS, WARNING_OPERATORS, nearMisses, type Operator } from './operators';
+
+/** The real `terraform providers schema -json` of AWS 4.36.1: it marks deprecations (the bundled 5.x/6.x do not). */
+const aws4361 = (): SchemaSet => loadSchemaSet({ userSchemaFiles: [requireShared(AWS_4_SCHEMA)] });
 
 /** A small valid configuration where every operator has a site. */
 const CONFIG = `provider "aws" {
@@ -65,7 +70,8 @@ describe('negativesFor', () => {
     expect((await verifyCode(CONFIG)).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 
-  it.each(VALIDATE_OPERATORS.map((o) => [o]))('%s makes negatives that raise exactly its error', async (operator) => {
+  // the warning operator needs a schema with deprecations: tested below with AWS 4.36.1's
+  it.each(VALIDATE_OPERATORS.filter((o) => !WARNING_OPERATORS.has(o)).map((o) => [o]))('%s makes negatives that raise exactly its error', async (operator) => {
     const res = await negativesFor(CONFIG, { n: 3, operators: [operator as Operator], mix: 'uniform', seed: 7 });
     expect(res.negatives.length).toBeGreaterThan(0);
     expect(res.discarded[operator]).toBe(0);
@@ -94,6 +100,56 @@ describe('negativesFor', () => {
     expect(res.negatives.every((n) => /^  description += "cache"$/m.test(n.code))).toBe(true);
   });
 
+  it('repeats a block the schema allows once: Too many blocks, on the copy', async () => {
+    const res = await negativesFor(CONFIG, { n: 3, operators: ['too-many-blocks'], mix: 'uniform', seed: 1 });
+    // root_block_device is the only max_items 1 block here (ebs_block_device and default_action have no maximum)
+    expect(res.negatives.map((n) => n.what)).toEqual(['aws_instance.web: + second block root_block_device (max 1)']);
+    const neg = res.negatives[0]!;
+    const lines = neg.code.split('\n');
+    const copy = lines.findIndex((l, i) => l === '  root_block_device {' && i > lines.indexOf('  root_block_device {')) + 1;
+    expect(copy).toBeGreaterThan(0);
+    const errors = (await verifyCode(neg.code)).diagnostics.filter((d) => d.severity === 'error');
+    expect(errors).toMatchObject([{ summary: 'Too many root_block_device blocks', detail: 'No more than 1 "root_block_device" blocks are allowed', range: { start: { line: copy } } }]);
+  });
+
+  it('sets a deprecated argument: no error and exactly that one warning', async () => {
+    const code = `resource "aws_db_instance" "db" {
+  allocated_storage = 10
+  engine            = "mysql"
+  instance_class    = "db.t3.micro"
+  db_name           = "app"
+  username          = "admin"
+  password          = "change-me-please"
+}
+`;
+    const schemas = aws4361();
+    expect((await verifyCode(code, { schemas })).diagnostics).toEqual([]);
+    const res = await negativesFor(code, { n: 20, operators: ['deprecated-argument'], mix: 'uniform', seed: 2, schemas });
+    expect(res.negatives.length).toBeGreaterThan(0);
+    expect(res.discarded['deprecated-argument']).toBe(0);
+    for (const n of res.negatives) {
+      const diags = (await verifyCode(n.code, { schemas })).diagnostics;
+      expect(diags).toHaveLength(1);
+      expect(diags[0]).toMatchObject({ severity: 'warning', summary: 'Argument is deprecated' });
+      expect(diags[0]!.detail).toMatch(/^The argument "\w+" is deprecated\. Refer to the provider documentation for details\.$/);
+      expect((await verifyCode(n.code, { schemas })).verdict).toBe('valid');
+    }
+    // 4.x's deprecated `name` is what db_name replaced: the rename an LLM trained on old docs makes
+    const renamed = res.negatives.find((n) => n.what === 'aws_db_instance.db: db_name -> name (deprecated)');
+    expect(renamed?.code).toMatch(/^ {2}name += "app"$/m);
+    expect(renamed?.diagnostics[0]?.range?.start.line).toBe(5);
+    // without deprecation flags (the bundled 6.25.0) there is nothing to set
+    expect((await negativesFor(code, { n: 3, operators: ['deprecated-argument'], mix: 'uniform' })).negatives).toEqual([]);
+  });
+
+  it('leaves a source that already warns to the other operators', async () => {
+    const code = 'resource "aws_db_instance" "db" {\n  instance_class = "db.t3.micro"\n  name           = "x"\n}\n';
+    const schemas = aws4361();
+    expect((await verifyCode(code, { schemas })).diagnostics.map((d) => d.severity)).toEqual(['warning']);
+    const res = await negativesFor(code, { n: 3, operators: ['deprecated-argument'], mix: 'uniform', schemas });
+    expect(res).toMatchObject({ negatives: [], attempted: { 'deprecated-argument': 0 } });
+  });
+
   it('is deterministic for a seed and changes with it', async () => {
     const a = await negativesFor(CONFIG, { n: 6, mix: 'uniform', seed: 3 });
     const b = await negativesFor(CONFIG, { n: 6, mix: 'uniform', seed: 3 });
@@ -107,6 +163,9 @@ describe('negativesFor', () => {
     const used = new Set(res.negatives.map((n) => n.operator));
     expect(used.has('unclosed-block')).toBe(false);
     expect(used.has('wrong-literal-type')).toBe(false);
+    // no real draft says Too many blocks; a deprecation is a warning, and the table counts errors
+    expect(used.has('too-many-blocks')).toBe(false);
+    expect(used.has('deprecated-argument')).toBe(false);
     expect(used.has('missing-required') || used.has('misspell-argument')).toBe(true);
   });
 
@@ -141,8 +200,20 @@ describe('raisesExactly', () => {
     expect(raisesExactly([err('Unsupported argument', 3), err('Missing required argument', 1)], { summary: 'Unsupported argument', line: 3 })).toBe(false);
     expect(raisesExactly([err('Insufficient rule blocks', 2)], { summary: /^Insufficient \S+ blocks$/, line: 2 })).toBe(true);
   });
+  it('for a warning: no error and that one warning, detail included', () => {
+    const warn = { ...err('Argument is deprecated', 3), severity: 'warning' as const, detail: 'The argument "acl" is deprecated.' };
+    const expectWarn = { summary: 'Argument is deprecated', line: 3, severity: 'warning' as const, detail: 'The argument "acl" is deprecated.' };
+    expect(raisesExactly([warn], expectWarn)).toBe(true);
+    expect(raisesExactly([warn, warn], expectWarn)).toBe(false);
+    expect(raisesExactly([warn, err('Unsupported argument', 3)], expectWarn)).toBe(false);
+    expect(raisesExactly([{ ...warn, detail: 'The argument "policy" is deprecated.' }], expectWarn)).toBe(false);
+    expect(raisesExactly([], expectWarn)).toBe(false);
+    // an error operator's check ignores warnings the source had
+    expect(raisesExactly([warn, err('Unsupported argument', 4)], { summary: 'Unsupported argument', line: 4 })).toBe(true);
+  });
   it('groups insufficient-block summaries into one kind', () => {
     expect(summaryKind('Insufficient rule blocks')).toBe('Insufficient blocks');
+    expect(summaryKind('Too many rule blocks')).toBe('Too many blocks');
     expect(summaryKind('Unsupported argument')).toBe('Unsupported argument');
   });
 });
@@ -171,5 +242,28 @@ describe('on IaC-Eval gold (shared data)', () => {
     }
     expect(made).toBeGreaterThan(60);
     for (const [o, a] of Object.entries(attempted)) if (a >= 5) expect({ o, rate: (a - discarded[o]!) / a }).toEqual({ o, rate: expect.toSatisfy((x: number) => x >= 0.95) });
+  }, 120_000);
+
+  // the two operators with few sites, each alone on all 140 gold (deprecations need AWS 4.36.1's real schema)
+  it.each([
+    { operator: 'too-many-blocks', schemaFile: undefined, minMade: 25 },
+    { operator: 'deprecated-argument', schemaFile: AWS_4_SCHEMA, minMade: 100 },
+  ] as const)('$operator verifies at least 95 percent of its candidates on the 140 gold', async ({ operator, schemaFile, minMade }) => {
+    const rows = parse(readFileSync(requireShared(IAC_EVAL_CSV)), { columns: true }) as Record<string, string>[];
+    let attempted = 0;
+    let discarded = 0;
+    let made = 0;
+    for (const r of rows) {
+      const code = (await normaliseAnswer(r['Reference output'] ?? '', { format: true, stripComments: true, isAnswer: true })).code;
+      if (!code) continue;
+      const schemas = loadSchemaSet({ userSchemaFiles: schemaFile ? [schemaFile] : [], requiredProviders: loadModule([await parseFile('main.tf', code)]).module.requiredProviders });
+      if ((await verifyCode(code, { schemas })).verdict !== 'valid') continue;
+      const res = await negativesFor(code, { n: 4, operators: [operator], mix: 'uniform', seed: 1, schemas });
+      attempted += res.attempted[operator]!;
+      discarded += res.discarded[operator]!;
+      made += res.negatives.length;
+    }
+    expect(made).toBeGreaterThanOrEqual(minMade);
+    expect((attempted - discarded) / attempted).toBeGreaterThanOrEqual(0.95);
   }, 120_000);
 });

@@ -10,7 +10,7 @@ import { loadSchemaSet, verifyCode, type SchemaSet } from '@tfpairs/verify';
 import { loadModule } from '@tfpairs/verify/module';
 import { formatHcl } from '@tfpairs/normalise';
 import { seededRandom } from '@tfpairs/core';
-import { OPERATOR_SUMMARY, SITE_FINDERS, VALIDATE_OPERATORS, applyEdit, type Expectation, type MutationContext, type Operator, type Site } from './operators';
+import { OPERATOR_SUMMARY, SITE_FINDERS, VALIDATE_OPERATORS, WARNING_OPERATORS, applyEdit, type Expectation, type MutationContext, type Operator, type Site } from './operators';
 
 export interface Negative {
   readonly code: string;
@@ -62,7 +62,16 @@ export const REAL_DRAFT_ERRORS: Readonly<Record<string, number>> = {
 
 /** A summary with its block name replaced, so `Insufficient rule blocks` and `Insufficient tag blocks` count as one kind. */
 export function summaryKind(summary: string): string {
-  return /^Insufficient \S+ blocks$/.test(summary) ? 'Insufficient blocks' : summary;
+  if (/^Insufficient \S+ blocks$/.test(summary)) return 'Insufficient blocks';
+  if (/^Too many \S+ blocks$/.test(summary)) return 'Too many blocks';
+  return summary;
+}
+
+/** A summary of the kind (the kinds that name a block get a stand-in name), to match operator summaries with. */
+function exampleOfKind(kind: string): string {
+  if (kind === 'Insufficient blocks') return 'Insufficient x blocks';
+  if (kind === 'Too many blocks') return 'Too many x blocks';
+  return kind;
 }
 
 function matches(summary: string | RegExp, s: string): boolean {
@@ -79,7 +88,7 @@ export function operatorWeights(operators: readonly Operator[], mix: NegativeMix
   const byKind = new Map<string, number>();
   for (const [s, c] of Object.entries(real)) byKind.set(summaryKind(s), (byKind.get(summaryKind(s)) ?? 0) + c);
   for (const [kind, count] of byKind) {
-    const example = kind === 'Insufficient blocks' ? 'Insufficient x blocks' : kind;
+    const example = exampleOfKind(kind);
     const raising = operators.filter((o) => matches(OPERATOR_SUMMARY[o], example));
     for (const o of raising) weights.set(o, weights.get(o)! + count / raising.length);
   }
@@ -88,10 +97,15 @@ export function operatorWeights(operators: readonly Operator[], mix: NegativeMix
   return weights;
 }
 
-/** The negative holds as intended: exactly one error, with the expected summary on the expected line. */
+/**
+ * The negative holds as intended: exactly one error with the expected summary on the expected line (other
+ * warnings allowed), or for a warning operator no error and exactly that one warning (nothing else).
+ */
 export function raisesExactly(diagnostics: readonly Diagnostic[], expect: Expectation): boolean {
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  return errors.length === 1 && matches(expect.summary, errors[0]!.summary) && errors[0]!.range?.start.line === expect.line;
+  const severity = expect.severity ?? 'error';
+  const relevant = severity === 'error' ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
+  const d = relevant[0];
+  return relevant.length === 1 && d!.severity === severity && matches(expect.summary, d!.summary) && d!.range?.start.line === expect.line && (expect.detail === undefined || d!.detail === expect.detail);
 }
 
 async function mutationContext(code: string, schemas: SchemaSet | undefined): Promise<MutationContext> {
@@ -144,6 +158,11 @@ export async function negativesFor(code: string, opts: NegativesOptions): Promis
       [found[i], found[j]] = [found[j]!, found[i]!];
     }
     if (found.length) sites.set(o, found);
+  }
+  // a warning operator's negative must differ from its source by exactly one warning: a source that
+  // already warns (a deprecated argument of its own) gives it no sites rather than certain discards
+  if ([...sites.keys()].some((o) => WARNING_OPERATORS.has(o)) && (await verifyCode(code, { schemas: ctx.schemas })).diagnostics.length > 0) {
+    for (const o of WARNING_OPERATORS) sites.delete(o);
   }
   const seen = new Set<string>([code]);
   const budget = opts.n * (opts.attemptsPerNegative ?? 3);

@@ -16,10 +16,18 @@ export type AnyOperator = (typeof OPERATORS)[number];
 export type Operator = Exclude<AnyOperator, 'intent-constant' | 'intent-missing-resource'>;
 export const VALIDATE_OPERATORS = OPERATORS.filter((o): o is Operator => !o.startsWith('intent-'));
 
-/** The diagnostic a negative must raise: its summary (a pattern for summaries that name a block) and line. */
+/**
+ * The diagnostic a negative must raise: its summary (a pattern for summaries that name a block) and line.
+ * An `error` must be the only error; a `warning` (the configuration still validates) must be the only
+ * diagnostic at all, so that the negative differs from its gold by exactly that warning.
+ */
 export interface Expectation {
   readonly summary: string | RegExp;
   readonly line: number;
+  /** default `error` */
+  readonly severity?: 'error' | 'warning';
+  /** the exact detail, when it names what was edited (a block or an argument) */
+  readonly detail?: string;
 }
 
 /** One possible mutation: the edit (bytes replaced) and what terraform must say about the result. */
@@ -43,7 +51,13 @@ export const OPERATOR_SUMMARY: Record<Operator, string | RegExp> = {
   'wrong-attribute': 'Unsupported attribute',
   'wrong-literal-type': 'Incorrect attribute value type',
   'unclosed-block': 'Unclosed configuration block',
+  'too-many-blocks': /^Too many \S+ blocks$/,
+  // a warning: the negative still validates
+  'deprecated-argument': 'Argument is deprecated',
 };
+
+/** Operators whose negative validates with one warning instead of failing with one error. */
+export const WARNING_OPERATORS: ReadonlySet<Operator> = new Set(['deprecated-argument']);
 
 export interface MutationContext {
   readonly text: string;
@@ -87,6 +101,13 @@ function schemaBlocks(ctx: MutationContext): SchemaBlock[] {
     nested({ block: b, body: b.body, schema, path: `${b.type === 'data' ? 'data.' : ''}${b.labels[0]}.${b.labels[1]}`, resourceType: b.type === 'resource' ? b.labels[0] : undefined });
   }
   return out;
+}
+
+/** How many blocks of each type a body has (written blocks; `dynamic` ones count under `dynamic`). */
+function blockCounts(body: Body): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const b of body.blocks) counts.set(b.type, (counts.get(b.type) ?? 0) + 1);
+  return counts;
 }
 
 const knows = (schema: BlockSchema, name: string): boolean => Object.hasOwn(schema.attributes ?? {}, name) || Object.hasOwn(schema.block_types ?? {}, name);
@@ -227,8 +248,7 @@ const unsupportedBlock: SiteFinder = (ctx) => {
   const sites: Site[] = [];
   const table = driftTable();
   for (const sb of schemaBlocks(ctx)) {
-    const counts = new Map<string, number>();
-    for (const b of sb.body.blocks) counts.set(b.type, (counts.get(b.type) ?? 0) + 1);
+    const counts = blockCounts(sb.body);
     for (const b of sb.body.blocks) {
       const bt = sb.schema.block_types?.[b.type];
       if (!bt || (counts.get(b.type) ?? 0) <= (bt.min_items ?? 0)) continue;
@@ -250,8 +270,7 @@ const unsupportedBlock: SiteFinder = (ctx) => {
 const insufficientBlocks: SiteFinder = (ctx) => {
   const sites: Site[] = [];
   for (const sb of schemaBlocks(ctx)) {
-    const counts = new Map<string, number>();
-    for (const b of sb.body.blocks) counts.set(b.type, (counts.get(b.type) ?? 0) + 1);
+    const counts = blockCounts(sb.body);
     for (const b of sb.body.blocks) {
       const min = sb.schema.block_types?.[b.type]?.min_items ?? 0;
       if (min < 1 || counts.get(b.type) !== min) continue;
@@ -388,6 +407,85 @@ const unclosedBlock: SiteFinder = (ctx) => {
   return sites;
 };
 
+/**
+ * A second copy of a nested block the schema allows only once (`max_items` 1: `root_block_device`,
+ * `versioning_configuration`, an ownership `rule`), as an LLM writes when it means two settings. terraform
+ * (hcldec's block list/set spec) reports it on the extra block's first line.
+ */
+const tooManyBlocks: SiteFinder = (ctx) => {
+  const sites: Site[] = [];
+  for (const sb of schemaBlocks(ctx)) {
+    const counts = blockCounts(sb.body);
+    for (const b of sb.body.blocks) {
+      const bt = sb.schema.block_types?.[b.type];
+      // single/group nesting says "Duplicate X block" instead; a `dynamic` block of the type is not counted
+      if (!bt || (bt.nesting_mode !== 'list' && bt.nesting_mode !== 'set')) continue;
+      const max = bt.max_items ?? 0;
+      if (max < 1 || counts.get(b.type) !== max) continue;
+      if (sb.body.blocks.some((d) => d.type === 'dynamic' && d.labels[0] === b.type)) continue;
+      const lines = wholeLines(ctx, b.range.start.byte, b.range.end.byte);
+      if (!lines) continue;
+      // the copy follows the block after a blank line, so its first line is the block's last + 2
+      const copy = ctx.bytes.subarray(lines.start, lines.end).toString('utf8');
+      sites.push({
+        operator: 'too-many-blocks',
+        edit: { start: lines.end, end: lines.end, text: `\n${copy}` },
+        expect: { summary: `Too many ${b.type} blocks`, detail: `No more than ${max} ${JSON.stringify(b.type)} blocks are allowed`, line: b.range.end.line + 2 },
+        what: `${sb.path}: + second block ${b.type} (max ${max})`,
+      });
+    }
+  }
+  return sites;
+};
+
+/**
+ * Values the provider's own checks accept for deprecated arguments LLMs still write (real `terraform
+ * validate` runs the provider's validators: `acl = "example"` would be an error there, not a warning).
+ */
+const DEPRECATED_VALUES: Readonly<Record<string, string>> = {
+  acl: '"private"',
+  policy: 'jsonencode({ Version = "2012-10-17", Statement = [] })',
+  request_payer: '"BucketOwner"',
+  acceleration_status: '"Enabled"',
+  aqua_configuration_status: '"auto"',
+  managed_policy_arns: '["arn:aws:iam::aws:policy/ReadOnlyAccess"]',
+  vpc: 'true',
+  cpu_core_count: '2',
+  cpu_threads_per_core: '1',
+};
+
+/**
+ * An argument the provider schema marks deprecated: the current argument renamed to its deprecated
+ * predecessor when the names show which one it is (`db_name` -> `name` of `aws_db_instance` 4.x), else the
+ * deprecated argument added with a plausible value. Only schemas with deprecation flags have sites (the
+ * real `terraform providers schema -json` of a provider, e.g. `--schema`; the bundled 5.x/6.x carry none).
+ */
+const deprecatedArgument: SiteFinder = (ctx) => {
+  const sites: Site[] = [];
+  for (const sb of schemaBlocks(ctx)) {
+    // the validator (as terraform's provider-config path it follows) reports no deprecation in provider blocks
+    if (sb.path.startsWith('provider.')) continue;
+    const used = new Set(sb.body.attributes.map((a) => a.name));
+    for (const [name, schema] of Object.entries(sb.schema.attributes ?? {})) {
+      if (!schema.deprecated || !(schema.optional || schema.required) || used.has(name)) continue;
+      const detail = `The argument ${JSON.stringify(name)} is deprecated. Refer to the provider documentation for details.`;
+      // its replacement: a set, optional, not deprecated argument whose name contains the deprecated one's or the reverse
+      const current = sb.body.attributes.find((a) => {
+        const s = sb.schema.attributes?.[a.name];
+        return s && !s.required && !s.deprecated && (a.name.endsWith(`_${name}`) || name.endsWith(`_${a.name}`) || name.startsWith(`${a.name}_`));
+      });
+      if (current) {
+        sites.push({ operator: 'deprecated-argument', edit: renameAt(current.nameRange, name), expect: { summary: 'Argument is deprecated', severity: 'warning', detail, line: current.expr.range.start.line }, what: `${sb.path}: ${current.name} -> ${name} (deprecated)` });
+      } else if (schema.type !== undefined) {
+        // (a protocol-6 nested attribute has no plain literal; it is left out)
+        const ins = insertFirstLine(ctx, sb, `${name} = ${(Object.hasOwn(DEPRECATED_VALUES, name) ? DEPRECATED_VALUES[name] : undefined) ?? literalFor(schema.type)}`);
+        sites.push({ operator: 'deprecated-argument', edit: ins, expect: { summary: 'Argument is deprecated', severity: 'warning', detail, line: ins.line }, what: `${sb.path}: + ${name} (deprecated)` });
+      }
+    }
+  }
+  return sites;
+};
+
 export const SITE_FINDERS: Record<Operator, SiteFinder> = {
   'drift-argument': driftArgument,
   'misspell-argument': misspellArgument,
@@ -399,6 +497,8 @@ export const SITE_FINDERS: Record<Operator, SiteFinder> = {
   'wrong-attribute': wrongAttribute,
   'wrong-literal-type': wrongLiteralType,
   'unclosed-block': unclosedBlock,
+  'too-many-blocks': tooManyBlocks,
+  'deprecated-argument': deprecatedArgument,
 };
 
 export function applyEdit(ctx: MutationContext, edit: Site['edit']): string {

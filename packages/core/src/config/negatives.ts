@@ -13,6 +13,8 @@ export const NEGATIVE_OPERATORS = [
   'wrong-attribute',
   'wrong-literal-type',
   'unclosed-block',
+  'too-many-blocks',
+  'deprecated-argument',
   // semantic: the configuration still validates, the record's intent fails
   'intent-constant',
   'intent-missing-resource',
