@@ -455,6 +455,12 @@ const DEPRECATED_VALUES: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Deprecated arguments whose provider check accepts only an empty string (5.x `aws_iam_policy_document`):
+ * real terraform says `expected "override_json" to be an empty string` besides the warning.
+ */
+const DEPRECATED_EMPTY_ONLY: ReadonlySet<string> = new Set(['override_json', 'source_json']);
+
+/**
  * An argument the provider schema marks deprecated: the current argument renamed to its deprecated
  * predecessor when the names show which one it is (`db_name` -> `name` of `aws_db_instance` 4.x), else the
  * deprecated argument added with a plausible value. Only schemas with deprecation flags have sites (the
@@ -463,11 +469,11 @@ const DEPRECATED_VALUES: Readonly<Record<string, string>> = {
 const deprecatedArgument: SiteFinder = (ctx) => {
   const sites: Site[] = [];
   for (const sb of schemaBlocks(ctx)) {
-    // the validator (as terraform's provider-config path it follows) reports no deprecation in provider blocks
+    // the validator reports no deprecation in provider blocks (4.36.1's `s3_force_path_style`): always discarded
     if (sb.path.startsWith('provider.')) continue;
     const used = new Set(sb.body.attributes.map((a) => a.name));
     for (const [name, schema] of Object.entries(sb.schema.attributes ?? {})) {
-      if (!schema.deprecated || !(schema.optional || schema.required) || used.has(name)) continue;
+      if (!schema.deprecated || !(schema.optional || schema.required) || used.has(name) || DEPRECATED_EMPTY_ONLY.has(name)) continue;
       const detail = `The argument ${JSON.stringify(name)} is deprecated. Refer to the provider documentation for details.`;
       // its replacement: a set, optional, not deprecated argument whose name contains the deprecated one's or the reverse
       const current = sb.body.attributes.find((a) => {
