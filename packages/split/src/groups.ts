@@ -205,12 +205,21 @@ export class NearDuplicateGrouper {
     }
     const groupOfRoot = new Map<number, Group>();
     for (const [root, anchor] of anchors) groupOfRoot.set(root, { id: sha256(anchor).slice(0, 12), anchor, size: sizes.get(root)! });
-    const index = this.index;
-    return summarise(n, groupOfRoot.values(), (key) => {
-      const i = index.get(key);
-      return i === undefined ? undefined : groupOfRoot.get(find(i));
-    });
+    const roots = new Int32Array(n);
+    for (let i = 0; i < n; i++) roots[i] = find(i);
+    // the answer must not keep the signatures and shingles alive (tens of MB per 100k prompts): a
+    // closure made here would hold this scope, and with it every array the other closures read
+    this.sigs = new Uint32Array(0);
+    this.shingles = new Uint32Array(0);
+    return summarise(n, groupOfRoot.values(), groupLookup(this.index, roots, groupOfRoot));
   }
+}
+
+function groupLookup(index: ReadonlyMap<string, number>, roots: Int32Array, groupOfRoot: ReadonlyMap<number, Group>): (key: string) => Group | undefined {
+  return (key) => {
+    const i = index.get(key);
+    return i === undefined ? undefined : groupOfRoot.get(roots[i]!);
+  };
 }
 
 /** A Grouping over given groups (each object one group, as `groupOf` returns it): counts and the largest. */
