@@ -2,7 +2,7 @@ import { sha256, type Artifact, type TaskRecord } from '@tfpairs/core';
 import { withFinalNewline } from '@tfpairs/normalise/ending';
 import type { KtoMeta } from './lines';
 import { groupOf } from './meta';
-import { writtenNegatives } from './synthetic';
+import { syntheticReason, writtenNegatives } from './synthetic';
 
 /**
  * KTO's unpaired preference lines (TRL `KTOTrainer`: `prompt`, `completion`, `label` bool): every
@@ -47,7 +47,8 @@ export function ktoLines(record: TaskRecord): KtoLine[] {
     if (labelled) add(a.code!, labelled.label, { origin: a.origin, verdict: a.verdict, model: a.generation?.model ?? null, label_reason: labelled.reason, operator: null });
   }
   for (const n of writtenNegatives(record)) {
-    add(n.code, false, { origin: 'synthetic', verdict: n.intent ? 'valid' : 'invalid', model: null, label_reason: n.intent ? 'intent' : 'invalid', operator: n.operator });
+    const reason = syntheticReason(n);
+    add(n.code, false, { origin: 'synthetic', verdict: reason === 'invalid' ? 'invalid' : 'valid', model: null, label_reason: reason, operator: n.operator });
   }
   return out;
 }

@@ -48,7 +48,8 @@ export const SyntheticPairMetaSchema = z.object({
   negative_id: z.string(),
   operator: z.string(),
   /** `invalid`: validate fails with the one intended error; `intent`: it validates and the intent fails */
-  rejected_because: z.enum(['invalid', 'intent']),
+  /** invalid: validate's error; intent: validates, fails the intent; deprecated: validates with a deprecation warning */
+  rejected_because: z.enum(['invalid', 'intent', 'deprecated']),
   diagnostics: z.array(LineDiagnosticSchema),
   false_rules: z.array(z.string()),
 });
@@ -97,7 +98,7 @@ export const KtoMetaSchema = z.object({
   verdict: z.string(),
   model: z.string().nullable(),
   /** why the label is what it is */
-  label_reason: z.enum(['gold', 'valid', 'invalid', 'intent']),
+  label_reason: z.enum(['gold', 'valid', 'invalid', 'intent', 'deprecated']),
   /** the negatives operator of a synthetic line, else null */
   operator: z.string().nullable(),
 });

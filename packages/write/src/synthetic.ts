@@ -38,6 +38,12 @@ function intentFeedbackOf(n: SyntheticNegative): IntentFeedback[] {
 /** Validate's own diagnostics of a negative (a semantic negative's intent diagnostics go in their own section). */
 const validateDiagnosticsOf = (n: SyntheticNegative): Diagnostic[] => n.diagnostics.filter((d) => !(d.severity === 'error' && d.summary.startsWith('Intent not met')));
 
+/** Why a negative is worse: validate's error, its intent, or (it validates) a deprecation warning. */
+export function syntheticReason(n: SyntheticNegative): 'invalid' | 'intent' | 'deprecated' {
+  if (n.intent) return 'intent';
+  return n.diagnostics.some((d) => d.severity === 'error') ? 'invalid' : 'deprecated';
+}
+
 /** dpo-synthetic/{split}.jsonl: chosen = the verified gold, rejected = each verified negative. */
 export function syntheticPairs(record: TaskRecord): PairLine[] {
   const chosen = chosenOf(record);
@@ -51,7 +57,7 @@ export function syntheticPairs(record: TaskRecord): PairLine[] {
       source_id: `${record.id}/${record.gold!.id}`,
       negative_id: `${record.id}/${n.id}`,
       operator: n.operator,
-      rejected_because: n.intent ? 'intent' : 'invalid',
+      rejected_because: syntheticReason(n),
       diagnostics: n.diagnostics.map(lineDiagnostic),
       false_rules: [...(n.intent?.falseRules ?? [])],
     };

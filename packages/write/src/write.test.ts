@@ -206,4 +206,15 @@ describe('writeOutputs', () => {
     await writeOutputs(fromArray([updateRecord(b, { candidates: [b.candidates[0]!, stillFails] })]), createRunContext(parseConfig({})), out);
     expect(await readNdjson<any>(join(out, 'dpo-postedit/train.jsonl'))).toEqual([]);
   });
+
+  it('names a negative that validates with only a deprecation warning as such, in dpo-synthetic and kto', async () => {
+    const a = kept('make a bucket', 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n', [], 'train', 1);
+    const deprecated = { id: 'n1', operator: 'deprecated-argument', code: 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n  acl    = "private"\n}\n', diagnostics: [{ severity: 'warning' as const, summary: 'Argument is deprecated', detail: 'The argument "acl" is deprecated.', range: { filename: 'main.tf', start: { line: 3, column: 3, byte: 47 }, end: { line: 3, column: 6, byte: 50 } } }] };
+    const out = tmp();
+    await writeOutputs(fromArray([updateRecord(a, { synthetic: [deprecated] })]), createRunContext(parseConfig({})), out);
+    const [pair] = (await readNdjson<any>(join(out, 'dpo-synthetic/train.jsonl'))).map((l) => SyntheticPairLineSchema.parse(l));
+    expect(pair!.meta.rejected_because).toBe('deprecated');
+    const kto = (await readNdjson<any>(join(out, 'kto/train.jsonl'))).map((l) => KtoLineSchema.parse(l));
+    expect(kto.filter((k) => k.meta.origin === 'synthetic').map((k) => [k.label, k.meta.verdict, k.meta.label_reason])).toEqual([[false, 'valid', 'deprecated']]);
+  });
 });
