@@ -26,12 +26,24 @@ export const POLICY_REQUIRED = 'policy-required';
 /** How a policy-pack finding names the folder it comes from (the end of its detail). */
 export const policyOrigin = (dir: string): string => `policy folder ${dir}`;
 
+/** The three kinds of check `--require` can name, each also a DPO rejected reason. */
+export type CheckKind = 'lint' | 'security' | 'policy';
+
+/** Which kind of check a finding comes from (its stage); null for a finding of no check. */
+export function checkKindOf(f: Finding): CheckKind | null {
+  return f.stage === 'lint' ? 'lint' : f.stage === 'security' ? 'security' : f.stage === 'policy-pack' ? 'policy' : null;
+}
+
+/** The kind of check one value of `--require` names (anything but `lint` and the pack's name is a folder). */
+export function requirementKind(requirement: string): CheckKind {
+  return requirement === 'lint' ? 'lint' : requirement === SECURITY_PACK_NAME ? 'security' : 'policy';
+}
+
 /** Whether a finding fails one required check (`lint`, `security` or a resolved policy folder). */
 function failsRequirement(f: Finding, requirement: string): boolean {
   if (f.severity !== 'error') return false;
-  if (requirement === 'lint') return f.stage === 'lint';
-  if (requirement === SECURITY_PACK_NAME) return f.stage === 'security';
-  return f.stage === 'policy-pack' && f.detail.endsWith(policyOrigin(requirement));
+  const kind = requirementKind(requirement);
+  return checkKindOf(f) === kind && (kind !== 'policy' || f.detail.endsWith(policyOrigin(requirement)));
 }
 
 /** The findings about `subject` that fail one of the required checks (empty when it passes them all). */
@@ -40,7 +52,7 @@ export function requiredFailures(findings: readonly Finding[], subject: Subject,
   return findings.filter((f) => f.subject === subject && !f.dropped && require.some((r) => failsRequirement(f, r)));
 }
 
-const dropCode = (failure: Finding): string => (failure.stage === 'lint' ? LINT_REQUIRED : failure.stage === 'security' ? SECURITY_REQUIRED : POLICY_REQUIRED);
+const DROP_CODE: Record<CheckKind, string> = { lint: LINT_REQUIRED, security: SECURITY_REQUIRED, policy: POLICY_REQUIRED };
 
 /**
  * The record with its gold dropped when the gold fails one of `require` (the checks the calling stage
@@ -54,5 +66,5 @@ export function dropGoldFailingRequired(record: TaskRecord, stage: string, requi
   if (failures.length === 0) return record;
   const checks = [...new Set(failures.map((f) => f.code))];
   const cause = diagnostic('error', 'Gold fails a required check', `${failures.length} failure${failures.length === 1 ? '' : 's'} of --require ${require.join(', ')}: ${checks.join(', ')}`);
-  return dropRecord(record, finding(stage, dropCode(failures[0]!), cause, 'gold'));
+  return dropRecord(record, finding(stage, DROP_CODE[checkKindOf(failures[0]!)!], cause, 'gold'));
 }

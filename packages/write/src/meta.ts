@@ -1,4 +1,4 @@
-import { SECURITY_PACK_NAME, type Artifact, type Finding, type RejectedReason, type Subject, type TaskRecord } from '@tfpairs/core';
+import { checkKindOf, requirementKind, type Artifact, type Finding, type RejectedReason, type Subject, type TaskRecord } from '@tfpairs/core';
 import { withFinalNewline } from '@tfpairs/normalise/ending';
 
 /**
@@ -40,13 +40,13 @@ export function rejectedReasonOf(c: Artifact, requiredFailure?: Finding): Reject
   if (c.truncated || c.generation?.finishReason === 'length') return 'truncated';
   if (c.verdict === 'invalid') return 'invalid';
   if (c.intent?.outcome === 'fail') return 'intent';
-  if (requiredFailure) return requiredFailure.stage === 'lint' ? 'lint' : requiredFailure.stage === 'security' ? 'security' : 'policy';
+  if (requiredFailure) return checkKindOf(requiredFailure)!;
   return 'differs';
 }
 
 /** The rejected reasons the checks of `--require` stand for: a draft failing one is a rejected. */
 export function requiredReasons(require: readonly string[]): RejectedReason[] {
-  return [...new Set(require.map((r): RejectedReason => (r === 'lint' ? 'lint' : r === SECURITY_PACK_NAME ? 'security' : 'policy')))];
+  return [...new Set(require.map(requirementKind))];
 }
 
 /**
@@ -54,7 +54,7 @@ export function requiredReasons(require: readonly string[]): RejectedReason[] {
  * (TFLint `error` issues, failed security checks, a policy pack's `deny`), i.e. severity `error`.
  */
 export function highSeverityFindings(record: TaskRecord, subject: Subject): number {
-  return record.findings.filter((f) => f.subject === subject && !f.dropped && f.severity === 'error' && (f.stage === 'lint' || f.stage === 'security' || f.stage === 'policy-pack')).length;
+  return record.findings.filter((f) => f.subject === subject && !f.dropped && f.severity === 'error' && checkKindOf(f) !== null).length;
 }
 
 export const errorSummaries = (a: Artifact): string[] => a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary);
