@@ -75,6 +75,7 @@ const zeroSplits = (): Record<Split, number> => ({ train: 0, val: 0, test: 0 });
 export function dpoPairs(record: TaskRecord, reasons: readonly RejectedReason[], require: readonly string[] = []): { pairs: PairLine[]; findings: Finding[] } {
   const gold = record.gold!;
   const goldCode = canonicalText(gold.code ?? gold.raw);
+  const goldIsSet = isFileSet(goldCode);
   const goldHigh = highSeverityFindings(record, 'gold');
   const seen = new Set<string>();
   const pairs: PairLine[] = [];
@@ -100,8 +101,8 @@ export function dpoPairs(record: TaskRecord, reasons: readonly RejectedReason[],
       continue;
     }
     // a module task's gold is a file set; a one-file draft of it would be told apart by its form alone
-    if (isFileSet(code) !== isFileSet(goldCode)) {
-      skipped.push(`${c.id}: ${isFileSet(goldCode) ? 'one file against a gold of several files' : 'several files against a one-file gold'} (the form alone would tell the pair apart)`);
+    if (isFileSet(code) !== goldIsSet) {
+      skipped.push(`${c.id}: ${goldIsSet ? 'one file against a gold of several files' : 'several files against a one-file gold'} (the form alone would tell the pair apart)`);
       continue;
     }
     if (seen.has(code)) continue;

@@ -30,13 +30,16 @@ function negativesOf(record: TaskRecord, chosen: string): SyntheticNegative[] {
   });
 }
 
+/** A semantic negative's diagnostics hold the intent check's, one error per false rule, after validate's. */
+const isIntentDiagnostic = (d: Diagnostic): boolean => d.severity === 'error' && d.summary.startsWith('Intent not met');
+
 /** What the intent check said about a semantic negative, as the post-edit prompt shows it. */
 function intentFeedbackOf(n: SyntheticNegative): IntentFeedback[] {
-  return n.diagnostics.filter((d) => d.severity === 'error' && d.summary.startsWith('Intent not met')).map((d) => ({ summary: d.summary, detail: d.detail ?? '' }));
+  return n.diagnostics.filter(isIntentDiagnostic).map((d) => ({ summary: d.summary, detail: d.detail ?? '' }));
 }
 
 /** Validate's own diagnostics of a negative (a semantic negative's intent diagnostics go in their own section). */
-const validateDiagnosticsOf = (n: SyntheticNegative): Diagnostic[] => n.diagnostics.filter((d) => !(d.severity === 'error' && d.summary.startsWith('Intent not met')));
+const validateDiagnosticsOf = (n: SyntheticNegative): Diagnostic[] => n.diagnostics.filter((d) => !isIntentDiagnostic(d));
 
 /** Why a negative is worse: validate's error, its intent, or (it validates) a deprecation warning. */
 export function syntheticReason(n: SyntheticNegative): 'invalid' | 'intent' | 'deprecated' {
@@ -71,6 +74,7 @@ export function syntheticPostEditPairs(record: TaskRecord): PairLine[] {
   if (chosen === undefined) return [];
   const group = groupOf(record);
   return negativesOf(record, chosen).map((n) => {
+    const validate = validateDiagnosticsOf(n);
     const meta: PostEditMeta = {
       record_id: record.id!,
       split: record.split!,
@@ -81,12 +85,12 @@ export function syntheticPostEditPairs(record: TaskRecord): PairLine[] {
       draft_model: null,
       repair_model: null,
       turns: 0,
-      draft_errors: validateDiagnosticsOf(n).filter((d) => d.severity === 'error').map((d) => d.summary),
+      draft_errors: validate.filter((d) => d.severity === 'error').map((d) => d.summary),
       draft_false_rules: [...(n.intent?.falseRules ?? [])],
     };
     return {
       id: sha256(`${record.id}\u0000synthetic-postedit\u0000${n.code}`).slice(0, 16),
-      prompt: canonicalText(renderPostEditPrompt(record.prompt, n.code, validateDiagnosticsOf(n), intentFeedbackOf(n))),
+      prompt: canonicalText(renderPostEditPrompt(record.prompt, n.code, validate, intentFeedbackOf(n))),
       chosen,
       rejected: canonicalText(n.code),
       meta,
