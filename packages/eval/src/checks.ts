@@ -52,15 +52,12 @@ export async function loadLintChecker(): Promise<{ checker: LintChecker } | { re
 export async function loadSecurityChecker(planned: { planner: Planner } | { reason: string }): Promise<{ checker: SecurityChecker } | { reason: string }> {
   if (!('planner' in planned)) return planned;
   let security: typeof import('@tfpairs/intent/security');
-  let conftest: typeof import('@tfpairs/policy/conftest');
   try {
-    [security, conftest] = await Promise.all([import('@tfpairs/intent/security'), import('@tfpairs/policy/conftest')]);
+    security = await import('@tfpairs/intent/security');
   } catch (e) {
     return { reason: `the security pack could not be loaded (${(e as Error).message})` };
   }
-  const policy = security.loadPolicyDir(security.SECURITY_PACK);
-  const namespaces = security.securityNamespaces(policy);
-  const types = security.checkResourceTypes(policy, namespaces);
+  const pack = security.loadSecurityPack();
   const { planner } = planned;
   return {
     checker: {
@@ -73,9 +70,7 @@ export async function loadSecurityChecker(planned: { planner: Planner } | { reas
         }
         if (!result.plan) return { status: 'error', reason: 'does not plan' };
         const failed = new Set<string>();
-        for (const ns of security.checksFor(namespaces, types, result.plan)) {
-          if (conftest.checkNamespace(policy, result.plan, 'main.tf', ns).failures?.length) failed.add(ns.slice('security.'.length));
-        }
+        for (const { id, result: checked } of security.packResults(pack, result.plan)) if (checked.failures?.length) failed.add(id);
         return { status: 'checked', failed: [...failed] };
       },
     },

@@ -37,7 +37,7 @@ function regoFiles(dir: string): string[] {
   return out;
 }
 
-interface PolicySet {
+export interface PolicySet {
   readonly policy: CompiledPolicy;
   readonly namespaces: readonly string[];
   /** the bundled pack's checks by namespace: the resource types each looks at (its metadata) */
@@ -88,6 +88,20 @@ export function loadPolicyDir(dir: string): CompiledPolicy {
   return compilePolicy(regoFiles(dir).map((file) => ({ file, text: readFileSync(file, 'utf8') })));
 }
 
+/** The bundled pack, compiled, with its checks and the resource types each looks at. */
+export function loadSecurityPack(): PolicySet {
+  const policy = loadPolicyDir(SECURITY_PACK);
+  const namespaces = securityNamespaces(policy);
+  return { policy, namespaces, resourceTypes: checkResourceTypes(policy, namespaces), stage: 'security' };
+}
+
+/** conftest's result of every check of the pack that can fail on this plan; `id`: the Checkov id (bundled) or the namespace. */
+export function* packResults(pack: PolicySet, plan: unknown): Generator<{ id: string; result: ReturnType<typeof checkNamespace> }> {
+  for (const ns of checksFor(pack.namespaces, pack.resourceTypes, plan)) {
+    yield { id: pack.stage === 'security' ? ns.slice('security.'.length) : ns, result: checkNamespace(pack.policy, plan, 'main.tf', ns) };
+  }
+}
+
 /** Whether the run checks plans at all: the bundled pack, a user folder, or a folder only named by `--require`. */
 function policiesOn(ctx: RunContext): boolean {
   const { security, policies, require } = ctx.config.checks;
@@ -102,11 +116,7 @@ function packsFor(ctx: RunContext): readonly PolicySet[] {
   if (ctx.services.policyPacks) return ctx.services.policyPacks;
   const { security, policies, require, namespaces } = ctx.config.checks;
   const sets: PolicySet[] = [];
-  if (security || policies.includes(SECURITY_PACK_NAME)) {
-    const policy = loadPolicyDir(SECURITY_PACK);
-    const namespaces = securityNamespaces(policy);
-    sets.push({ policy, namespaces, resourceTypes: checkResourceTypes(policy, namespaces), stage: 'security' });
-  }
+  if (security || policies.includes(SECURITY_PACK_NAME)) sets.push(loadSecurityPack());
   const dirs = new Set([...policies, ...require].filter((d) => d !== SECURITY_PACK_NAME && d !== 'lint'));
   for (const dir of dirs) {
     try {
@@ -143,9 +153,7 @@ export const securityArtifact: ArtifactFn = async (ctx, artifact, subject, scope
   const findings: Finding[] = [];
   let securityFailures = 0;
   for (const pack of packs) {
-    for (const ns of checksFor(pack.namespaces, pack.resourceTypes, plan)) {
-      const result = checkNamespace(pack.policy, plan, 'main.tf', ns);
-      const id = pack.stage === 'security' ? ns.slice('security.'.length) : ns;
+    for (const { id, result } of packResults(pack, plan)) {
       const results = [...(result.failures ?? []).map((f) => ({ f, severity: 'error' as const })), ...(result.warnings ?? []).map((f) => ({ f, severity: 'warning' as const }))];
       for (const { f, severity } of results) {
         if (pack.stage === 'security') securityFailures += 1;
