@@ -125,6 +125,48 @@ export function hclParser(): Promise<Parser> {
   return parserPromise;
 }
 
+/** A text's tree-sitter tree as plain objects (see `SyntaxNode`), and whether tree-sitter found errors in it. */
+export interface SyntaxTree {
+  readonly root: SyntaxNode;
+  readonly hasError: boolean;
+}
+
+/**
+ * The last syntax trees, by text: one artifact's text is read by scrub (literal spans), normalise (fmt
+ * rewrites, comments), scrub again and the verifier in turn, and a tree is immutable once built, so
+ * they share one parse. Bounded; oldest out first.
+ */
+const recentSyntaxTrees = new Map<string, SyntaxTree>();
+const RECENT_SYNTAX_TREES = 128;
+
+/** The tree-sitter tree of `text` (not exponent-masked: see `maskExponents`), shared by text. */
+export async function syntaxTree(text: string): Promise<SyntaxTree> {
+  const known = recentSyntaxTrees.get(text);
+  if (known) return known;
+  return syntaxTreeWith(await hclParser(), text);
+}
+
+function syntaxTreeWith(parser: Parser, text: string): SyntaxTree {
+  let built = recentSyntaxTrees.get(text);
+  if (built) return built;
+  built = snapshotOf(parser, text, text);
+  if (recentSyntaxTrees.size >= RECENT_SYNTAX_TREES) recentSyntaxTrees.delete(recentSyntaxTrees.keys().next().value!);
+  recentSyntaxTrees.set(text, built);
+  return built;
+}
+
+/** tree-sitter's parse of `parsed`, copied with node texts read from `text` (same length). */
+function snapshotOf(parser: Parser, parsed: string, text: string): SyntaxTree {
+  const tree = parser.parse(parsed);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  try {
+    const hasError = tree.rootNode.hasError;
+    return { root: snapshot(tree, text, hasError), hasError };
+  } finally {
+    tree.delete();
+  }
+}
+
 /**
  * The last trees, by file name and text: verify, plan, lint and CodeBLEU each read the same final text
  * of an artifact, and a tree is immutable, so they share one. Bounded; oldest out first.
@@ -135,6 +177,7 @@ const RECENT_TREES = 128;
 /** Forgets the recent trees (benchmarks start each run cold). */
 export function forgetTrees(): void {
   recentTrees.clear();
+  recentSyntaxTrees.clear();
 }
 
 export async function parseFile(filename: string, text: string, known?: SourceFile): Promise<ParsedFile> {
@@ -153,16 +196,15 @@ export async function parseFile(filename: string, text: string, known?: SourceFi
 
 /** parseFile with a parser already initialised (`await hclParser()`), for callers that must stay synchronous. */
 export function parseFileWith(parser: Parser, filename: string, text: string, known?: SourceFile): ParsedFile {
-  const tree = parser.parse(maskExponents(text));
+  const masked = maskExponents(text);
   const source = known ?? new SourceFile(filename, text);
-  if (!tree) return { source, body: { attributes: [], blocks: [], range: source.range(0, text.length) }, hasErrors: true };
   let root: Node;
   let hasErrors: boolean;
   try {
-    root = snapshot(tree, text);
-    hasErrors = tree.rootNode.hasError;
-  } finally {
-    tree.delete();
+    // the shared tree when masking changed nothing (nearly always); else a tree of its own
+    ({ root, hasError: hasErrors } = masked === text ? syntaxTreeWith(parser, text) : snapshotOf(parser, masked, text));
+  } catch {
+    return { source, body: { attributes: [], blocks: [], range: source.range(0, text.length) }, hasErrors: true };
   }
   const conv = new Converter(source);
   const bodyNode = root.namedChildren.find((c) => c?.type === 'body');
@@ -176,10 +218,16 @@ export function parseFileWith(parser: Parser, filename: string, text: string, kn
  */
 const NO_NODES: Node[] = [];
 
+/**
+ * One node of a snapshot: the subset of web-tree-sitter's Node API the packages read (type, offsets,
+ * text, children, parent), as plain fields. `isMissing` is only recorded for a block's closing brace and
+ * `hasError` only for the root.
+ */
 class Node {
   // leaves share one empty array (most nodes are leaves; fewer allocations, less GC)
   children: Node[] = NO_NODES;
   namedChildren: Node[] = NO_NODES;
+  parent: Node | null = null;
   private fields?: Map<string, Node>;
   constructor(
     readonly type: string,
@@ -188,13 +236,35 @@ class Node {
     readonly startIndex: number,
     readonly endIndex: number,
     private readonly source: string,
+    readonly hasError = false,
   ) {}
   get text(): string {
     return this.source.slice(this.startIndex, this.endIndex);
   }
+  get childCount(): number {
+    return this.children.length;
+  }
+  get firstNamedChild(): Node | null {
+    return this.namedChildren[0] ?? null;
+  }
+  get lastChild(): Node | null {
+    return this.children[this.children.length - 1] ?? null;
+  }
+  namedChild(index: number): Node | null {
+    return this.namedChildren[index] ?? null;
+  }
+  /** every node of `type` below this one, in source order */
+  descendantsOfType(type: string, out: Node[] = []): Node[] {
+    for (const child of this.children) {
+      if (child.type === type) out.push(child);
+      child.descendantsOfType(type, out);
+    }
+    return out;
+  }
   add(child: Node, field: string | null): void {
     if (this.children === NO_NODES) this.children = [];
     this.children.push(child);
+    child.parent = this;
     if (child.isNamed) {
       if (this.namedChildren === NO_NODES) this.namedChildren = [];
       this.namedChildren.push(child);
@@ -206,20 +276,23 @@ class Node {
   }
 }
 
+/** A node of a `syntaxTree` (read-only by convention: trees are shared between callers). */
+export type SyntaxNode = Node;
+
 /** node type names by id, read once: decoding the name string from WASM for every node is slow */
 const typeNames: (string | undefined)[] = [];
 
-function snapshot(tree: Tree, text: string): Node {
+function snapshot(tree: Tree, text: string, hasError: boolean): Node {
   const cursor = tree.walk();
   const language = tree.language;
   try {
-    const make = () => {
+    const make = (rootError = false) => {
       const id = cursor.nodeTypeId;
       const type = (typeNames[id] ??= language.nodeTypeForId(id) ?? cursor.nodeType);
       // only a block's closing brace is ever looked at for being missing
-      return new Node(type, cursor.nodeIsNamed, type === 'block_end' && cursor.nodeIsMissing, cursor.startIndex, cursor.endIndex, text);
+      return new Node(type, cursor.nodeIsNamed, type === 'block_end' && cursor.nodeIsMissing, cursor.startIndex, cursor.endIndex, text, rootError);
     };
-    const root = make();
+    const root = make(hasError);
     const stack: Node[] = [root];
     if (!cursor.gotoFirstChild()) return root;
     for (;;) {

@@ -1,8 +1,6 @@
-import { format as hclwriteFormat } from '@cdktf/hcl-tools';
 import type { Diagnostic } from '@tfpairs/core';
 import { checkSyntax } from '@tfpairs/hcl/syntax';
-import type { Node } from 'web-tree-sitter';
-import { applyEdits, children, leaves, namedChildren, withHclTree, type Edit } from './tree';
+import { applyEdits, children, leaves, namedChildren, withHclTree, type Edit, type Node } from './tree';
 
 /**
  * `terraform fmt`, reproduced. terraform's `internal/command/fmt.go` does, in order:
@@ -279,10 +277,17 @@ function hasNewlineToken(tokens: readonly Node[], text: string): boolean {
 function isHeredocContentGap(a: Node, b: Node): boolean {
   if (b.parent?.type === 'heredoc_template') return true;
   const parent = a.parent;
-  return parent?.type === 'heredoc_template' && parent.lastChild?.id !== a.id;
+  return parent?.type === 'heredoc_template' && parent.lastChild !== a;
 }
 
 // ---- printing -------------------------------------------------------------------------------------
+
+/** hclwrite's formatter, loaded on first use (importing @cdktf/hcl-tools starts its Go runtime) */
+let hclTools: Promise<typeof import('@cdktf/hcl-tools')> | undefined;
+async function hclwriteFormat(text: string): Promise<string> {
+  hclTools ??= import('@cdktf/hcl-tools');
+  return (await hclTools).format(text);
+}
 
 /**
  * hclwrite.Format (HCL v2.19 inside @cdktf/hcl-tools). That HCL predates provider-defined functions

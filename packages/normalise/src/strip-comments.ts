@@ -1,7 +1,6 @@
 import { checkSyntax } from '@tfpairs/hcl/syntax';
-import type { Node } from 'web-tree-sitter';
 import { formatValidHcl } from './fmt';
-import { withHclTree } from './tree';
+import { withHclTree, type Node } from './tree';
 
 /**
  * Removes `#`, `//` and `/* *\/` comments (the IaC-DPO recipe), then formats like terraform fmt.

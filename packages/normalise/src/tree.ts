@@ -1,5 +1,6 @@
-import type { Node, Tree } from 'web-tree-sitter';
-import { hclParser } from '@tfpairs/hcl/tree';
+import { syntaxTree, type SyntaxNode as Node } from '@tfpairs/hcl/tree';
+
+export type { Node };
 
 /**
  * Positioned HCL syntax trees from tree-sitter-hcl (web-tree-sitter, WASM). HashiCorp's own parser
@@ -7,17 +8,11 @@ import { hclParser } from '@tfpairs/hcl/tree';
  * rewrites and comment stripping need to know exactly where each attribute, label, template and
  * comment sits, which is what this tree gives. Indices are JS string (UTF-16) offsets.
  *
- * Parses `text` and hands the tree to `use`; the tree's WASM memory is freed afterwards. */
-export async function withHclTree<T>(text: string, use: (root: Node, tree: Tree) => T): Promise<T> {
-  // one tree-sitter parser per process, shared with the verifier
-  const parser = await hclParser();
-  const tree = parser.parse(text);
-  if (!tree) throw new Error('tree-sitter returned no tree');
-  try {
-    return use(tree.rootNode, tree);
-  } finally {
-    tree.delete();
-  }
+ * Hands the tree of `text` to `use`. The tree is shared (scrub and the verifier read the same text's
+ * tree): `use` must not change it.
+ */
+export async function withHclTree<T>(text: string, use: (root: Node) => T): Promise<T> {
+  return use((await syntaxTree(text)).root);
 }
 
 /** All leaf nodes (tokens, including comments) under `node`, in source order. */
@@ -26,16 +21,16 @@ export function leaves(node: Node, out: Node[] = []): Node[] {
     if (node.endIndex > node.startIndex) out.push(node);
     return out;
   }
-  for (const child of node.children) if (child) leaves(child, out);
+  for (const child of node.children) leaves(child, out);
   return out;
 }
 
-export function namedChildren(node: Node): Node[] {
-  return node.namedChildren.filter((c): c is Node => c !== null);
+export function namedChildren(node: Node): readonly Node[] {
+  return node.namedChildren;
 }
 
-export function children(node: Node): Node[] {
-  return node.children.filter((c): c is Node => c !== null);
+export function children(node: Node): readonly Node[] {
+  return node.children;
 }
 
 /** A text edit on the original string: replace [start, end) by `text`. */

@@ -1,11 +1,10 @@
-import type { Node } from 'web-tree-sitter';
-import { hclParser } from '@tfpairs/hcl/tree';
+import { syntaxTree, type SyntaxNode as Node } from '@tfpairs/hcl/tree';
 
 /**
  * A positioned HCL syntax tree (tree-sitter, error-tolerant), so every string literal is known together
  * with the argument / object key / block it belongs to. HashiCorp's parser (hcl2json) gives no
- * positions, hence tree-sitter here (one parser per process, shared with the verifier); validity is
- * still decided by hcl2json.
+ * positions, hence tree-sitter here (the tree of a text is shared with normalise and the verifier);
+ * validity is still decided by hcl2json.
  */
 
 /** A piece of literal text inside a string, heredoc or comment (offsets are JS string indices). */
@@ -31,7 +30,7 @@ function stringContent(node: Node | null): string | null {
   if (!n) return null;
   if (n.type === 'variable_expr') return n.text;
   if (n.type !== 'string_lit' && n.type !== 'quoted_template') return null;
-  const parts = n.namedChildren.filter((c): c is Node => !!c && c.type !== 'quoted_template_start' && c.type !== 'quoted_template_end');
+  const parts = n.namedChildren.filter((c) => c.type !== 'quoted_template_start' && c.type !== 'quoted_template_end');
   if (parts.length === 0) return '';
   if (parts.length === 1 && parts[0]!.type === 'template_literal') return parts[0]!.text;
   return null;
@@ -47,7 +46,7 @@ function attributeValue(body: Node | null, name: string): string | null {
 
 function blockLabels(block: Node): string[] {
   return block.namedChildren
-    .filter((c): c is Node => !!c && (c.type === 'string_lit' || c.type === 'identifier'))
+    .filter((c) => c.type === 'string_lit' || c.type === 'identifier')
     .slice(1)
     .map((c) => (c.type === 'string_lit' ? (stringContent(c) ?? c.text) : c.text));
 }
@@ -59,12 +58,12 @@ function keyOf(node: Node): { key: string | null; declaredSensitive: boolean } {
   while (parent) {
     if (parent.type === 'object_elem') {
       const keyExpr = parent.namedChild(0);
-      if (keyExpr && keyExpr.id !== child.id) {
+      if (keyExpr && keyExpr !== child) {
         const key = stringContent(keyExpr) ?? keyExpr.text;
         // ECS / Lambda style `{ name = "DB_PASSWORD", value = "..." }`: the sibling `name` names the value
         if (key === 'value' && parent.parent?.type === 'object') {
           for (const sibling of parent.parent.namedChildren) {
-            if (sibling?.type !== 'object_elem' || sibling.id === parent.id) continue;
+            if (sibling?.type !== 'object_elem' || sibling === parent) continue;
             const k = stringContent(sibling.namedChild(0)) ?? sibling.namedChild(0)?.text;
             if (k === 'name') return { key: stringContent(sibling.namedChild(1)) ?? key, declaredSensitive: false };
           }
@@ -104,31 +103,23 @@ function keyOf(node: Node): { key: string | null; declaredSensitive: boolean } {
  * syntax errors (then the spans are a best guess).
  */
 export async function literalSpans(text: string): Promise<{ spans: LiteralSpan[]; hasError: boolean }> {
-  const parser = await hclParser();
-  const tree = parser.parse(text);
-  if (!tree) return { spans: [], hasError: true };
-  try {
-    const out: LiteralSpan[] = [];
-    const visit = (node: Node): void => {
-      if (node.type === 'comment') {
-        out.push({ start: node.startIndex, end: node.endIndex, text: node.text, container: 'comment', whole: false, key: null, declaredSensitive: false });
-        return;
-      }
-      if (node.type === 'template_literal') {
-        const template = node.parent;
-        const container = template?.type === 'heredoc_template' ? 'heredoc' : 'quoted';
-        const siblings = (template?.namedChildren ?? []).filter(
-          (c) => c && !/^(quoted_template_start|quoted_template_end|heredoc_start|heredoc_identifier)$/.test(c.type),
-        );
-        const { key, declaredSensitive } = keyOf(template ?? node);
-        out.push({ start: node.startIndex, end: node.endIndex, text: node.text, container, whole: siblings.length === 1, key, declaredSensitive });
-        return;
-      }
-      for (const child of node.children) if (child) visit(child);
-    };
-    visit(tree.rootNode);
-    return { spans: out, hasError: tree.rootNode.hasError };
-  } finally {
-    tree.delete();
-  }
+  const tree = await syntaxTree(text);
+  const out: LiteralSpan[] = [];
+  const visit = (node: Node): void => {
+    if (node.type === 'comment') {
+      out.push({ start: node.startIndex, end: node.endIndex, text: node.text, container: 'comment', whole: false, key: null, declaredSensitive: false });
+      return;
+    }
+    if (node.type === 'template_literal') {
+      const template = node.parent;
+      const container = template?.type === 'heredoc_template' ? 'heredoc' : 'quoted';
+      const siblings = (template?.namedChildren ?? []).filter((c) => !/^(quoted_template_start|quoted_template_end|heredoc_start|heredoc_identifier)$/.test(c.type));
+      const { key, declaredSensitive } = keyOf(template ?? node);
+      out.push({ start: node.startIndex, end: node.endIndex, text: node.text, container, whole: siblings.length === 1, key, declaredSensitive });
+      return;
+    }
+    for (const child of node.children) visit(child);
+  };
+  visit(tree.root);
+  return { spans: out, hasError: tree.hasError };
 }
