@@ -1,7 +1,8 @@
 import { parsesAsHcl as parses } from '@tfpairs/hcl/syntax';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CLEAN_FILES, plantedCorpus, SecretFactory } from './planted';
-import { scrubText } from './scrub';
+import { forgetCleanTexts, scrubText } from './scrub';
+import * as tree from './tree';
 
 /** The text a finding's range points at, by byte offsets and by line/column (both must agree). */
 function sliceByRange(text: string, range: { start: { line: number; column: number; byte: number }; end: { byte: number } }): string[] {
@@ -136,5 +137,33 @@ describe('prose', () => {
     for (const s of [id, secret, pw, pw2]) expect(text.includes(s)).toBe(false);
     expect(findings.map((f) => f.placeholder).sort()).toEqual(['<AWS_ACCESS_KEY_ID>', '<AWS_SECRET_ACCESS_KEY>', '<PASSWORD>', '<PASSWORD_2>']);
     expect((await scrubText(text, { kind: 'prose' })).text).toBe(text);
+  });
+});
+
+describe('texts known to be clean', () => {
+  it('a text with a secret is scanned every time (each call names it with its own placeholder map); a clean one is remembered per kind', async () => {
+    forgetCleanTexts();
+    const hcl = corpus[0]!.hcl;
+    const b = await scrubText(hcl, { kind: 'hcl' });
+    // a map that already gave the names b used to other secrets: the same secrets must get other names
+    const taken = new Map(b.findings.map((f, i) => [`another-secret-${i}`, f.placeholder]));
+    const a = await scrubText(hcl, { kind: 'hcl', placeholders: taken });
+    expect(b.findings.length).toBeGreaterThan(0);
+    expect(a.findings.length).toBe(b.findings.length);
+    expect(a.text).not.toBe(b.text);
+
+    // a clean HCL text scanned once is not scanned again as HCL, but is as prose (other rules)
+    const clean = 'resource "aws_s3_bucket" "b" {\n  bucket = "logs"\n}\n';
+    const spans = vi.spyOn(tree, 'literalSpans');
+    try {
+      expect((await scrubText(clean, { kind: 'hcl' })).findings).toEqual([]);
+      expect((await scrubText(clean, { kind: 'hcl', filename: 'other.tf' })).findings).toEqual([]);
+      expect(spans).toHaveBeenCalledTimes(1);
+      const prose = 'password: Zx9!qT4#mR2$vL8w';
+      expect((await scrubText(prose, { kind: 'prose' })).findings.length).toBeGreaterThan(0);
+      expect((await scrubText(prose, { kind: 'prose' })).findings.length).toBeGreaterThan(0);
+    } finally {
+      spans.mockRestore();
+    }
   });
 });

@@ -68,6 +68,31 @@ function argumentHits(spans: readonly LiteralSpan[]): Hit[] {
  * scrub comes back unchanged (same string); scrubbing scrubbed text changes nothing.
  */
 export async function scrubText(text: string, opts: ScrubOptions): Promise<ScrubResult> {
+  const cleanKey = `${opts.kind}\u0000${text}`;
+  if (recentlyClean.has(cleanKey)) return { text, findings: [] };
+  const result = await scrubTextOnce(text, opts);
+  if (result.findings.length === 0) {
+    if (recentlyClean.size >= RECENTLY_CLEAN) recentlyClean.delete(recentlyClean.values().next().value!);
+    recentlyClean.add(cleanKey);
+  }
+  return result;
+}
+
+/**
+ * Texts recently found to hold nothing to scrub, by kind and text. What is found depends on nothing
+ * else (the placeholder map only names what is found), and one text is scanned several times on its
+ * way through a run (an artifact's code and raw text, its revisions, the second pass after normalise).
+ * Bounded; oldest out first.
+ */
+const recentlyClean = new Set<string>();
+const RECENTLY_CLEAN = 512;
+
+/** Forgets the texts known to be clean (benchmarks start each run cold). */
+export function forgetCleanTexts(): void {
+  recentlyClean.clear();
+}
+
+async function scrubTextOnce(text: string, opts: ScrubOptions): Promise<ScrubResult> {
   const filename = opts.filename ?? (opts.kind === 'hcl' ? 'main.tf' : 'prompt');
   const placeholders = opts.placeholders ?? new Map<string, string>();
   const scanned = [...(await secretlintHits(text)), ...patternHits(text)];
