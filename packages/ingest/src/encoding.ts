@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { createReadStream } from 'node:fs';
 import type { NdjsonLine } from '@tfpairs/core';
 
 /**
@@ -80,18 +81,78 @@ export function utf8Bytes(bytes: Buffer, shown: string, encoding?: string): Deco
   };
 }
 
-/** JSONL lines of a text already in memory, as `readNdjsonLines` gives them for a file. */
-export async function* ndjsonLinesOfText(text: string): AsyncIterable<NdjsonLine> {
-  const rows = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  for (const [i, body] of rows.entries()) {
-    if (body.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(body);
-    } catch (e) {
-      yield { line: i + 1, ok: false, error: (e as Error).message, text: body.slice(0, 200) };
-      continue;
-    }
-    yield { line: i + 1, ok: true, value };
+/** One JSONL line as a parsed value or the reason it is not JSON (blank lines give nothing). */
+function ndjsonLine(body: string, line: number): NdjsonLine | null {
+  if (body.trim() === '') return null;
+  try {
+    return { line, ok: true, value: JSON.parse(body) };
+  } catch (e) {
+    return { line, ok: false, error: (e as Error).message, text: body.slice(0, 200) };
   }
+}
+
+/**
+ * Whether a file is UTF-8 throughout, read in chunks (a 150k-record corpus is hundreds of MB: it is
+ * never held whole). A character split between two chunks is carried over to the next.
+ */
+export async function isUtf8File(path: string): Promise<boolean> {
+  let carry: Buffer = Buffer.alloc(0);
+  for await (const chunk of createReadStream(path)) {
+    const bytes = carry.length ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+    // the last 0-3 bytes may be the start of a character the next chunk finishes
+    let end = bytes.length;
+    for (let back = 1; back <= 3 && back <= bytes.length; back++) {
+      const c = bytes[bytes.length - back]!;
+      if (c < 0x80) break;
+      if (c >= 0xc0) {
+        const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        if (need > back) end = bytes.length - back;
+        break;
+      }
+    }
+    if (!isUtf8(bytes.subarray(0, end))) return false;
+    carry = Buffer.from(bytes.subarray(end));
+  }
+  return carry.length === 0 || isUtf8(carry);
+}
+
+/**
+ * JSONL lines of a file, streamed: decoded from UTF-8 (or from `encoding`), a leading BOM dropped, lines
+ * split on LF with a CR before it removed, as `ndjsonLinesOfText` splits a whole text. The caller checks
+ * the bytes first (`isUtf8File`): here a bad byte would become U+FFFD.
+ */
+export async function* ndjsonLinesOfFile(path: string, encoding?: string): AsyncIterable<NdjsonLine> {
+  const decoder = encoding ? chunkDecoder(encoding) : chunkDecoder('utf-8');
+  let pending = '';
+  let line = 0;
+  let first = true;
+  const lines = function* (text: string, final: boolean): Generator<NdjsonLine> {
+    pending += text;
+    if (first && pending.length > 0) {
+      pending = pending.replace(/^\uFEFF/, '');
+      first = false;
+    }
+    let at = 0;
+    for (let nl = pending.indexOf('\n', at); nl >= 0; nl = pending.indexOf('\n', at)) {
+      line += 1;
+      const parsed = ndjsonLine(pending.slice(at, pending[nl - 1] === '\r' && nl > at ? nl - 1 : nl), line);
+      at = nl + 1;
+      if (parsed) yield parsed;
+    }
+    pending = pending.slice(at);
+    if (final && pending.length > 0) {
+      const parsed = ndjsonLine(pending, line + 1);
+      pending = '';
+      if (parsed) yield parsed;
+    }
+  };
+  for await (const chunk of createReadStream(path)) yield* lines(decoder.decode(chunk as Buffer), false);
+  yield* lines(decoder.flush(), true);
+}
+
+/** A streaming decoder of `encoding` (the windows-1252 table of `decodeBytes` for that one: one byte, one character). */
+function chunkDecoder(encoding: string): { decode(bytes: Uint8Array): string; flush(): string } {
+  const decoder = new TextDecoder(encoding);
+  if (decoder.encoding === 'windows-1252') return { decode: (bytes) => decodeBytes(bytes, encoding), flush: () => '' };
+  return { decode: (bytes) => decoder.decode(bytes, { stream: true }), flush: () => decoder.decode() };
 }

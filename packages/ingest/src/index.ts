@@ -5,7 +5,7 @@ import { readIacEvalCsv } from './csv';
 import { readJsonlTasks } from './jsonl';
 import { readTaskFolder } from './folder';
 import { rejectedInput } from './records';
-import { utf8Bytes, ndjsonLinesOfText } from './encoding';
+import { isUtf8File, ndjsonLinesOfFile, utf8Bytes } from './encoding';
 import { emptyInputWarning, withInputChecks } from './checks';
 
 const JSONL_EXTS = ['.jsonl', '.ndjson', '.json'];
@@ -32,8 +32,11 @@ export async function* readInput(input: string, cwd: string, options: ReadOption
   const path = resolve(cwd, input);
   const shown = displayPath(path, cwd);
   let isDir: boolean;
+  let isFile: boolean;
   try {
-    isDir = (await stat(path)).isDirectory();
+    const info = await stat(path);
+    isDir = info.isDirectory();
+    isFile = info.isFile();
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     yield rejectedInput({ path: shown, line: 0 }, 'jsonl', 'unreadable-input', 'Cannot read input', `${shown}: ${err.code ?? err.message}`);
@@ -41,12 +44,17 @@ export async function* readInput(input: string, cwd: string, options: ReadOption
   }
   try {
     const ext = extname(path).toLowerCase();
-    // a file's bytes must be UTF-8 (or decoded from --input-encoding): never read as U+FFFD
-    const decoded = !isDir && (ext === '.csv' || JSONL_EXTS.includes(ext)) ? utf8Bytes(await readFile(path), shown, options.encoding) : null;
+    const jsonl = !isDir && JSONL_EXTS.includes(ext);
+    // a file's bytes must be UTF-8 (or decoded from --input-encoding): never read as U+FFFD. JSONL is
+    // checked and then read in chunks, so a corpus of any size is never in memory whole; the bytes are
+    // read whole only to say where a file that is not UTF-8 goes wrong.
+    // (a pipe cannot be read twice: it is read whole, as before)
+    const streamable = jsonl && isFile && (options.encoding !== undefined || (await isUtf8File(path)));
+    const decoded = !isDir && !streamable && (ext === '.csv' || jsonl) ? utf8Bytes(await readFile(path), shown, options.encoding) : null;
     if (decoded && !decoded.ok) yield rejectedInput({ path: shown, line: decoded.line }, ext === '.csv' ? 'iac-eval-csv' : 'jsonl', 'not-utf8', 'Input is not UTF-8', decoded.detail);
     else if (isDir) yield* readTaskFolder(path, shown);
     else if (ext === '.csv') yield* readIacEvalCsv(path, shown, decoded?.bytes);
-    else if (JSONL_EXTS.includes(ext)) yield* readJsonlTasks(path, shown, ndjsonLinesOfText(decoded!.bytes.toString('utf8')));
+    else if (streamable) yield* readJsonlTasks(path, shown, ndjsonLinesOfFile(path, options.encoding));
     else yield rejectedInput({ path: shown, line: 0 }, 'jsonl', 'unknown-input-format', 'Unknown input format', `${shown}: expected a .csv (IaC-Eval), .jsonl file or a folder of tasks`);
   } catch (e) {
     // e.g. a file that cannot be read half-way, or invalid UTF-8 handling in a parser: audit, go on
