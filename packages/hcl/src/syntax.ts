@@ -1,5 +1,16 @@
-import { parse } from '@cdktf/hcl2json';
 import type { Diagnostic } from '@tfpairs/core';
+
+/**
+ * HashiCorp's parser, loaded on first use: importing @cdktf/hcl2json starts its Go runtime (tens of MB),
+ * which a process that never parses (the build's main thread when the worker threads do it) should not pay.
+ */
+let hcl2json: Promise<typeof import('@cdktf/hcl2json')> | undefined;
+
+/** @cdktf/hcl2json's `parse`: the file as JSON, or an Error with HCL's diagnostics in its message. */
+export async function hclToJson(filename: string, text: string): Promise<Record<string, unknown>> {
+  hcl2json ??= import('@cdktf/hcl2json');
+  return (await hcl2json).parse(filename, text) as Promise<Record<string, unknown>>;
+}
 
 /**
  * HCL errors as @cdktf/hcl2json reports them: `parse config: [main.tf:2,6-3,1: Summary; Detail., ...]`.
@@ -108,7 +119,7 @@ async function parserVerdict(text: string, filename: string): Promise<Diagnostic
     ];
   }
   try {
-    await parse(filename, text);
+    await hclToJson(filename, text);
     return [];
   } catch (e) {
     return parseHclErrors(String((e as Error).message ?? e), filename);

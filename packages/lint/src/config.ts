@@ -2,7 +2,7 @@
  * `.tflint.hcl` (or `.tflint.json`): `config { disabled_by_default, format, force }`, `plugin "NAME" {
  * enabled, preset }` and `rule "NAME" { enabled, ...options }`, read with HashiCorp's parser.
  */
-import { parse } from '@cdktf/hcl2json';
+import { hclToJson } from '@tfpairs/hcl/syntax';
 import type { PluginConfig, RuleConfig, TflintConfig } from './lint';
 
 type Json = Record<string, unknown>;
@@ -19,7 +19,7 @@ export class TflintConfigError extends Error {}
 export async function parseTflintConfig(text: string, filename = '.tflint.hcl'): Promise<TflintConfig> {
   let raw: Json;
   try {
-    raw = filename.endsWith('.json') ? (JSON.parse(text) as Json) : ((await parse(filename, text)) as Json);
+    raw = filename.endsWith('.json') ? (JSON.parse(text) as Json) : ((await hclToJson(filename, text)) as Json);
   } catch (e) {
     throw new TflintConfigError(`Failed to load TFLint config; ${(e as Error).message}`);
   }
