@@ -27,14 +27,14 @@ export interface NormalisedAnswer {
 }
 
 /**
- * The whole normalise stage on one text: extract (answers only), format, strip comments, then the
- * canonical ending (exactly one final newline, `withFinalNewline`). Code with
+ * The whole normalise stage on one text: extract (answers only), the canonical ending (exactly one
+ * final newline, `withFinalNewline`), format, strip comments, and the ending again if a step changed it. Code with
  * syntax errors is kept as extracted, unformatted, with an `hcl-syntax` warning: a broken draft is
  * still a useful rejected sample, and formatting it could mangle it.
  */
 export async function normaliseAnswer(raw: string, opts: NormaliseOptions): Promise<NormalisedAnswer> {
   const result = await normaliseSteps(raw, opts);
-  // every artifact ends the same way, whatever the steps before did (fmt keeps a missing final newline)
+  // every artifact ends the same way, whatever the steps did (a file set's files, a stripped last comment)
   if (result.code === null) return result;
   const code = withFinalNewline(result.code);
   if (code === result.code) return result;
@@ -65,6 +65,13 @@ async function normaliseSteps(raw: string, opts: NormaliseOptions): Promise<Norm
     code = null;
     findings.push(normaliseFindingOf('no-code', { severity: 'error', summary: 'No code', detail: 'The text is empty.' }));
   } else code = raw;
+  // the canonical ending first: fmt keeps whatever ending it is given, so the text checked, formatted
+  // and verified is the one the corpus holds (one parse of it, not one with and one without the newline)
+  if (code !== null) {
+    const ended = withFinalNewline(code);
+    if (ended !== code) revisions.push({ stage: 'final-newline', text: ended });
+    code = ended;
+  }
   if (code === null || (!opts.format && !opts.stripComments)) return { code, truncated, revisions, findings };
 
   const syntax = await checkSyntax(code, filename);
