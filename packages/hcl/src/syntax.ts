@@ -90,6 +90,20 @@ export function forgetSyntaxVerdicts(): void {
   recentVerdicts.clear();
 }
 
+/**
+ * Records that HashiCorp's parser accepts `text` without asking it: for terraform fmt's output of a text
+ * it accepted (hclwrite only moves whitespace between the tokens of terraform's own rewrites, and
+ * terraform fmt writes its output without parsing it again). The caller checks that tree-sitter finds
+ * no error in the output either. Saves the parser's costliest call of a run (the verifier's, on the
+ * formatted text).
+ */
+export function rememberAccepted(text: string, filename = 'main.tf'): void {
+  const key = `${filename}\u0000${text}`;
+  if (recentVerdicts.has(key)) return;
+  if (recentVerdicts.size >= RECENT_VERDICTS) recentVerdicts.delete(recentVerdicts.keys().next().value!);
+  recentVerdicts.set(key, []);
+}
+
 /** Stage 1 of verification: HashiCorp's own HCL parser decides whether the text is valid HCL. */
 export async function checkSyntax(text: string, filename = 'main.tf'): Promise<Diagnostic[]> {
   const key = `${filename}\u0000${text}`;

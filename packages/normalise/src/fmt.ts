@@ -1,5 +1,6 @@
 import type { Diagnostic } from '@tfpairs/core';
-import { checkSyntax } from '@tfpairs/hcl/syntax';
+import { checkSyntax, rememberAccepted } from '@tfpairs/hcl/syntax';
+import { syntaxTree } from '@tfpairs/hcl/tree';
 import { applyEdits, children, leaves, namedChildren, withHclTree, type Edit, type Node } from './tree';
 
 /**
@@ -48,7 +49,10 @@ export async function formatValidHcl(text: string, filename = 'main.tf'): Promis
     });
   }
   const rewritten = applyEdits(text, edits);
-  return { text: await printHcl(rewritten), diagnostics };
+  const printed = await printHcl(rewritten);
+  // fmt's output of accepted text is accepted (see rememberAccepted), when tree-sitter agrees
+  if (!treeErrors && printed !== text && !(await syntaxTree(printed)).hasError) rememberAccepted(printed, filename);
+  return { text: printed, diagnostics };
 }
 
 /** The edits terraform fmt's formatBody makes, located in the tree of `text`. */
