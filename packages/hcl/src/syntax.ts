@@ -104,6 +104,11 @@ export function rememberAccepted(text: string, filename = 'main.tf'): void {
   recentVerdicts.set(key, []);
 }
 
+/** Whether a verdict on the text is at hand (checked recently or remembered as accepted). */
+export function verdictKnown(text: string, filename = 'main.tf'): boolean {
+  return recentVerdicts.has(`${filename}\u0000${text}`);
+}
+
 /** Stage 1 of verification: HashiCorp's own HCL parser decides whether the text is valid HCL. */
 export async function checkSyntax(text: string, filename = 'main.tf'): Promise<Diagnostic[]> {
   const key = `${filename}\u0000${text}`;

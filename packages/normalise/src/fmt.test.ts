@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { checkSyntax, forgetSyntaxVerdicts, verdictKnown } from '@tfpairs/hcl/syntax';
 import { decodeQuotedLiteral, escapeQuotedLiteral, formatHcl } from './fmt';
 
 const fixtures = fileURLToPath(new URL('./__fixtures__/fmt/', import.meta.url));
@@ -55,5 +56,22 @@ describe('label escapes', () => {
   });
   it('re-escapes as hclwrite does', () => {
     expect(escapeQuotedLiteral('a"b\\${x}%{y}$z\t\u0001é')).toBe('a\\"b\\\\$${x}%%{y}$z\\t\\u0001é');
+  });
+});
+
+describe('the formatted text of accepted text', () => {
+  it('is remembered as accepted when tree-sitter agrees, and left to the parser when tree-sitter finds an error', async () => {
+    forgetSyntaxVerdicts();
+    const loose = 'resource "aws_s3_bucket" "b" {\nbucket="x"\n  tags = { a = "${var.x}" }\n}\n';
+    const { text } = await formatHcl(loose);
+    expect(text).not.toBe(loose);
+    expect(verdictKnown(text)).toBe(true);
+    expect(await checkSyntax(text)).toEqual([]);
+    // tree-sitter-hcl has no exponents: it errs on 1e3, which HashiCorp's parser accepts
+    const exponent = 'locals {\nx=1e3\n}\n';
+    const formatted = await formatHcl(exponent);
+    expect(formatted.text).not.toBe(exponent);
+    expect(formatted.diagnostics.map((d) => d.severity)).toEqual(['warning']);
+    expect(verdictKnown(formatted.text)).toBe(false);
   });
 });
