@@ -17,6 +17,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   merge: { load: async () => (await import('@tfpairs/cluster/cli')).mergeCommand, summary: 'merge the outputs of `build --shard K/N` into what one process writes' },
   slurm: { load: async () => (await import('@tfpairs/cluster/cli')).slurmCommand, summary: 'run a sharded build as a Slurm array job plus a merge job' },
   k8s: { load: async () => (await import('@tfpairs/cluster/cli')).k8sCommand, summary: 'print Kubernetes Indexed Job manifests for a sharded build' },
+  'split-groups': { load: async () => (await import('@tfpairs/cluster/cli')).splitGroupsCommand, summary: 'write the split groups of a sharded build once, for `build --split-groups`' },
 };
 
 export function usage(): string {

@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFlags, ConfigError, FlagError, parseFlags, renderFlagHelp, resolveConfig, type CliIO, type Command, type FlagSpec } from '@tfpairs/core';
-import { k8sJobs } from './k8s';
+import { k8sJobs, type K8sJob } from './k8s';
 import { MergeError, mergeShards } from './merge';
 import { execCommand, SlurmError, slurmScripts, submit, waitForMerge, type Exec, type SlurmPlan } from './slurm';
 
@@ -24,12 +24,44 @@ function positiveInt(value: unknown, flag: string): number | undefined {
   return value;
 }
 
+/**
+ * What slurm, k8s and split-groups share: their own flags before `--`, BUILD_FLAGS after it, and
+ * `--shards N`. Null when `--help` printed `usage`.
+ */
+function shardedArgs(argv: readonly string[], flags: FlagSpec[], usage: string, io: CliIO): { values: ReturnType<typeof parseFlags>['values']; build: string[]; shards: number } | null {
+  const { own, build } = splitBuildArgs(argv);
+  const { values, positionals } = parseFlags(own, flags);
+  if (values.help) {
+    io.stdout.write(usage);
+    return null;
+  }
+  if (positionals.length) throw new FlagError(`unexpected argument "${positionals[0]}" (build flags go after --)`);
+  const shards = positiveInt(values.shards, 'shards');
+  if (!shards) throw new FlagError('give --shards N');
+  return { values, build, shards };
+}
+
 function fail(io: CliIO, command: string, e: unknown): number {
   if (e instanceof FlagError || e instanceof ConfigError || e instanceof MergeError || e instanceof SlurmError) {
     for (const line of e.message.split('\n')) io.stderr.write(`tfpairs ${command}: ${line}\n`);
     return 1;
   }
   throw e;
+}
+
+/**
+ * Writes the split groups of BUILD_FLAGS' input for `shards` shards into `file` (what `tfpairs slurm` and
+ * `tfpairs split-groups` write). The build's own config: a bad build flag stops here.
+ */
+async function writeGroupsFile(io: CliIO, command: string, file: string, build: readonly string[], shards: number): Promise<void> {
+  const config = resolveConfig(parseFlags(build, buildFlags).values, io.cwd);
+  // as build says it: a missing input is an argument error, not a stack trace from hashing it
+  if (config.inputs.length === 0) throw new ConfigError('no input: give at least one --input PATH');
+  for (const input of config.inputs) if (!existsSync(resolve(io.cwd, input))) throw new ConfigError(`no such input: ${input}`);
+  const { writeSplitGroups } = await import('./groups-file');
+  mkdirSync(dirname(file), { recursive: true });
+  const g = await writeSplitGroups(file, config, { cwd: io.cwd, env: io.env, shards });
+  io.stderr.write(`tfpairs ${command}: split groups of ${g.records} input records (${g.groups} groups, the largest ${g.largest}) -> ${file}\n`);
 }
 
 // --- merge ---------------------------------------------------------------------------------------
@@ -111,15 +143,9 @@ ${renderFlagHelp(SLURM_FLAGS)}
 export function makeSlurmCommand(exec: Exec = execCommand, tfpairsArgv: readonly string[] = [process.execPath, CLI_ENTRY]): Command {
   return async (argv, io) => {
     try {
-      const { own, build } = splitBuildArgs(argv);
-      const { values, positionals } = parseFlags(own, SLURM_FLAGS);
-      if (values.help) {
-        io.stdout.write(SLURM_HELP);
-        return 0;
-      }
-      if (positionals.length) throw new FlagError(`unexpected argument "${positionals[0]}" (build flags go after --)`);
-      const shards = positiveInt(values.shards, 'shards');
-      if (!shards) throw new FlagError('give --shards N');
+      const args = shardedArgs(argv, SLURM_FLAGS, SLURM_HELP, io);
+      if (!args) return 0;
+      const { values, build, shards } = args;
       if (typeof values.out !== 'string') throw new FlagError('no output folder: give --out DIR');
       if (build.some((a) => /^--?(out|shard)(=|$)/.test(a))) throw new FlagError('--out and --shard are set by tfpairs slurm: leave them out of BUILD_FLAGS');
       const out = resolve(io.cwd, values.out);
@@ -150,13 +176,8 @@ export function makeSlurmCommand(exec: Exec = execCommand, tfpairsArgv: readonly
       mkdirSync(join(out, 'slurm'), { recursive: true });
       // Slurm opens the --output files itself and fails the job when their folder is missing
       mkdirSync(join(out, 'logs'), { recursive: true });
-      if (groupsFile) {
-        // the build's own config (a bad build flag stops here, before anything is submitted)
-        const config = resolveConfig(parseFlags(build, buildFlags).values, io.cwd);
-        const { writeSplitGroups } = await import('./groups-file');
-        const g = await writeSplitGroups(groupsFile, config, { cwd: io.cwd, env: io.env, shards });
-        io.stderr.write(`tfpairs slurm: split groups of ${g.records} input records (${g.groups} groups, the largest ${g.largest}) -> ${groupsFile}\n`);
-      }
+      // before anything is submitted
+      if (groupsFile) await writeGroupsFile(io, 'slurm', groupsFile, build, shards);
       writeFileSync(buildPath, scripts.build, { mode: 0o755 });
       writeFileSync(mergePath, scripts.merge, { mode: 0o755 });
       const ids = await submit(exec, buildPath, mergePath);
@@ -180,6 +201,40 @@ export function makeSlurmCommand(exec: Exec = execCommand, tfpairsArgv: readonly
 
 export const slurmCommand: Command = (argv, io) => makeSlurmCommand()(argv, io);
 
+// --- split-groups --------------------------------------------------------------------------------
+
+const SPLIT_GROUPS_FLAGS: FlagSpec[] = [
+  { name: 'shards', type: 'number', arg: 'N', help: 'number of shards the build will have (the file is refused by a build of another count)' },
+  { name: 'out', type: 'string', arg: 'FILE', help: 'the groups file to write (its folder is made)' },
+  help,
+];
+
+export const SPLIT_GROUPS_HELP = `Usage: tfpairs split-groups --shards N --out FILE -- BUILD_FLAGS...
+
+Writes the pre-pass of a sharded build into FILE and submits nothing: ingest, the split groups and the
+shard plan (which of the N shards builds which record) of the whole input of BUILD_FLAGS, as
+\`tfpairs slurm\` writes OUT/split-groups.jsonl. Each \`tfpairs build --shard K/N --split-groups FILE
+BUILD_FLAGS\` then reads it instead of grouping the whole input itself; a build of other inputs (by
+content), split settings or shard count refuses it. The NAME-groups Job of \`tfpairs k8s\` runs this.
+
+Flags:
+${renderFlagHelp(SPLIT_GROUPS_FLAGS)}
+`;
+
+export const splitGroupsCommand: Command = async (argv, io) => {
+  try {
+    const args = shardedArgs(argv, SPLIT_GROUPS_FLAGS, SPLIT_GROUPS_HELP, io);
+    if (!args) return 0;
+    const { values, build, shards } = args;
+    if (typeof values.out !== 'string' || !values.out) throw new FlagError('no groups file: give --out FILE');
+    if (build.some((a) => /^--?(out|shard|split-groups)(=|$)/.test(a))) throw new FlagError('--out, --shard and --split-groups are not build flags of the groups file: leave them out of BUILD_FLAGS');
+    await writeGroupsFile(io, 'split-groups', resolve(io.cwd, values.out), build, shards);
+    return 0;
+  } catch (e) {
+    return fail(io, 'split-groups', e);
+  }
+};
+
 // --- k8s -----------------------------------------------------------------------------------------
 
 const K8S_FLAGS: FlagSpec[] = [
@@ -188,23 +243,34 @@ const K8S_FLAGS: FlagSpec[] = [
   { name: 'parallelism', type: 'number', arg: 'P', help: 'pods running at once (default: N)' },
   { name: 'pvc', type: 'string', arg: 'NAME', help: 'PersistentVolumeClaim for inputs, shard outputs and the cache', default: 'tfpairs-data' },
   { name: 'namespace', type: 'string', arg: 'NS', help: 'namespace of the Jobs' },
-  { name: 'name', type: 'string', arg: 'NAME', help: 'Job name prefix (NAME-build, NAME-merge)', default: 'tfpairs' },
+  { name: 'name', type: 'string', arg: 'NAME', help: 'Job name prefix (NAME-groups, NAME-build, NAME-merge)', default: 'tfpairs' },
   { name: 'mount', type: 'string', arg: 'PATH', help: 'where the volume is mounted; the containers run there', default: '/data' },
   { name: 'out', type: 'string', arg: 'DIR', help: 'output folder on the volume, relative to --mount', default: 'out' },
   { name: 'cpus', type: 'string', arg: 'C', help: 'CPU request per pod (e.g. 2 or 500m)' },
   { name: 'mem', type: 'string', arg: 'M', help: 'memory request per pod (e.g. 2Gi)' },
-  { name: 'job', type: 'string', arg: 'build|merge|all', help: 'which Job to print', default: 'all' },
+  { name: 'job', type: 'string', arg: 'groups|build|merge|all', help: 'which Job to print (all: every one, in the order they run)', default: 'all' },
   { name: 'output', type: 'string', arg: 'yaml|json', help: 'format (json: a v1 List)', default: 'yaml' },
   help,
 ];
 
 export const K8S_HELP = `Usage: tfpairs k8s --shards N --image IMG [flags] -- BUILD_FLAGS...
 
-Prints Kubernetes batch/v1 Jobs for a sharded build: an Indexed Job (completionMode: Indexed,
-completions: N) whose pod with JOB_COMPLETION_INDEX=K runs
-\`tfpairs build --shard K/N --out OUT/shards/K BUILD_FLAGS\`, and a merge Job running \`tfpairs merge\`.
-Both mount one PersistentVolumeClaim (inputs, shard outputs, generation cache). Apply the merge Job
-once the build Job is complete (kubectl wait --for=condition=complete job/NAME-build).
+Prints Kubernetes batch/v1 Jobs for a sharded build, in the order they run (YAML documents
+separated by ---, or with --output json one Job or a v1 List):
+  NAME-groups  one pod: \`tfpairs split-groups --shards N --out OUT/split-groups.jsonl -- BUILD_FLAGS\`
+               (the split groups and shard plan of the whole input, computed once)
+  NAME-build   an Indexed Job (completionMode: Indexed, completions: N) whose pod with
+               JOB_COMPLETION_INDEX=K runs \`tfpairs build --shard K/N --out OUT/shards/K
+               --split-groups OUT/split-groups.jsonl BUILD_FLAGS\`
+  NAME-merge   one pod: \`tfpairs merge\` of the N shards into OUT
+All mount one PersistentVolumeClaim (inputs, groups file, shard outputs, generation cache). When
+BUILD_FLAGS give --split-groups, the shards read that file and there is no groups Job. Kubernetes
+does not order Jobs: apply each once the one before is complete (with --namespace, add -n NS):
+  tfpairs k8s FLAGS --job groups -- BUILD_FLAGS | kubectl apply -f -
+  kubectl wait --for=condition=complete --timeout=1h job/NAME-groups
+  tfpairs k8s FLAGS --job build -- BUILD_FLAGS | kubectl apply -f -
+  kubectl wait --for=condition=complete --timeout=24h job/NAME-build
+  tfpairs k8s FLAGS --job merge | kubectl apply -f -
 
 Flags:
 ${renderFlagHelp(K8S_FLAGS)}
@@ -212,22 +278,16 @@ ${renderFlagHelp(K8S_FLAGS)}
 
 export const k8sCommand: Command = async (argv, io) => {
   try {
-    const { own, build } = splitBuildArgs(argv);
-    const { values, positionals } = parseFlags(own, K8S_FLAGS);
-    if (values.help) {
-      io.stdout.write(K8S_HELP);
-      return 0;
-    }
-    if (positionals.length) throw new FlagError(`unexpected argument "${positionals[0]}" (build flags go after --)`);
-    const shards = positiveInt(values.shards, 'shards');
-    if (!shards) throw new FlagError('give --shards N');
+    const args = shardedArgs(argv, K8S_FLAGS, K8S_HELP, io);
+    if (!args) return 0;
+    const { values, build, shards } = args;
     if (typeof values.image !== 'string' || !values.image) throw new FlagError('give --image IMG');
     if (build.some((a) => /^--?(out|shard)(=|$)/.test(a))) throw new FlagError('--out and --shard are set by tfpairs k8s: leave them out of BUILD_FLAGS');
     const job = (values.job as string | undefined) ?? 'all';
-    if (!['build', 'merge', 'all'].includes(job)) throw new FlagError(`-job must be build, merge or all, not "${job}"`);
+    if (!['groups', 'build', 'merge', 'all'].includes(job)) throw new FlagError(`-job must be groups, build, merge or all, not "${job}"`);
     const format = (values.output as string | undefined) ?? 'yaml';
     if (format !== 'yaml' && format !== 'json') throw new FlagError(`-output must be yaml or json, not "${format}"`);
-    const [buildJob, mergeJob] = k8sJobs({
+    const jobs = k8sJobs({
       shards,
       image: values.image,
       buildArgs: build,
@@ -240,7 +300,9 @@ export const k8sCommand: Command = async (argv, io) => {
       cpus: values.cpus as string | undefined,
       mem: values.mem as string | undefined,
     });
-    const docs = job === 'build' ? [buildJob] : job === 'merge' ? [mergeJob] : [buildJob, mergeJob];
+    if (job === 'groups' && !jobs.groups) throw new FlagError('no groups Job: BUILD_FLAGS give --split-groups, which the shards read');
+    const all = [jobs.groups, jobs.build, jobs.merge].filter((d): d is K8sJob => d !== null);
+    const docs = job === 'all' ? all : [jobs[job as 'groups' | 'build' | 'merge']!];
     if (format === 'json') {
       io.stdout.write(`${JSON.stringify(docs.length === 1 ? docs[0] : { apiVersion: 'v1', kind: 'List', items: docs }, null, 2)}\n`);
     } else {

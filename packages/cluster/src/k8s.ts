@@ -1,6 +1,9 @@
 import { posix } from 'node:path';
 
-/** One sharded build as Kubernetes Jobs: an Indexed Job of `tfpairs build --shard K/N` and a merge Job. */
+/**
+ * One sharded build as Kubernetes Jobs: a groups Job (`tfpairs split-groups`: the whole input's split
+ * groups and shard plan, once), an Indexed Job of `tfpairs build --shard K/N` reading them, a merge Job.
+ */
 export interface K8sPlan {
   readonly shards: number;
   readonly image: string;
@@ -10,7 +13,7 @@ export interface K8sPlan {
   /** the PersistentVolumeClaim (ReadWriteMany when pods land on several nodes) holding inputs, shards, cache */
   readonly pvc?: string;
   readonly namespace?: string;
-  /** prefix of the Job names: NAME-build, NAME-merge */
+  /** prefix of the Job names: NAME-groups, NAME-build, NAME-merge */
   readonly name?: string;
   /** where the volume is mounted and the containers run; relative build flags resolve against it */
   readonly mountPath?: string;
@@ -26,8 +29,16 @@ export interface K8sPlan {
 
 export const K8S_DEFAULTS = { pvc: 'tfpairs-data', name: 'tfpairs', mountPath: '/data', out: 'out', command: ['tfpairs'], backoffLimit: 3 } as const;
 
-/** The manifests as plain objects: [build Job, merge Job]. */
-export function k8sJobs(plan: K8sPlan): [Record<string, unknown>, Record<string, unknown>] {
+export type K8sJob = Record<string, unknown>;
+
+/** The groups file the groups Job writes and the build pods read, relative to the output folder. */
+export const GROUPS_FILE = 'split-groups.jsonl';
+
+/**
+ * The manifests as plain objects, in the order they must run (Kubernetes does not order Jobs). `groups`
+ * is null when the build flags name a groups file (`--split-groups`) of their own.
+ */
+export function k8sJobs(plan: K8sPlan): { groups: K8sJob | null; build: K8sJob; merge: K8sJob } {
   const name = plan.name ?? K8S_DEFAULTS.name;
   const mountPath = plan.mountPath ?? K8S_DEFAULTS.mountPath;
   const out = posix.join(mountPath, plan.out ?? K8S_DEFAULTS.out);
@@ -44,6 +55,27 @@ export function k8sJobs(plan: K8sPlan): [Record<string, unknown>, Record<string,
   const given = (flag: string) => plan.buildArgs.some((a) => a === `-${flag}` || a === `--${flag}` || a.startsWith(`--${flag}=`) || a.startsWith(`-${flag}=`));
   // one generation cache on the shared volume for every shard (and for a rerun as one process)
   const cache = given('model') && !given('cache-dir') ? ['--cache-dir', posix.join(out, 'cache')] : [];
+  const groupsFile = given('split-groups') ? null : posix.join(out, GROUPS_FILE);
+  const backoffLimit = plan.backoffLimit ?? K8S_DEFAULTS.backoffLimit;
+  /** a Job of one pod running `tfpairs ARGS` on the volume */
+  const onePod = (component: string, args: string[]) => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: metadata(component),
+    spec: {
+      completions: 1,
+      parallelism: 1,
+      backoffLimit,
+      template: {
+        metadata: { labels: labels(component) },
+        spec: {
+          restartPolicy: 'Never',
+          containers: [{ name: component, image: plan.image, workingDir: mountPath, command, args, ...mounts, ...resources }],
+          ...volume,
+        },
+      },
+    },
+  });
 
   const build = {
     apiVersion: 'batch/v1',
@@ -53,7 +85,7 @@ export function k8sJobs(plan: K8sPlan): [Record<string, unknown>, Record<string,
       completionMode: 'Indexed',
       completions: n,
       parallelism: Math.min(plan.parallelism ?? n, n),
-      backoffLimit: plan.backoffLimit ?? K8S_DEFAULTS.backoffLimit,
+      backoffLimit,
       template: {
         metadata: { labels: labels('build') },
         spec: {
@@ -65,7 +97,7 @@ export function k8sJobs(plan: K8sPlan): [Record<string, unknown>, Record<string,
               workingDir: mountPath,
               command,
               // $(VAR) is expanded by the kubelet from the container's env
-              args: ['build', '--shard', `$(JOB_COMPLETION_INDEX)/${n}`, '--out', `${out}/shards/$(JOB_COMPLETION_INDEX)`, ...cache, ...plan.buildArgs],
+              args: ['build', '--shard', `$(JOB_COMPLETION_INDEX)/${n}`, '--out', `${out}/shards/$(JOB_COMPLETION_INDEX)`, ...cache, ...(groupsFile ? ['--split-groups', groupsFile] : []), ...plan.buildArgs],
               env: [
                 {
                   name: 'JOB_COMPLETION_INDEX',
@@ -81,33 +113,10 @@ export function k8sJobs(plan: K8sPlan): [Record<string, unknown>, Record<string,
       },
     },
   };
-  const merge = {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: metadata('merge'),
-    spec: {
-      completions: 1,
-      parallelism: 1,
-      backoffLimit: plan.backoffLimit ?? K8S_DEFAULTS.backoffLimit,
-      template: {
-        metadata: { labels: labels('merge') },
-        spec: {
-          restartPolicy: 'Never',
-          containers: [
-            {
-              name: 'merge',
-              image: plan.image,
-              workingDir: mountPath,
-              command,
-              args: ['merge', '--shards', String(n), ...Array.from({ length: n }, (_, k) => `${out}/shards/${k}`), '--out', out],
-              ...mounts,
-              ...resources,
-            },
-          ],
-          ...volume,
-        },
-      },
-    },
+  return {
+    // the same build flags, so the file's inputs and split settings are the ones every shard checks
+    groups: groupsFile ? onePod('groups', ['split-groups', '--shards', String(n), '--out', groupsFile, '--', ...plan.buildArgs]) : null,
+    build,
+    merge: onePod('merge', ['merge', '--shards', String(n), ...Array.from({ length: n }, (_, k) => `${out}/shards/${k}`), '--out', out]),
   };
-  return [build, merge];
 }
