@@ -1,4 +1,5 @@
 import type { Diagnostic } from '@tfpairs/core';
+import { RecentByText } from '@tfpairs/core/recent';
 
 /**
  * HashiCorp's parser, loaded on first use: importing @cdktf/hcl2json starts its Go runtime (tens of MB),
@@ -82,8 +83,7 @@ export async function parsesAsHcl(text: string, filename = 'main.tf'): Promise<b
  * its way through a run (comment stripping, fmt, normalise, verify, the gate, lint), and the parser is
  * the costliest part of each check. Bounded; oldest out first.
  */
-const recentVerdicts = new Map<string, readonly Diagnostic[]>();
-const RECENT_VERDICTS = 256;
+const recentVerdicts = new RecentByText<readonly Diagnostic[]>(256, 2_000_000);
 
 /** Forgets the recent verdicts (benchmarks start each run cold). */
 export function forgetSyntaxVerdicts(): void {
@@ -99,9 +99,7 @@ export function forgetSyntaxVerdicts(): void {
  */
 export function rememberAccepted(text: string, filename = 'main.tf'): void {
   const key = `${filename}\u0000${text}`;
-  if (recentVerdicts.has(key)) return;
-  if (recentVerdicts.size >= RECENT_VERDICTS) recentVerdicts.delete(recentVerdicts.keys().next().value!);
-  recentVerdicts.set(key, []);
+  if (!recentVerdicts.has(key)) recentVerdicts.set(key, []);
 }
 
 /** Whether a verdict on the text is at hand (checked recently or remembered as accepted). */
@@ -116,7 +114,6 @@ export async function checkSyntax(text: string, filename = 'main.tf'): Promise<D
   // a copy: callers own the array and its diagnostics
   if (known) return known.length ? structuredClone(known as Diagnostic[]) : [];
   const verdict = await parserVerdict(text, filename);
-  if (recentVerdicts.size >= RECENT_VERDICTS) recentVerdicts.delete(recentVerdicts.keys().next().value!);
   recentVerdicts.set(key, verdict.length ? structuredClone(verdict) : []);
   return verdict;
 }

@@ -7,6 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Range } from '@tfpairs/core';
+import { RecentByText } from '@tfpairs/core/recent';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 import { SourceFile, rangeBetween } from './source';
 
@@ -136,8 +137,8 @@ export interface SyntaxTree {
  * rewrites, comments), scrub again and the verifier in turn, and a tree is immutable once built, so
  * they share one parse. Bounded; oldest out first.
  */
-const recentSyntaxTrees = new Map<string, SyntaxTree>();
-const RECENT_SYNTAX_TREES = 128;
+// a snapshot takes about 40 bytes per character of its text: 1M characters of text, ~40 MB of trees
+const recentSyntaxTrees = new RecentByText<SyntaxTree>(128, 1_000_000);
 
 /** The tree-sitter tree of `text` (not exponent-masked: see `maskExponents`), shared by text. */
 export async function syntaxTree(text: string): Promise<SyntaxTree> {
@@ -150,7 +151,6 @@ function syntaxTreeWith(parser: Parser, text: string): SyntaxTree {
   let built = recentSyntaxTrees.get(text);
   if (built) return built;
   built = snapshotOf(parser, text, text);
-  if (recentSyntaxTrees.size >= RECENT_SYNTAX_TREES) recentSyntaxTrees.delete(recentSyntaxTrees.keys().next().value!);
   recentSyntaxTrees.set(text, built);
   return built;
 }
@@ -171,8 +171,7 @@ function snapshotOf(parser: Parser, parsed: string, text: string): SyntaxTree {
  * The last trees, by file name and text: verify, plan, lint and CodeBLEU each read the same final text
  * of an artifact, and a tree is immutable, so they share one. Bounded; oldest out first.
  */
-const recentTrees = new Map<string, ParsedFile>();
-const RECENT_TREES = 128;
+const recentTrees = new RecentByText<ParsedFile>(128, 1_000_000);
 
 /** Forgets the recent trees (benchmarks start each run cold). */
 export function forgetTrees(): void {
@@ -187,7 +186,6 @@ export async function parseFile(filename: string, text: string, known?: SourceFi
   let parsed = recentTrees.get(key);
   if (!parsed) {
     parsed = parseFileWith(await hclParser(), filename, text, known);
-    if (recentTrees.size >= RECENT_TREES) recentTrees.delete(recentTrees.keys().next().value!);
     recentTrees.set(key, parsed);
   }
   // the caller's own source object when it brings one (same name and text: same positions)

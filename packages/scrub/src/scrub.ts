@@ -1,4 +1,5 @@
 import type { Pos, Range } from '@tfpairs/core';
+import { RecentByText } from '@tfpairs/core/recent';
 import { assignmentHits, patternHits, secretlintHits, type Hit } from './detect';
 import { looksSecret, refineKind, sensitiveKind } from './rules';
 import { literalSpans, type LiteralSpan } from './tree';
@@ -71,10 +72,7 @@ export async function scrubText(text: string, opts: ScrubOptions): Promise<Scrub
   const cleanKey = `${opts.kind}\u0000${text}`;
   if (recentlyClean.has(cleanKey)) return { text, findings: [] };
   const result = await scrubTextOnce(text, opts);
-  if (result.findings.length === 0) {
-    if (recentlyClean.size >= RECENTLY_CLEAN) recentlyClean.delete(recentlyClean.values().next().value!);
-    recentlyClean.add(cleanKey);
-  }
+  if (result.findings.length === 0) recentlyClean.set(cleanKey, true);
   return result;
 }
 
@@ -84,8 +82,7 @@ export async function scrubText(text: string, opts: ScrubOptions): Promise<Scrub
  * way through a run (an artifact's code and raw text, its revisions, the second pass after normalise).
  * Bounded; oldest out first.
  */
-const recentlyClean = new Set<string>();
-const RECENTLY_CLEAN = 512;
+const recentlyClean = new RecentByText<true>(512, 2_000_000);
 
 /** Forgets the texts known to be clean (benchmarks start each run cold). */
 export function forgetCleanTexts(): void {
