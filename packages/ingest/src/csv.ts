@@ -1,12 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { parse, CsvError } from 'csv-parse';
+import { createReadStream } from 'node:fs';
+import { Readable, pipeline } from 'node:stream';
+import { parse, CsvError, type Parser } from 'csv-parse';
 import type { TaskRecord } from '@tfpairs/core';
 import { TaskInput, zodReason } from './schema';
 import { invalidCode } from './jsonl';
 import { rejectedInput, taskRecord } from './records';
 import { canonicalHeader } from './columns';
 import { isMultiIacEvalHeader, multiIacEvalRecord } from './multi-iac-eval';
+import { chunkDecoder } from './encoding';
 
 const META_COLUMNS: Record<string, string> = {
   Resource: 'resource',
@@ -18,11 +19,68 @@ const DRAFT_COLUMN = /^LLM Output #(\d+)$/;
 /** IaC-Eval results columns that describe draft #N: kept in the candidate's `recorded` field. */
 const RECORDED_COLUMN = /^LLM (Plannable\?|Correct\?|Plan Phase Error|OPA match phase Error|Notes) #(\d+)$/;
 
-/** Counts newlines in `buf` from `from` to `to`, to turn csv-parse's byte offsets into line numbers. */
-function countNewlines(buf: Buffer, from: number, to: number): number {
-  let n = 0;
-  for (let i = buf.indexOf(10, from); i !== -1 && i < to; i = buf.indexOf(10, i + 1)) n++;
-  return n;
+/**
+ * The bytes given to csv-parse that the rows read so far have not passed (csv-parse reports rows by byte
+ * offset; their line numbers are counted here). Chunks are dropped once every row before their end is
+ * read, so a file is held a row and the parser's read-ahead at a time, never whole.
+ */
+class ByteWindow {
+  private readonly chunks: Buffer[] = [];
+  /** the file offset of `chunks[0]`'s first byte */
+  private base = 0;
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  /** The byte at file offset `at`, undefined past what was pushed (or before what was dropped). */
+  byteAt(at: number): number | undefined {
+    let start = this.base;
+    for (const chunk of this.chunks) {
+      if (at < start + chunk.length) return at >= start ? chunk[at - start] : undefined;
+      start += chunk.length;
+    }
+    return undefined;
+  }
+
+  /** Newlines between file offsets `from` and `to`. */
+  countNewlines(from: number, to: number): number {
+    let n = 0;
+    let start = this.base;
+    for (const chunk of this.chunks) {
+      const end = start + chunk.length;
+      if (start >= to) break;
+      if (end > from) {
+        const stop = Math.min(to, end) - start;
+        for (let i = chunk.indexOf(10, Math.max(from - start, 0)); i !== -1 && i < stop; i = chunk.indexOf(10, i + 1)) n++;
+      }
+      start = end;
+    }
+    return n;
+  }
+
+  /** Forgets the chunks that end at or before file offset `at`. */
+  dropBefore(at: number): void {
+    while (this.chunks.length > 0 && this.base + this.chunks[0]!.length <= at) this.base += this.chunks.shift()!.length;
+  }
+}
+
+/**
+ * The file as UTF-8 chunks: its bytes as they are, or decoded from `encoding` chunk by chunk (the
+ * decoder keeps a character split between chunks, a UTF-16 surrogate pair included, for the next one).
+ */
+async function* utf8Chunks(path: string, encoding: string | undefined): AsyncIterable<Buffer> {
+  if (encoding === undefined) {
+    for await (const chunk of createReadStream(path)) yield chunk as Buffer;
+    return;
+  }
+  const decoder = chunkDecoder(encoding);
+  for await (const chunk of createReadStream(path)) {
+    const text = decoder.decode(chunk as Buffer);
+    if (text) yield Buffer.from(text, 'utf8');
+  }
+  const rest = decoder.flush();
+  if (rest) yield Buffer.from(rest, 'utf8');
 }
 
 /**
@@ -31,12 +89,28 @@ function countNewlines(buf: Buffer, from: number, to: number): number {
  * and with JSONL's aliases. A Multi-IaC-Eval header (`initial`, `expected`, `utterance`) makes every
  * row a mutation record (multi-iac-eval.ts).
  * Each row's source line is the physical line where the row begins.
+ *
+ * The file is read in chunks (decoded from `encoding` when given) and rows are yielded as they are
+ * parsed; `bytes` is a whole text already in UTF-8 (a pipe, which cannot be checked and then read again).
+ * The caller checks that the file is UTF-8 first (`isUtf8File`).
  */
-export async function* readIacEvalCsv(path: string, displayPath = path, bytes?: Buffer): AsyncIterable<TaskRecord> {
-  // `bytes`: the file already decoded to UTF-8 (--input-encoding)
-  const buf = bytes ?? (await readFile(path));
-  const parser = Readable.from([buf]).pipe(
+export async function* readIacEvalCsv(
+  path: string,
+  displayPath = path,
+  from: { readonly bytes?: Buffer; readonly encoding?: string } = {},
+): AsyncIterable<TaskRecord> {
+  const window = new ByteWindow();
+  const chunks = async function* () {
+    for await (const chunk of from.bytes ? [from.bytes] : utf8Chunks(path, from.encoding)) {
+      window.push(chunk);
+      yield chunk;
+    }
+  };
+  const parser: Parser = pipeline(
+    Readable.from(chunks()),
     parse({ info: true, raw: true, bom: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }),
+    // a read error reaches the loop below through the parser, which pipeline destroys with it
+    () => {},
   );
   // csv-parse reports rows it cannot parse as 'skip' events, possibly before we consume the rows read
   // ahead of them: `records` (rows parsed so far) tells where each one belongs in the output order.
@@ -53,14 +127,21 @@ export async function* readIacEvalCsv(path: string, displayPath = path, bytes?: 
 
   let header: string[] | null = null;
   let multi = false;
-  let offset = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0; // where the next row's region starts
+  let offset = 0; // where the next row's region starts
   let line = 1; // line number at `offset`
   let parsedRows = 0;
+  let started = false;
+  /** csv-parse counts a BOM in its byte offsets; the first row's region starts after it. */
+  const start = () => {
+    if (started) return;
+    started = true;
+    if (window.byteAt(0) === 0xef && window.byteAt(1) === 0xbb && window.byteAt(2) === 0xbf) offset = 3;
+  };
   /** The line where the next row begins: after the blank lines csv-parse skips. */
   const nextRowLine = () => {
-    let start = offset;
-    while (buf[start] === 0x0d || buf[start] === 0x0a) start++;
-    return line + countNewlines(buf, offset, start);
+    let at = offset;
+    for (let b = window.byteAt(at); b === 0x0d || b === 0x0a; b = window.byteAt(at)) at++;
+    return line + window.countNewlines(offset, at);
   };
   const flushSkipped = function* (upTo: number) {
     let first = true;
@@ -74,18 +155,20 @@ export async function* readIacEvalCsv(path: string, displayPath = path, bytes?: 
     }
   };
   for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; raw: string; info: { bytes: number; records: number } }>) {
+    start();
     yield* flushSkipped(parsedRows);
     parsedRows = info.records;
     // a row's region is its raw text ending at `bytes`: this finds its start even after rows csv-parse
     // skipped, whose extent it does not report
     const regionStart = info.bytes - Buffer.byteLength(raw, 'utf8');
     if (regionStart > offset) {
-      line += countNewlines(buf, offset, regionStart);
+      line += window.countNewlines(offset, regionStart);
       offset = regionStart;
     }
     const rowLine = nextRowLine();
-    line += countNewlines(buf, offset, info.bytes);
+    line += window.countNewlines(offset, info.bytes);
     offset = info.bytes;
+    window.dropBefore(offset);
     const source = { path: displayPath, line: rowLine };
 
     if (!header) {
@@ -140,5 +223,6 @@ export async function* readIacEvalCsv(path: string, displayPath = path, bytes?: 
     }
     yield taskRecord(task.data, source, 'iac-eval-csv');
   }
+  start();
   yield* flushSkipped(Number.MAX_SAFE_INTEGER);
 }

@@ -151,7 +151,7 @@ export async function* ndjsonLinesOfFile(path: string, encoding?: string): Async
 }
 
 /** A streaming decoder of `encoding` (the windows-1252 table of `decodeBytes` for that one: one byte, one character). */
-function chunkDecoder(encoding: string): { decode(bytes: Uint8Array): string; flush(): string } {
+export function chunkDecoder(encoding: string): { decode(bytes: Uint8Array): string; flush(): string } {
   const decoder = new TextDecoder(encoding);
   if (decoder.encoding === 'windows-1252') return { decode: (bytes) => decodeBytes(bytes, encoding), flush: () => '' };
   return { decode: (bytes) => decoder.decode(bytes, { stream: true }), flush: () => decoder.decode() };

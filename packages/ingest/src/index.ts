@@ -45,15 +45,15 @@ export async function* readInput(input: string, cwd: string, options: ReadOption
   try {
     const ext = extname(path).toLowerCase();
     const jsonl = !isDir && JSONL_EXTS.includes(ext);
-    // a file's bytes must be UTF-8 (or decoded from --input-encoding): never read as U+FFFD. JSONL is
-    // checked and then read in chunks, so a corpus of any size is never in memory whole; the bytes are
-    // read whole only to say where a file that is not UTF-8 goes wrong.
+    // a file's bytes must be UTF-8 (or decoded from --input-encoding): never read as U+FFFD. JSONL and
+    // CSV are checked and then read in chunks, so a corpus of any size is never in memory whole; the
+    // bytes are read whole only to say where a file that is not UTF-8 goes wrong.
     // (a pipe cannot be read twice: it is read whole, as before)
-    const streamable = jsonl && isFile && (options.encoding !== undefined || (await isUtf8File(path)));
+    const streamable = (jsonl || ext === '.csv') && isFile && (options.encoding !== undefined || (await isUtf8File(path)));
     const decoded = !isDir && !streamable && (ext === '.csv' || jsonl) ? utf8Bytes(await readFile(path), shown, options.encoding) : null;
     if (decoded && !decoded.ok) yield rejectedInput({ path: shown, line: decoded.line }, ext === '.csv' ? 'iac-eval-csv' : 'jsonl', 'not-utf8', 'Input is not UTF-8', decoded.detail);
     else if (isDir) yield* readTaskFolder(path, shown);
-    else if (ext === '.csv') yield* readIacEvalCsv(path, shown, decoded?.bytes);
+    else if (ext === '.csv') yield* readIacEvalCsv(path, shown, decoded ? { bytes: decoded.bytes } : { encoding: options.encoding });
     else if (streamable) yield* readJsonlTasks(path, shown, ndjsonLinesOfFile(path, options.encoding));
     else yield rejectedInput({ path: shown, line: 0 }, 'jsonl', 'unknown-input-format', 'Unknown input format', `${shown}: expected a .csv (IaC-Eval), .jsonl file or a folder of tasks`);
   } catch (e) {
