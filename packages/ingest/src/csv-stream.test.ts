@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -119,6 +119,22 @@ describe('IaC-Eval CSV read in chunks', () => {
       dropped: true,
       detail: `bad.csv is not UTF-8 (byte 0xe9 on line ${badLine}); it looks like iso-8859-1: rerun with --input-encoding iso-8859-1`,
     });
+  });
+
+  it('yields rows as they are parsed: the first rows of a file too large to read whole come at once', async () => {
+    const { text, expected } = iacEvalCsv(3000, utf8);
+    const path = join(dir, 'huge.csv');
+    writeFileSync(path, text);
+    // a 3 GiB file (sparse: NUL bytes after the rows take no disk) is past what readFile reads in one buffer
+    truncateSync(path, 3 * 1024 ** 3);
+    const first: TaskRecord[] = [];
+    try {
+      // --input-encoding skips the UTF-8 pass over the whole file
+      for await (const r of readInput(path, dir, { encoding: 'utf-8' })) if (first.push(r) === 12) break;
+    } finally {
+      rmSync(path);
+    }
+    expect(first.map(outcome)).toEqual(expected.slice(0, 12));
   });
 
   it('decodes --input-encoding in chunks: UTF-16 (a surrogate pair split at a seam) and windows-1252', async () => {
