@@ -38,6 +38,9 @@ describe('tfpairs build --workers', () => {
     expect(() => config(['--workers', '1.5'])).toThrow(/workers must be a whole number/);
     const help = (await cli(['build', '--help'], { cwd: tmpdir() })).stdout;
     expect(help).toMatch(/-workers N\s+worker threads for the CPU-bound per-record steps/);
+    expect(config(['--worker-heap', '512']).workerHeapMb).toBe(512);
+    expect(() => config(['--worker-heap', '32'])).toThrow(/worker heap must be at least 64 MB/);
+    expect(help).toMatch(/-worker-heap MB\s+old-generation heap limit of each worker thread/);
   });
 
   it('writes byte-identical corpora, records, audit and manifest with 2 workers as with 1', async () => {
@@ -97,13 +100,13 @@ const record = (i: number): TaskRecord =>
     status: 'kept',
   });
 
-function pooledRun(factories: (keyof typeof fixtureStages)[], n: number, options: { batchSize?: number; minRecords?: number; recycleAfter?: number } = {}) {
+function pooledRun(factories: (keyof typeof fixtureStages)[], n: number, options: { batchSize?: number; minRecords?: number; recycleAfter?: number; heapMb?: number } = {}) {
   const ctx = createRunContext(parseConfig({}));
   const steps: Step[] = factories.map((factory) => {
     const worker: StepRecipe = { module: FIXTURE, factory };
     return { name: factory, run: fixtureStages[factory](ctx), worker };
   });
-  const pool = openStepPool(ctx, 2, { batchSize: options.batchSize ?? 2, minRecords: options.minRecords ?? 8, recycleAfter: options.recycleAfter ?? 0 })!;
+  const pool = openStepPool(ctx, 2, { batchSize: options.batchSize ?? 2, minRecords: options.minRecords ?? 8, recycleAfter: options.recycleAfter ?? 0, ...(options.heapMb ? { heapMb: options.heapMb } : {}) })!;
   const { stream, stats } = runSteps({ name: 'source', run: () => fromArray(Array.from({ length: n }, (_, i) => record(i))) }, steps, { pool });
   return { ctx, pool, stream, stats };
 }
@@ -162,8 +165,9 @@ describe('the step pool', () => {
     ['a worker thread exits', 'exitingStage', /worker \d exited with code 3/],
     ['a step throws in a worker', 'throwingStage', /worker step failed: cannot handle p5/],
     ['a worker step loses a record', 'losingStage', /one record per record/],
+    ['a worker thread outgrows its heap limit', 'hoardingStage', /worker \d ran out of memory: its heap is limited to 64 MB \(raise it with --worker-heap MB\)/],
   ] as const)('fails the run when %s', async (_, factory, message) => {
-    const { pool, stream } = pooledRun([factory], 40);
+    const { pool, stream } = pooledRun([factory], 40, { heapMb: 64 });
     try {
       const error = await collect(stream).then(() => null, (e: unknown) => e);
       expect(error).toBeInstanceOf(Error);

@@ -201,7 +201,7 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     { name: 'negatives', run: negativesStage(ctx) },
   ];
   // the steps with a worker recipe run on a pool of worker threads (same output as in one thread)
-  const pool = openStepPool(ctx, config.workers ?? defaultWorkers());
+  const pool = openStepPool(ctx, config.workers ?? defaultWorkers(), { heapMb: config.workerHeapMb });
   const { stream, stats } = runSteps({ name: 'ingest', run: () => ingestInputs(ctx) }, steps, { progress, pool });
   const { FatalApiError } = await import('@tfpairs/generate/client');
   let manifest;

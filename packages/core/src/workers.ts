@@ -4,6 +4,7 @@ import type { RunContext } from './context';
 import type { Diagnostic } from './diagnostic';
 import type { TaskRecord } from './record';
 import type { BatchResult, Step, StepPool, StepRecipe } from './runner';
+import { DEFAULT_WORKER_HEAP_MB } from './config/scale';
 
 /** What a worker thread is told when it starts: enough to make the run's context again. */
 export interface WorkerSetup {
@@ -56,12 +57,15 @@ export interface StepPoolOptions {
   /** a segment with fewer records runs in the main thread (StepPool.minRecords) */
   readonly minRecords?: number;
   /**
-   * kept records a thread takes before a fresh one replaces it. HashiCorp's parser (@cdktf/hcl2json,
-   * Go compiled to WebAssembly) grows its memory by ~3 KB a call and never gives it back (measured:
-   * 133 -> 206 MB RSS over 20k parses, the JS heap flat), and a record costs a few calls: a thread's
-   * memory must not grow with the corpus. 0: never.
+   * kept records a thread takes before a fresh one replaces it (0, the default: never). A new thread
+   * costs ~4 s of CPU (importing the stages, compiling three WebAssembly modules, warming up), and
+   * a thread's memory does not grow with the records it takes: HashiCorp's parser and hclwrite (Go in
+   * WebAssembly) level off at ~68 MB after the first ~10k calls (measured flat from 20k to 60k calls of
+   * each), and the JS heap is bounded by `heapMb`.
    */
   readonly recycleAfter?: number;
+  /** old-generation heap limit of each thread, MB (config `workerHeapMb`) */
+  readonly heapMb?: number;
 }
 
 /**
@@ -80,6 +84,7 @@ export class WorkerStepPool implements StepPool {
   /** the thread of each lane */
   private readonly threads: Thread[] = [];
   private readonly recycleAfter: number;
+  private readonly heapMb: number;
   private setup: WorkerSetup | null = null;
   /** every thread started, retired ones included */
   private readonly all: Thread[] = [];
@@ -99,8 +104,8 @@ export class WorkerStepPool implements StepPool {
     // a worker takes about 2 s of CPU to import the stages (measured 1.7 s) and more on first use
     // (schemas, policies); the stages take ~25 ms per record in one thread
     this.minRecords = options.minRecords ?? 200;
-    // ~5 calls a record: ~75 MB a thread at most; a new thread costs ~2 s of CPU, 1% of 5000 records' work
-    this.recycleAfter = options.recycleAfter ?? 5000;
+    this.recycleAfter = options.recycleAfter ?? 0;
+    this.heapMb = options.heapMb ?? DEFAULT_WORKER_HEAP_MB;
   }
 
   /** threads started so far (none until a segment has enough records) */
@@ -139,7 +144,7 @@ export class WorkerStepPool implements StepPool {
     this.setup ??= { config: this.ctx.config, cwd: this.ctx.cwd, env: { ...this.ctx.env } };
     const index = this.started++;
     // a plain-JS entry that registers tsx in the thread, then loads the TypeScript worker
-    const worker = new Worker(new URL('./worker-thread.mjs', import.meta.url), { workerData: { setup: this.setup, entry: new URL('./worker-thread.ts', import.meta.url).href } });
+    const worker = new Worker(new URL('./worker-thread.mjs', import.meta.url), { workerData: { setup: this.setup, entry: new URL('./worker-thread.ts', import.meta.url).href }, resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
     const thread: Thread = { id: index, worker, pending: new Map(), records: 0, retired: false, dead: null };
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'log') return this.ctx.log(message.message);
@@ -163,7 +168,15 @@ export class WorkerStepPool implements StepPool {
       for (const p of thread.pending.values()) p.reject(error);
       thread.pending.clear();
     };
-    worker.on('error', (e) => die(new WorkerError(`worker ${index} crashed: ${e.message}`)));
+    worker.on('error', (e) =>
+      die(
+        new WorkerError(
+          (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? `worker ${index} ran out of memory: its heap is limited to ${this.heapMb} MB (raise it with --worker-heap MB)`
+            : `worker ${index} crashed: ${e.message}`,
+        ),
+      ),
+    );
     worker.on('exit', (code) => {
       if (!this.closed && !(thread.retired && thread.pending.size === 0)) die(new WorkerError(`worker ${index} exited with code ${code} while the run needed it`));
     });

@@ -13,7 +13,7 @@ import { ReportConfig, reportFlags } from './report';
 import { SandboxConfig, sandboxFlags } from './sandbox';
 import { ScrubConfig, scrubFlags } from './scrub';
 import { SplitConfig, splitFlags } from './split';
-import { ShardConfig, scaleFlags, WorkersConfig } from './scale';
+import { ShardConfig, scaleFlags, WorkerHeapConfig, WorkersConfig } from './scale';
 import { VerifyConfig, verifyFlags } from './verify';
 import { completeSplitShares, unknownKeys } from './strict';
 
@@ -67,6 +67,7 @@ export const PipelineConfig = z.object({
   output: OutputConfig.default(OutputConfig.parse({})),
   shard: ShardConfig,
   workers: WorkersConfig,
+  workerHeapMb: WorkerHeapConfig,
 });
 export type PipelineConfig = z.infer<typeof PipelineConfig>;
 

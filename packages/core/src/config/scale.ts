@@ -21,16 +21,27 @@ export const ShardConfig = z
 export const WorkersConfig = z.number().int('workers must be a whole number').min(1, 'workers must be at least 1').max(256).optional();
 
 /**
- * The config a run records and its stages read: without `workers`, which changes how fast a build runs,
- * never what it writes (two builds that differ only in it write identical manifests, and shards built
- * with different worker counts merge).
+ * The most old-generation heap (MB) each worker thread's V8 may take. A thread holds ~55 MB live; without
+ * a bound V8 lets a busy thread's heap grow to several hundred MB of garbage before collecting it, so two
+ * threads alone took a 2-core build past 1 GiB. A thread that needs more than this stops the run with an
+ * out-of-memory error naming this flag.
  */
-export function withoutExecution<T extends { workers?: number }>(config: T): Omit<T, 'workers'> {
-  const { workers: _workers, ...rest } = config;
+export const WorkerHeapConfig = z.number().int('worker heap must be a whole number of MB').min(64, 'worker heap must be at least 64 MB').max(65536).optional();
+
+export const DEFAULT_WORKER_HEAP_MB = 256;
+
+/**
+ * The config a run records and its stages read: without `workers` and `workerHeapMb`, which change how
+ * fast a build runs, never what it writes (two builds that differ only in them write identical
+ * manifests, and shards built with different worker counts merge).
+ */
+export function withoutExecution<T extends { workers?: number; workerHeapMb?: number }>(config: T): Omit<T, 'workers' | 'workerHeapMb'> {
+  const { workers: _workers, workerHeapMb: _heap, ...rest } = config;
   return rest;
 }
 
 export const scaleFlags: FlagSpec[] = [
   { name: 'shard', type: 'string', path: 'shard', help: 'process only the records of shard K of N (split groups never span shards; merge with tfpairs merge)', arg: 'K/N' },
   { name: 'workers', type: 'number', path: 'workers', help: 'worker threads for the CPU-bound per-record steps (1: all in the main thread; outputs are identical)', default: 'cores', arg: 'N' },
+  { name: 'worker-heap', type: 'number', path: 'workerHeapMb', help: 'old-generation heap limit of each worker thread, in MB (keeps a build\'s memory flat; outputs are identical)', default: String(DEFAULT_WORKER_HEAP_MB), arg: 'MB' },
 ];
