@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, mkdirSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, mkdirSync, openSync, readSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -91,4 +91,29 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   writeFileSync(tmp, data);
   renameSync(tmp, path);
+}
+
+/**
+ * Calls `fn` with each line of a file (without its LF), read in 1 MB chunks: a build's records.jsonl
+ * passes V8's longest string (~512 MB) at about 60k records, so it is never read as one string. Lines are
+ * cut at LF bytes, which never occur inside a UTF-8 character, and decoded one by one.
+ */
+export function eachLineSync(path: string, fn: (line: string) => void): void {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    let carry: Buffer = Buffer.alloc(0);
+    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) {
+      const bytes = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      let start = 0;
+      for (let nl = bytes.indexOf(0x0a, start); nl >= 0; nl = bytes.indexOf(0x0a, start)) {
+        fn(bytes.toString('utf8', start, nl));
+        start = nl + 1;
+      }
+      carry = Buffer.from(bytes.subarray(start));
+    }
+    if (carry.length) fn(carry.toString('utf8'));
+  } finally {
+    closeSync(fd);
+  }
 }

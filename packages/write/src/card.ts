@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SPLITS, writeFileAtomic, type Split } from '@tfpairs/core';
+import { eachLineSync, SPLITS, writeFileAtomic, type Split } from '@tfpairs/core';
 import { stringify } from 'yaml';
 import { negativesStats } from './negatives-stats';
 
@@ -106,14 +106,13 @@ export function summariseCorpora(outDir: string, corpora: readonly string[]): Co
       const path = `${corpus}/${split}.jsonl`;
       const full = join(outDir, path);
       if (!existsSync(full)) continue;
-      const text = readFileSync(full, 'utf8');
       let lines = 0;
-      for (const line of text.split('\n')) {
-        if (!line.trim()) continue;
+      eachLineSync(full, (line) => {
+        if (!line.trim()) return;
         lines += 1;
         const s = shapeOf(JSON.parse(line));
         shape = shape ? merge(shape, s, '') : s;
-      }
+      });
       files.push({ split, path, lines, bytes: statSync(full).size });
     }
     if (!shape || shape.kind === 'conflict' || shape.kind !== 'struct') {
@@ -197,8 +196,8 @@ function recordFacts(outDir: string): { models: Map<string, number>; templates: 
   const facts = { models: new Map<string, number>(), templates: new Set<string>(), gold: {} as Record<string, number>, drafts: {} as Record<string, number> };
   const path = join(outDir, 'records.jsonl');
   if (!existsSync(path)) return facts;
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
+  eachLineSync(path, (line) => {
+    if (!line.trim()) return;
     const r = JSON.parse(line) as { status: string; gold?: { verdict?: string } | null; candidates?: { verdict?: string; generation?: { model?: string | null; templateHash?: string } }[] };
     if (r.status === 'kept' && r.gold?.verdict) facts.gold[r.gold.verdict] = (facts.gold[r.gold.verdict] ?? 0) + 1;
     for (const c of r.candidates ?? []) {
@@ -207,7 +206,7 @@ function recordFacts(outDir: string): { models: Map<string, number>; templates: 
       if (model) facts.models.set(model, (facts.models.get(model) ?? 0) + 1);
       if (c.generation?.templateHash) facts.templates.add(c.generation.templateHash);
     }
-  }
+  });
   return facts;
 }
 
