@@ -15,13 +15,18 @@ export async function* readNdjsonLines(path: string): AsyncIterable<NdjsonLine> 
   let line = 0;
   for await (const text of rl) {
     line += 1;
-    const body = line === 1 ? text.replace(/^\uFEFF/, '') : text;
-    if (body.trim() === '') continue;
-    try {
-      yield { line, ok: true, value: JSON.parse(body) };
-    } catch (e) {
-      yield { line, ok: false, error: (e as Error).message, text: body.slice(0, 200) };
-    }
+    const parsed = ndjsonLine(line === 1 ? text.replace(/^\uFEFF/, '') : text, line);
+    if (parsed) yield parsed;
+  }
+}
+
+/** One JSONL line as a parsed value or the reason it is not JSON; a blank line is no record (null). */
+export function ndjsonLine(body: string, line: number): NdjsonLine | null {
+  if (body.trim() === '') return null;
+  try {
+    return { line, ok: true, value: JSON.parse(body) };
+  } catch (e) {
+    return { line, ok: false, error: (e as Error).message, text: body.slice(0, 200) };
   }
 }
 

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
-import type { NdjsonLine } from '@tfpairs/core';
+import { ndjsonLine, type NdjsonLine } from '@tfpairs/core';
 
 /**
  * Input files must be UTF-8; a file that is not is reported with a guess of what it is (so the user
@@ -79,16 +79,6 @@ export function utf8Bytes(bytes: Buffer, shown: string, encoding?: string): Deco
     line: at?.line ?? 1,
     detail: `${shown} is not UTF-8 (byte 0x${(at?.byte ?? 0).toString(16).padStart(2, '0')} on line ${at?.line ?? 1}); it looks like ${guess}: rerun with --input-encoding ${guess}`,
   };
-}
-
-/** One JSONL line as a parsed value or the reason it is not JSON (blank lines give nothing). */
-function ndjsonLine(body: string, line: number): NdjsonLine | null {
-  if (body.trim() === '') return null;
-  try {
-    return { line, ok: true, value: JSON.parse(body) };
-  } catch (e) {
-    return { line, ok: false, error: (e as Error).message, text: body.slice(0, 200) };
-  }
 }
 
 /**
