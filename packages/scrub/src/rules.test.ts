@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SecretFactory } from './planted';
-import { isObviouslyFake, looksSecret, sensitiveKind, type SecretKind } from './rules';
+import { isObviouslyFake, looksSecret, mayNameSecret, sensitiveKind, type SecretKind } from './rules';
 
 describe('sensitiveKind', () => {
   it('maps sensitive names of any spelling to a placeholder kind', () => {
@@ -49,5 +52,54 @@ describe('looksSecret / isObviouslyFake', () => {
     // a random value may contain a demo word in its usual casing (`...Bar3...`): allowed up to 0.5%
     for (const [kind, count] of Object.entries(misses)) expect(count / n, kind).toBeLessThanOrEqual(0.005);
     expect(misses.ACCESS_KEY ?? 0).toBe(0);
+  });
+});
+
+describe('mayNameSecret', () => {
+  // the words of every argument name in the bundled AWS schema, plus the sensitive ones of other clouds
+  const schemaPath = join(import.meta.dirname, '../../../data/schemas/registry.terraform.io/hashicorp/aws/6.25.0.json.gz');
+  const words = new Set<string>(['passphrase', 'apikey', 'dsn', 'creds', 'webhook', 'hmac', 'sas', 'plaintext', 'auth', 'authorization', 'conn', 'str', 'pwd', 'pw']);
+  for (const m of gunzipSync(readFileSync(schemaPath)).toString('utf8').matchAll(/"([a-z][a-z0-9_]*)":\{"(?:type|nested_type|block)"/g))
+    for (const w of m[1]!.split('_')) if (w) words.add(w);
+
+  const spellings = (parts: readonly string[]): string[] => [
+    parts.join('_'),
+    parts.join('-'),
+    parts.join(' '),
+    parts.join('.'),
+    parts.join('_').toUpperCase(),
+    parts.map((p, i) => (i === 0 ? p : p[0]!.toUpperCase() + p.slice(1))).join(''),
+    parts.map((p) => p[0]!.toUpperCase() + p.slice(1)).join(''),
+    `"${parts.join('_')}"`,
+  ];
+
+  it('is true for every name sensitiveKind accepts (the scrubber skips its syntax tree when it is false)', () => {
+    const list = [...words];
+    // words that are sensitive alone or make a pair so (`account` of `account_key`), and the second halves of such pairs
+    const sensitiveWords = [...new Set([...list.filter((w) => sensitiveKind(w) || sensitiveKind(`${w}_key`)), 'key', 'id', 'string', 'str', 'secret'])];
+    expect(list.length).toBeGreaterThan(1000);
+    expect(sensitiveWords.length).toBeGreaterThan(10);
+    let accepted = 0;
+    const missed: string[] = [];
+    // every word alone, every pair with a sensitive word on either side, a sample of triples
+    const names: string[][] = list.map((w) => [w]);
+    // (a fifth of the other words beside them: what a pair adds is the spelling around the sensitive word)
+    const others = [...sensitiveWords, ...list.filter((_, i) => i % 5 === 0)];
+    for (const s of sensitiveWords) for (const w of others) names.push([w, s], [s, w]);
+    for (const s of sensitiveWords) for (const a of sensitiveWords) for (const b of list.slice(0, 8)) names.push([b, a, s]);
+    for (const parts of names)
+      for (const name of spellings(parts)) {
+        if (!sensitiveKind(name)) continue;
+        accepted++;
+        if (!mayNameSecret(name)) missed.push(name);
+      }
+    expect(accepted).toBeGreaterThan(1000);
+    expect(missed).toEqual([]);
+  });
+
+  it('is false for configurations that name nothing sensitive', () => {
+    expect(mayNameSecret('resource "aws_s3_bucket" "b" {\n  bucket = "logs"\n  tags = { Name = "x" }\n}\n')).toBe(false);
+    expect(mayNameSecret('resource "aws_db_instance" "db" {\n  password = "x"\n}\n')).toBe(true);
+    expect(mayNameSecret('variable "db" {\n  sensitive = true\n  default = "x"\n}\n')).toBe(true);
   });
 });

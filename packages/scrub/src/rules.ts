@@ -80,6 +80,19 @@ export function sensitiveKind(name: string): SecretKind | null {
   return null;
 }
 
+/**
+ * Letters every name `sensitiveKind` accepts contains in one run (it only lower-cases, splits runs and
+ * joins them with `_`), plus what marks a value sensitive without its name (`sensitive = true`, an SSM
+ * `SecureString`, SQL's `IDENTIFIED BY` / `PASSWORD`). A text without any of them names no secret,
+ * so finding nothing in it needs no syntax tree. Keep in step with `sensitiveKind`.
+ */
+const SECRET_NAME_WORDS = /key|hook|secret|dsn|pass|pw|token|cred|plaintext|auth|conn|sensitive|securestring|identified/i;
+
+/** False only when no name in `text` can be sensitive (see SECRET_NAME_WORDS); true is a maybe. */
+export function mayNameSecret(text: string): boolean {
+  return SECRET_NAME_WORDS.test(text);
+}
+
 /** Shannon entropy in bits per character. */
 export function entropy(value: string): number {
   const counts = new Map<string, number>();

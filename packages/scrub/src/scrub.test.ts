@@ -153,11 +153,16 @@ describe('texts known to be clean', () => {
     expect(a.text).not.toBe(b.text);
 
     // a clean HCL text scanned once is not scanned again as HCL, but is as prose (other rules)
-    const clean = 'resource "aws_s3_bucket" "b" {\n  bucket = "logs"\n}\n';
+    // (a name that might be sensitive, so the tree is needed to tell)
+    const clean = 'resource "aws_instance" "b" {\n  key_name = "deployer"\n}\n';
+    // and a text that names nothing sensitive needs no tree at all
+    const plain = 'resource "aws_s3_bucket" "b" {\n  bucket = "logs"\n}\n';
     const spans = vi.spyOn(tree, 'literalSpans');
     try {
       expect((await scrubText(clean, { kind: 'hcl' })).findings).toEqual([]);
       expect((await scrubText(clean, { kind: 'hcl', filename: 'other.tf' })).findings).toEqual([]);
+      expect(spans).toHaveBeenCalledTimes(1);
+      expect((await scrubText(plain, { kind: 'hcl' })).findings).toEqual([]);
       expect(spans).toHaveBeenCalledTimes(1);
       const prose = 'password: Zx9!qT4#mR2$vL8w';
       expect((await scrubText(prose, { kind: 'prose' })).findings.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import type { Pos, Range } from '@tfpairs/core';
 import { RecentByText } from '@tfpairs/core/recent';
 import { assignmentHits, patternHits, secretlintHits, type Hit } from './detect';
-import { looksSecret, refineKind, sensitiveKind } from './rules';
+import { looksSecret, mayNameSecret, refineKind, sensitiveKind } from './rules';
 import { literalSpans, type LiteralSpan } from './tree';
 
 /** One replacement: which rule fired, what the secret became, and where the placeholder now sits. */
@@ -95,6 +95,8 @@ async function scrubTextOnce(text: string, opts: ScrubOptions): Promise<ScrubRes
   const scanned = [...(await secretlintHits(text)), ...patternHits(text)];
   let candidates: Hit[];
   let spans: LiteralSpan[] | null = null;
+  // every hit the tree can add needs a sensitive name: without one (most configurations) skip the parse
+  if (scanned.length === 0 && !mayNameSecret(text)) return { text, findings: [] };
   if (opts.kind === 'hcl') {
     const tree = await literalSpans(text);
     spans = tree.spans.filter((s) => s.end > s.start);
