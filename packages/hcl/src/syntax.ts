@@ -13,6 +13,37 @@ export async function hclToJson(filename: string, text: string): Promise<Record<
   return (await hcl2json).parse(filename, text) as Promise<Record<string, unknown>>;
 }
 
+/** The Go function behind @cdktf/hcl2json's `parse`: calls back with HCL's error message or the file as JSON text. */
+type GoParse = (filename: string, text: string, done: (error: string | null | undefined, json?: string) => void) => void;
+
+/**
+ * HashiCorp's verdict on a text: null when it parses, else its error message (as `hclToJson` throws it).
+ * Calls the parser's Go function directly once the module has started it (the module publishes it as
+ * a global), skipping the JSON.parse of a result a verdict does not need.
+ */
+async function hclError(filename: string, text: string): Promise<string | null> {
+  hcl2json ??= import('@cdktf/hcl2json');
+  const lib = await hcl2json;
+  const go = (globalThis as { __parse_terraform_config_wasm__?: { parse?: GoParse } }).__parse_terraform_config_wasm__?.parse;
+  if (typeof go !== 'function') {
+    // not started yet: the module's own call waits for its Go runtime
+    try {
+      await lib.parse(filename, text);
+      return null;
+    } catch (e) {
+      return String((e as Error).message ?? e);
+    }
+  }
+  return new Promise((resolve) => {
+    try {
+      go(filename, text, (error) => resolve(error ? String(error) : null));
+    } catch (e) {
+      // as the module's call would reject: a verdict, not a crash
+      resolve(String((e as Error).message ?? e));
+    }
+  });
+}
+
 /**
  * HCL errors as @cdktf/hcl2json reports them: `parse config: [main.tf:2,6-3,1: Summary; Detail., ...]`.
  * Each becomes a terraform-shaped diagnostic (byte offsets are not in the text, so they are 0 here;
@@ -134,10 +165,6 @@ async function parserVerdict(text: string, filename: string): Promise<Diagnostic
       },
     ];
   }
-  try {
-    await hclToJson(filename, text);
-    return [];
-  } catch (e) {
-    return parseHclErrors(String((e as Error).message ?? e), filename);
-  }
+  const error = await hclError(filename, text);
+  return error === null ? [] : parseHclErrors(error, filename);
 }
