@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkCounts } from './audit';
-import { writeReport } from './html';
+import { renderReportHtml, writeReport } from './html';
 import { loadBuildOutput } from './output';
 import { diagAt, draft, dropped, task, writeRun } from './testing';
 
@@ -38,6 +38,24 @@ describe('writeReport', () => {
 });
 
 describe('loadBuildOutput', () => {
+  it("recordTexts 'dropped' leaves out kept records' code and nothing the report shows", async () => {
+    const out = tmp('tfpairs-load-slim-');
+    const kept = [1, 2, 3].map((line) =>
+      task({ prompt: `p${line}`, gold: `resource "a" "b${line}" {}\n`, line, candidates: [draft(`c${line}`, `resource "x" "y" {\n`, 'm', [diagAt('error', 'Unclosed configuration block', 1)])] }),
+    );
+    const gone = dropped(task({ prompt: 'q', gold: 'resource "c" {\n', line: 4 }), 'verify', 'hcl-syntax', 'Unclosed configuration block', 'detail');
+    await writeRun(out, [...kept, gone]);
+    const full = await loadBuildOutput(out);
+    const slim = await loadBuildOutput(out, { recordTexts: 'dropped' });
+    expect(await renderReportHtml(slim)).toBe(await renderReportHtml(full));
+    const keptSlim = slim.records!.filter((r) => r.status === 'kept');
+    expect(keptSlim).toHaveLength(3);
+    for (const r of keptSlim) expect([r.gold!.code, r.gold!.raw, ...r.candidates.map((c) => c.code)]).toEqual(['', '', '']);
+    expect(full.records!.find((r) => r.status === 'kept')!.gold!.code).toContain('resource "a"');
+    // a dropped record keeps its texts: its story shows them
+    expect(slim.records!.find((r) => r.status === 'dropped')).toEqual(full.records!.find((r) => r.status === 'dropped'));
+  });
+
   it('reports unreadable lines with file and line, and the counts then disagree with the manifest', async () => {
     const out = tmp('tfpairs-load-');
     const r = task({ prompt: 'p', gold: 'resource "a" "b" {}\n', line: 1 });

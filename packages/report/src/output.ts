@@ -50,6 +50,7 @@ async function readLines<T>(
   schema: z.ZodType<T>,
   problems: string[],
   label: string,
+  prepare: (value: unknown) => unknown = (value) => value,
 ): Promise<T[]> {
   const out: T[] = [];
   for await (const line of readNdjsonLines(path)) {
@@ -57,7 +58,7 @@ async function readLines<T>(
       problems.push(`${label}:${line.line}: not JSON (${line.error})`);
       continue;
     }
-    const parsed = schema.safeParse(line.value);
+    const parsed = schema.safeParse(prepare(line.value));
     if (!parsed.success) {
       problems.push(`${label}:${line.line}: ${zodMessage(parsed.error)}`);
       continue;
@@ -79,6 +80,42 @@ async function countLines(path: string, problems: string[], label: string): Prom
 export interface LoadOptions {
   /** read dpo/ and dpo-postedit/ pair lines too (compare needs them) */
   readonly pairs?: boolean;
+  /**
+   * `dropped`: the configuration texts of kept records (raw answers, code, revisions, repair turns) are
+   * left out as they are read (code becomes ''), keeping their verdicts, diagnostics and findings: all
+   * the report shows of them. Dropped records keep everything (their stories show it). records.jsonl
+   * of a 150k-record build is ~1.3 GB, nearly all of it those texts. Default `all`.
+   */
+  readonly recordTexts?: 'all' | 'dropped';
+}
+
+type Json = Record<string, unknown>;
+
+function withoutArtifactTexts(artifact: unknown): void {
+  if (!artifact || typeof artifact !== 'object') return;
+  const a = artifact as Json;
+  if (typeof a.raw === 'string') a.raw = '';
+  if (typeof a.code === 'string') a.code = '';
+  if (Array.isArray(a.revisions)) a.revisions = [];
+  delete a.trajectory;
+  delete a.recorded;
+}
+
+/** A kept record line without its configuration texts (see LoadOptions.recordTexts). */
+function withoutKeptTexts(value: unknown): unknown {
+  const r = value as Json | null;
+  if (!r || typeof r !== 'object' || r.status !== 'kept') return value;
+  withoutArtifactTexts(r.gold);
+  if (Array.isArray(r.candidates)) for (const c of r.candidates) withoutArtifactTexts(c);
+  if (Array.isArray(r.mutations))
+    for (const m of r.mutations as Json[]) {
+      if (typeof m?.initial === 'string') m.initial = '';
+      withoutArtifactTexts(m?.expected);
+    }
+  if (Array.isArray(r.synthetic)) for (const n of r.synthetic as Json[]) if (typeof n?.code === 'string') n.code = '';
+  const provenance = r.provenance as Json | undefined;
+  if (provenance && typeof provenance === 'object') delete provenance.promptRaw;
+  return r;
 }
 
 /** Loads a build output folder; throws OutputError only when it is not one (no manifest / audit). */
@@ -101,7 +138,7 @@ export async function loadBuildOutput(dir: string, options: LoadOptions = {}): P
   const audit = (await readLines(auditPath, AuditLineSchema, problems, 'audit.jsonl')) as AuditLine[];
   const recordsPath = join(dir, 'records.jsonl');
   const records = existsSync(recordsPath)
-    ? ((await readLines(recordsPath, RecordLineSchema, problems, 'records.jsonl')) as unknown as TaskRecord[])
+    ? ((await readLines(recordsPath, RecordLineSchema, problems, 'records.jsonl', options.recordTexts === 'dropped' ? withoutKeptTexts : undefined)) as unknown as TaskRecord[])
     : null;
   if (records === null) problems.push('records.jsonl: missing (record details, diagnostics and verdicts are not available)');
 
