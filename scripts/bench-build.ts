@@ -7,17 +7,19 @@
  * gives records/s, wall time, peak RSS and the runner's per-step times from manifest.json, with the
  * machine's load average at the start of each run (the machine is shared: compare ratios within a run).
  *
- *   npx tsx scripts/bench-build.ts [records=10000] [--workers 1,2] [--runs 1] [--heap MB] [--memory-every S] [--keep]
+ *   npx tsx scripts/bench-build.ts [records=10000] [--workers 1,2] [--runs 1] [--heap MB|0] [--memory-every S] [--keep]
  *
  * `--memory-every S` prints each build's memory every S seconds (RSS, main thread's heap, external).
- * `--heap MB` caps each build's V8 heap (--max-old-space-size): a build that streams finishes in the
- * same small heap at 10k and at 150k records; one that keeps records alive runs out of it.
+ * `--heap MB` (0: none) caps each build's V8 heap (--max-old-space-size; default: the executable's --main-heap
+ * default, which a build run as `tfpairs build` gets): a build that streams finishes in the same small
+ * heap at 10k and at 150k records; one that keeps records alive runs out of it.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { DEFAULT_MAIN_HEAP_MB } from '../packages/core/src/config/scale';
 import { syntheticTasks } from './lib/synthetic-corpus';
 
 interface ChildResult {
@@ -70,7 +72,8 @@ const n = Number(positional ?? 10000);
 const workerCounts = option('workers', '1,2').split(',').map(Number);
 const runs = Number(option('runs', '1'));
 const keep = process.argv.includes('--keep');
-const heapMb = option('heap', '');
+// as the tfpairs executable starts a build (--main-heap's default): what a user's build runs under
+const heapMb = option('heap', String(DEFAULT_MAIN_HEAP_MB));
 const memoryEvery = option('memory-every', '');
 
 const shared = join(import.meta.dirname, '..', '..', 'shared', 'data', 'iac-eval', 'deepseek-coder-v2-16b-drafts-140.csv');
@@ -89,7 +92,7 @@ interface StepStat {
 function buildOnce(dir: string, input: string, workers: number): { result: ChildResult; steps: StepStat[]; load: string } {
   const out = join(dir, `out-w${workers}`);
   const load = loadavg().map((x) => x.toFixed(2)).join(' ');
-  const child = spawnSync(process.execPath, [...process.execArgv, ...(heapMb ? [`--max-old-space-size=${heapMb}`] : []), import.meta.filename, '--child', 'build', '--offline', '--no-report', '--input', input, '--out', out, ...(workers > 0 ? ['--workers', String(workers)] : [])], {
+  const child = spawnSync(process.execPath, [...process.execArgv, ...(heapMb && heapMb !== '0' ? [`--max-old-space-size=${heapMb}`] : []), import.meta.filename, '--child', 'build', '--offline', '--no-report', '--input', input, '--out', out, ...(workers > 0 ? ['--workers', String(workers)] : [])], {
     cwd: dir,
     env: { ...process.env, ...(memoryEvery ? { BENCH_MEMORY_EVERY_S: memoryEvery } : {}) },
     encoding: 'utf8',

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { usage } from '../packages/cli/src/main';
@@ -42,4 +43,50 @@ describe('the real bin', () => {
     expect(json).toMatchObject({ format_version: '1.0', valid: false });
     expect(json.diagnostics.map((d: { summary: string }) => d.summary)).toContain('Unsupported argument');
   });
+});
+
+describe('the bin starts build under a bounded main heap', () => {
+  // every process the bin runs appends its heap limit here (a preload: the build itself is not told)
+  const probe = (dir: string) => {
+    const out = join(dir, 'heaps.jsonl');
+    const preload = join(dir, 'probe.cjs');
+    writeFileSync(
+      preload,
+      `const v8 = require('node:v8'); process.on('exit', () => require('node:fs').appendFileSync(${JSON.stringify(out)}, JSON.stringify({ limitMb: v8.getHeapStatistics().heap_size_limit / 2 ** 20, applied: process.env.TFPAIRS_MAIN_HEAP_MB_APPLIED ?? null }) + '\\n'));\n`,
+    );
+    const read = () => readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { limitMb: number; applied: string | null });
+    return { preload, read };
+  };
+  const sample = ['--offline', '--no-report', '--input', join(REPO, 'data', 'sample', 'tasks.jsonl')];
+
+  it('the executable and the config agree on the default', async () => {
+    const bin = (await import(pathToFileURL(CLI_BIN).href)) as { DEFAULT_MAIN_HEAP_MB: number; mainHeapFor: (argv: string[]) => number | null };
+    const { DEFAULT_MAIN_HEAP_MB } = await import('../packages/core/src/config/scale');
+    expect(bin.DEFAULT_MAIN_HEAP_MB).toBe(DEFAULT_MAIN_HEAP_MB);
+    const dir = mkdtempSync(join(tmpdir(), 'tfpairs-heap-'));
+    writeFileSync(join(dir, 'c.json'), '{"mainHeapMb": 700}');
+    expect(bin.mainHeapFor(['build'])).toBe(DEFAULT_MAIN_HEAP_MB);
+    expect(bin.mainHeapFor(['build', '--main-heap', '300'])).toBe(300);
+    expect(bin.mainHeapFor(['build', '--main-heap=300', '--config', join(dir, 'c.json')])).toBe(300);
+    expect(bin.mainHeapFor(['build', '--config', join(dir, 'c.json')])).toBe(700);
+    expect(bin.mainHeapFor(['build', '--main-heap', 'lots'])).toBeNull();
+  });
+
+  it('--main-heap MB becomes the build process heap limit; a limit given to node wins', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfpairs-heap-'));
+    const { preload, read } = probe(dir);
+    await run(process.execPath, [CLI_BIN, 'build', ...sample, '--out', join(dir, 'out'), '--main-heap', '300'], { cwd: REPO, env: { ...process.env, NODE_OPTIONS: `--require ${preload}` } });
+    const build = read().find((p) => p.applied === '300');
+    // old generation 300 MB plus the young generation
+    expect(build?.limitMb).toBeGreaterThanOrEqual(300);
+    expect(build!.limitMb).toBeLessThan(400);
+
+    const own = mkdtempSync(join(tmpdir(), 'tfpairs-heap-'));
+    const p2 = probe(own);
+    await run(process.execPath, [CLI_BIN, 'build', ...sample, '--out', join(own, 'out'), '--main-heap', '300'], { cwd: REPO, env: { ...process.env, NODE_OPTIONS: `--require ${p2.preload} --max-old-space-size=2000` } });
+    const heaps = p2.read();
+    expect(heaps).toHaveLength(1);
+    expect(heaps[0]!.applied).toBeNull();
+    expect(heaps[0]!.limitMb).toBeGreaterThan(2000);
+  }, 120_000);
 });

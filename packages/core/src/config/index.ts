@@ -13,7 +13,7 @@ import { ReportConfig, reportFlags } from './report';
 import { SandboxConfig, sandboxFlags } from './sandbox';
 import { ScrubConfig, scrubFlags } from './scrub';
 import { SplitConfig, splitFlags } from './split';
-import { ShardConfig, scaleFlags, WorkerHeapConfig, WorkersConfig } from './scale';
+import { MainHeapConfig, ShardConfig, scaleFlags, WorkerHeapConfig, WorkersConfig } from './scale';
 import { VerifyConfig, verifyFlags } from './verify';
 import { completeSplitShares, unknownKeys } from './strict';
 
@@ -68,6 +68,7 @@ export const PipelineConfig = z.object({
   shard: ShardConfig,
   workers: WorkersConfig,
   workerHeapMb: WorkerHeapConfig,
+  mainHeapMb: MainHeapConfig,
 });
 export type PipelineConfig = z.infer<typeof PipelineConfig>;
 
