@@ -89,4 +89,17 @@ describe('the bin starts build under a bounded main heap', () => {
     expect(heaps[0]!.applied).toBeNull();
     expect(heaps[0]!.limitMb).toBeGreaterThan(2000);
   }, 120_000);
+
+  it('writes the HTML report in a process of its own, outside the build heap limit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfpairs-heap-'));
+    const { preload, read } = probe(dir);
+    const out = join(dir, 'out');
+    const { stderr } = await run(process.execPath, [CLI_BIN, 'build', '--offline', '--input', join(REPO, 'data', 'sample', 'tasks.jsonl'), '--out', out, '--main-heap', '300'], { cwd: REPO, env: { ...process.env, NODE_OPTIONS: `--require ${preload}` } });
+    expect(stderr).toContain(`report: ${join(out, 'report.html')}`);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('data-chart="funnel"');
+    const heaps = read();
+    // the build under 300 MB, the report under node's own limit
+    expect(heaps.filter((h) => h.applied === '300' && h.limitMb < 400)).toHaveLength(1);
+    expect(heaps.filter((h) => h.applied === '300' && h.limitMb > 1000).length).toBeGreaterThanOrEqual(1);
+  }, 120_000);
 });

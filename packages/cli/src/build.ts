@@ -37,6 +37,37 @@ async function* stopOnFatal(stream: AsyncIterable<TaskRecord>, ctx: RunContext):
   if (fatal) throw fatal;
 }
 
+/** Set by the `tfpairs` executable in a build it started under `--main-heap` (bin/tfpairs.js). */
+const MAIN_HEAP_APPLIED = 'TFPAIRS_MAIN_HEAP_MB_APPLIED';
+
+/**
+ * `tfpairs report OUT` in a process of its own, for a build running under the executable's main-heap
+ * limit: the report reads the whole audit and records at once (at 150k records ~4 GB), which the limit
+ * that keeps the build flat would not hold. The same page as writeReport in-process; null if it failed.
+ */
+async function reportInChild(outDir: string, io: CliIO): Promise<string | null> {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const bin = fileURLToPath(new URL('../bin/tfpairs.js', import.meta.url));
+  const nodeArgs = process.execArgv.filter((a) => !/^--max[-_]old[-_]space[-_]size\b/.test(a));
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [...nodeArgs, bin, 'report', outDir], { cwd: io.cwd, env: io.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', (e) => {
+      io.stderr.write(`tfpairs build: the report could not be written: ${e.message}\n`);
+      done(null);
+    });
+    child.on('exit', (code) => {
+      if (code === 0) return done(out.trim().split('\n').pop() || null);
+      io.stderr.write(`tfpairs build: the report could not be written (tfpairs report ${outDir} exited ${code}): ${err.trim().slice(-2000)}\n`);
+      done(null);
+    });
+  });
+}
+
 /**
  * The pre-pass over the inputs' prompts and gold (read once more, cheaply, before any stage): the
  * split groups of the whole input, so that the split stage streams and gives the same split in a shard
@@ -214,7 +245,7 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     publishOutput(staging.dir, outDir);
     // the report names the folder it shows: written once the run is in place (a kill before it
     // leaves a complete run without a report, never a report beside a partial run)
-    if (config.report.html) report = await writeReport(outDir);
+    if (config.report.html) report = io.env[MAIN_HEAP_APPLIED] ? await reportInChild(outDir, io) : await writeReport(outDir);
   } catch (e) {
     await pool?.close();
     discardOutput(staging.dir);

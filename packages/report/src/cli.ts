@@ -80,9 +80,9 @@ function parse(argv: readonly string[], specs: FlagSpec[], io: CliIO, command: s
   }
 }
 
-async function load(dir: string, io: CliIO, command: string, pairs = false): Promise<BuildOutput | null> {
+async function load(dir: string, io: CliIO, command: string, pairs = false, recordTexts: 'all' | 'dropped' = 'all'): Promise<BuildOutput | null> {
   try {
-    return await loadBuildOutput(resolve(io.cwd, dir), { pairs });
+    return await loadBuildOutput(resolve(io.cwd, dir), { pairs, recordTexts });
   } catch (e) {
     if (e instanceof OutputError) {
       io.stderr.write(`tfpairs ${command}: ${e.message}\n`);
@@ -174,17 +174,19 @@ export const reportCommand: Command = async (argv, io) => {
   }
   const dir = resolve(io.cwd, flags.positionals[0]!);
   let compare;
+  let output: BuildOutput | undefined;
   if (typeof v.compare === 'string') {
     const a = await load(v.compare, io, 'report', true);
     const b = await load(dir, io, 'report', true);
     if (!a || !b) return 1;
     compare = compareRuns(a, b);
   } else {
-    const b = await load(dir, io, 'report');
-    if (!b) return 1;
-    reportProblems(b, io, 'report');
+    // what the page shows of kept records holds no code (see writeReport): read once, without it
+    output = (await load(dir, io, 'report', false, 'dropped')) ?? undefined;
+    if (!output) return 1;
+    reportProblems(output, io, 'report');
   }
-  const path = await writeReport(dir, { compare, path: typeof v.out === 'string' ? resolve(io.cwd, v.out) : undefined });
+  const path = await writeReport(dir, { compare, output, path: typeof v.out === 'string' ? resolve(io.cwd, v.out) : undefined });
   if (!path) {
     io.stderr.write(`tfpairs report: ${dir}: not a tfpairs build output\n`);
     return 1;

@@ -464,11 +464,11 @@ ${metricRows.length ? `<h3>Metrics</h3>${table(['metric', 'value'], metricRows)}
 }
 
 /** Writes OUT/report.html (or `path`); returns its path, or null when OUT is not a build output. */
-export async function writeReport(outDir: string, options: ReportOptions & { path?: string } = {}): Promise<string | null> {
+export async function writeReport(outDir: string, options: ReportOptions & { path?: string; output?: BuildOutput } = {}): Promise<string | null> {
   let output: BuildOutput;
   try {
     // kept records' code is never shown: leaving it out keeps a 150k-record build's report in memory
-    output = await loadBuildOutput(outDir, { recordTexts: 'dropped' });
+    output = options.output ?? (await loadBuildOutput(outDir, { recordTexts: 'dropped' }));
   } catch (e) {
     if (e instanceof OutputError) return null;
     throw e;
