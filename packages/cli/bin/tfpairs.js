@@ -45,7 +45,9 @@ async function run() {
     const env = { ...process.env, [APPLIED]: String(heap) };
     // Node 22.15+ replaces this process; older ones wait for the child (~40 MB) and pass on its exit
     if (typeof process.execve === 'function') process.execve(process.execPath, [process.execPath, ...args], env);
-    const child = spawn(process.execPath, args, { stdio: 'inherit', env });
+    // the IPC channel closes when this process dies, even by SIGKILL, which cannot be passed on: the
+    // build then dies too, as it would have had it been this process (see below)
+    const child = spawn(process.execPath, args, { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env });
     // a terminal's Ctrl-C reaches both processes; a signal sent to this one alone (kill, Kubernetes) is passed on
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
     return new Promise((resolve) => {
@@ -61,6 +63,11 @@ async function run() {
         resolve(1);
       });
     });
+  }
+  if (process.env[APPLIED] && process.channel) {
+    // started by the executable above: never outlive it (a `kill -9` of the tfpairs pid ends the build)
+    process.channel.unref();
+    process.once('disconnect', () => process.kill(process.pid, 'SIGKILL'));
   }
   const { register } = await import('tsx/esm/api');
   register();

@@ -60,6 +60,15 @@ export interface Staging {
 }
 
 /**
+ * The process a staging folder belongs to: the `tfpairs` executable's when it started this build under
+ * its heap limit (bin/tfpairs.js; the build dies with it), so that a `kill -9` of the pid the user sees
+ * frees the folder for the next build's sweep at once.
+ */
+function ownerPid(): number {
+  return process.env.TFPAIRS_MAIN_HEAP_MB_APPLIED && process.connected ? process.ppid : process.pid;
+}
+
+/**
  * Prepares a build into `out`: checks that `out` is (or can become) a folder, removes partial
  * folders that killed builds left beside it, and makes this build's staging folder. A string is the
  * reason it cannot.
@@ -85,7 +94,7 @@ export function stageOutput(out: string): Staging | string {
     rmSync(join(parent, name), { recursive: true, force: true });
     swept += 1;
   }
-  const dir = join(parent, `.${basename(target)}.partial-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
+  const dir = join(parent, `.${basename(target)}.partial-${ownerPid()}-${Math.random().toString(36).slice(2, 10)}`);
   try {
     mkdirSync(dir);
   } catch (e) {
