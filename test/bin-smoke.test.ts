@@ -59,10 +59,12 @@ describe('the bin starts build under a bounded main heap', () => {
   };
   const sample = ['--offline', '--no-report', '--input', join(REPO, 'data', 'sample', 'tasks.jsonl')];
 
-  it('the executable and the config agree on the default', async () => {
-    const bin = (await import(pathToFileURL(CLI_BIN).href)) as { DEFAULT_MAIN_HEAP_MB: number; mainHeapFor: (argv: string[]) => number | null };
+  it('the executable and the config agree on the default and on the variable that marks a build it started', async () => {
+    const bin = (await import(pathToFileURL(CLI_BIN).href)) as { APPLIED: string; DEFAULT_MAIN_HEAP_MB: number; mainHeapFor: (argv: string[]) => number | null };
     const { DEFAULT_MAIN_HEAP_MB } = await import('../packages/core/src/config/scale');
+    const { MAIN_HEAP_APPLIED } = await import('../packages/cli/src/main-heap');
     expect(bin.DEFAULT_MAIN_HEAP_MB).toBe(DEFAULT_MAIN_HEAP_MB);
+    expect(bin.APPLIED).toBe(MAIN_HEAP_APPLIED);
     const dir = mkdtempSync(join(tmpdir(), 'tfpairs-heap-'));
     writeFileSync(join(dir, 'c.json'), '{"mainHeapMb": 700}');
     expect(bin.mainHeapFor(['build'])).toBe(DEFAULT_MAIN_HEAP_MB);

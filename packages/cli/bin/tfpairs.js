@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 // the limit only at start-up, so the executable starts the build again under it; a limit given to node
 // itself (its flags or NODE_OPTIONS) is left alone.
 export const DEFAULT_MAIN_HEAP_MB = 1024;
-const APPLIED = 'TFPAIRS_MAIN_HEAP_MB_APPLIED';
+// the build side reads both through packages/cli/src/main-heap.ts
+export const APPLIED = 'TFPAIRS_MAIN_HEAP_MB_APPLIED';
 
 /** The heap limit (MB) a `build` argv asks for: --main-heap, else the --config file's mainHeapMb, else the default; null when not a number (the build reports the flag). */
 export function mainHeapFor(argv) {

@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { processAlive } from '@tfpairs/generate/cache';
+import { startedUnderMainHeap } from './main-heap';
 
 /**
  * Atomic output folders: a build writes into a hidden sibling of `--out` and renames it into place
@@ -65,7 +66,7 @@ export interface Staging {
  * frees the folder for the next build's sweep at once.
  */
 function ownerPid(): number {
-  return process.env.TFPAIRS_MAIN_HEAP_MB_APPLIED && process.connected ? process.ppid : process.pid;
+  return startedUnderMainHeap(process.env) && process.connected ? process.ppid : process.pid;
 }
 
 /**

@@ -22,6 +22,7 @@ import {
 import { withoutExecution } from '@tfpairs/core/config/scale';
 import { defaultWorkers, openStepPool } from '@tfpairs/core/workers';
 import { discardOutput, publishOutput, stageOutput } from './atomic';
+import { HEAP_LIMIT_FLAG, startedUnderMainHeap } from './main-heap';
 
 /**
  * Stops the run at the first record after a fatal API error (a refused key, a server that is gone),
@@ -37,9 +38,6 @@ async function* stopOnFatal(stream: AsyncIterable<TaskRecord>, ctx: RunContext):
   if (fatal) throw fatal;
 }
 
-/** Set by the `tfpairs` executable in a build it started under `--main-heap` (bin/tfpairs.js). */
-const MAIN_HEAP_APPLIED = 'TFPAIRS_MAIN_HEAP_MB_APPLIED';
-
 /**
  * `tfpairs report OUT` in a process of its own, for a build running under the executable's main-heap
  * limit: the report reads the whole audit and records at once (at 150k records ~4 GB), which the limit
@@ -49,7 +47,7 @@ async function reportInChild(outDir: string, io: CliIO): Promise<string | null> 
   const { spawn } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
   const bin = fileURLToPath(new URL('../bin/tfpairs.js', import.meta.url));
-  const nodeArgs = process.execArgv.filter((a) => !/^--max[-_]old[-_]space[-_]size\b/.test(a));
+  const nodeArgs = process.execArgv.filter((a) => !HEAP_LIMIT_FLAG.test(a));
   return new Promise((done) => {
     const child = spawn(process.execPath, [...nodeArgs, bin, 'report', outDir], { cwd: io.cwd, env: io.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -245,7 +243,7 @@ export const buildCommand: Command = async (argv, io: CliIO) => {
     publishOutput(staging.dir, outDir);
     // the report names the folder it shows: written once the run is in place (a kill before it
     // leaves a complete run without a report, never a report beside a partial run)
-    if (config.report.html) report = io.env[MAIN_HEAP_APPLIED] ? await reportInChild(outDir, io) : await writeReport(outDir);
+    if (config.report.html) report = startedUnderMainHeap(io.env) ? await reportInChild(outDir, io) : await writeReport(outDir);
   } catch (e) {
     await pool?.close();
     discardOutput(staging.dir);

@@ -22,13 +22,11 @@ type GoParse = (filename: string, text: string, done: (error: string | null | un
  * a global), skipping the JSON.parse of a result a verdict does not need.
  */
 async function hclError(filename: string, text: string): Promise<string | null> {
-  hcl2json ??= import('@cdktf/hcl2json');
-  const lib = await hcl2json;
   const go = (globalThis as { __parse_terraform_config_wasm__?: { parse?: GoParse } }).__parse_terraform_config_wasm__?.parse;
   if (typeof go !== 'function') {
-    // not started yet: the module's own call waits for its Go runtime
+    // not started yet: the module's own call loads it and waits for its Go runtime
     try {
-      await lib.parse(filename, text);
+      await hclToJson(filename, text);
       return null;
     } catch (e) {
       return String((e as Error).message ?? e);
