@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the TypeScript sources directly through tsx, so `npm ci` alone leaves a working `tfpairs`.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // `build` runs under a bounded old generation (config `mainHeapMb`, flag --main-heap, default below:
@@ -46,9 +46,13 @@ async function run() {
     const env = { ...process.env, [APPLIED]: String(heap) };
     // Node 22.15+ replaces this process; older ones wait for the child (~40 MB) and pass on its exit
     if (typeof process.execve === 'function') process.execve(process.execPath, [process.execPath, ...args], env);
-    // the IPC channel closes when this process dies, even by SIGKILL, which cannot be passed on: the
-    // build then dies too, as it would have had it been this process (see below)
-    const child = spawn(process.execPath, args, { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env });
+    // the build must die with this process, even by SIGKILL, which cannot be passed on: on Linux the
+    // kernel sees to it (setpriv's parent-death signal, at once); elsewhere the IPC channel closes and
+    // the build ends itself when its event loop next turns (see below)
+    const setpriv = process.platform === 'linux' ? ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) : undefined;
+    const child = setpriv
+      ? spawn(setpriv, ['--pdeathsig', 'KILL', process.execPath, ...args], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env })
+      : spawn(process.execPath, args, { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env });
     // a terminal's Ctrl-C reaches both processes; a signal sent to this one alone (kill, Kubernetes) is passed on
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
     return new Promise((resolve) => {
