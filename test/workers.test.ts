@@ -41,6 +41,10 @@ describe('tfpairs build --workers', () => {
     expect(config(['--worker-heap', '512']).workerHeapMb).toBe(512);
     expect(() => config(['--worker-heap', '32'])).toThrow(/worker heap must be at least 64 MB/);
     expect(help).toMatch(/-worker-heap MB\s+old-generation heap limit of each worker thread/);
+    expect(config(['--main-heap', '700']).mainHeapMb).toBe(700);
+    expect(() => config(['--main-heap', '64'])).toThrow(/main heap must be at least 128 MB/);
+    expect(() => config(['--main-heap', '1.5'])).toThrow(/main heap must be a whole number/);
+    expect(help).toMatch(/-main-heap MB\s+old-generation heap limit of the build's own process/);
   });
 
   it('writes byte-identical corpora, records, audit and manifest with 2 workers as with 1', async () => {
