@@ -112,8 +112,9 @@ export interface ParsedFile {
 }
 
 let parserPromise: Promise<Parser> | undefined;
+let parserLoaded: Parser | undefined;
 
-/** One tree-sitter parser per process, initialised once. */
+/** One tree-sitter parser per process, initialised once, on first use. */
 export function hclParser(): Promise<Parser> {
   parserPromise ??= (async () => {
     const require = createRequire(import.meta.url);
@@ -121,9 +122,20 @@ export function hclParser(): Promise<Parser> {
     const language = await Language.load(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'));
     const parser = new Parser();
     parser.setLanguage(language);
+    parserLoaded = parser;
     return parser;
   })();
   return parserPromise;
+}
+
+/**
+ * The parser if some caller has already initialised it (any parseFile has), for code that must stay
+ * synchronous, such as a function called while an expression is evaluated. Starting it on import
+ * instead would load tree-sitter's WebAssembly into every process that imports the evaluator, the
+ * build's main thread included, which never parses.
+ */
+export function loadedHclParser(): Parser | undefined {
+  return parserLoaded;
 }
 
 /** A text's tree-sitter tree as plain objects (see `SyntaxNode`), and whether tree-sitter found errors in it. */

@@ -8,7 +8,7 @@
  *   const render = await templateRenderer(() => functions);   // pass as renderTemplate to the functions
  */
 import type { Range } from '@tfpairs/core';
-import { hclParser, parseFileWith, rangeString, traversalsIn, type Expr } from '@tfpairs/hcl';
+import { hclParser, loadedHclParser, parseFileWith, rangeString, traversalsIn, type Expr } from '@tfpairs/hcl';
 import type { Value } from './value';
 import { evaluate, type EvalDiagnostic } from './eval';
 import { FunctionArgError, type FunctionSpec, type Functions } from './function';
@@ -19,9 +19,6 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 type Renderer = (text: string, filename: string, vars: ReadonlyMap<string, Value>) => Value;
 
-/** the parser once some parseFile has initialised it (expressions only exist after that) */
-let ready: Awaited<ReturnType<typeof hclParser>> | undefined;
-void hclParser().then((p) => (ready = p));
 
 const FS_FUNCTIONS = ['file', 'fileexists', 'fileset', 'filebase64', 'filebase64sha256', 'filebase64sha512', 'filemd5', 'filesha1', 'filesha256', 'filesha512', 'templatefile'];
 
@@ -30,6 +27,8 @@ const FS_FUNCTIONS = ['file', 'fileexists', 'fileset', 'filebase64', 'filebase64
  * Throws FunctionArgError / Error as terraform's makeRenderTemplateFunc does.
  */
 export function renderTemplateString(text: string, vars: Value, functions: Functions): Value {
+  // the parser is there once some parseFile has run (expressions only exist after that)
+  const ready = loadedHclParser();
   if (!ready) throw new Error('templatestring needs the HCL parser initialised (parse a file first)');
   const k = vars.type.kind;
   if (k !== 'map' && k !== 'object') throw new FunctionArgError(1, 'invalid vars value: must be a map');

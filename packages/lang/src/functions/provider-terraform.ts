@@ -5,7 +5,7 @@
  * values as HCL the way hclwrite's TokensForValue and Format do, and decode_tfvars (the parser and the
  * evaluator with an empty context).
  */
-import { hclParser, parseFileWith, rangeString } from '@tfpairs/hcl';
+import { loadedHclParser, parseFileWith, rangeString } from '@tfpairs/hcl';
 import type { Diagnostic } from '@tfpairs/core';
 import { T } from '../types';
 import { type Value, stringVal, formatNumber, objectVal, UNKNOWN } from '../value';
@@ -13,9 +13,6 @@ import type { FunctionSpec } from '../function';
 import { evaluate } from '../eval';
 import { p } from './helpers';
 
-/** the parser, once loaded (decode_tfvars must stay synchronous; any earlier parse has loaded it) */
-let parser: Awaited<ReturnType<typeof hclParser>> | undefined;
-void hclParser().then((x) => (parser = x));
 
 const TFVARS_FILE = '<decode_tfvars argument>';
 
@@ -95,6 +92,8 @@ export const terraformProviderFunctions: Record<string, FunctionSpec> = {
     params: [p('src', T.string)],
     returnType: () => T.dynamic,
     impl: ([src]) => {
+      // decode_tfvars must stay synchronous; any earlier parse has loaded the parser
+      const parser = loadedHclParser();
       if (!parser) throw new Error('decode_tfvars needs the HCL parser initialised (parse a file first)');
       const f = parseFileWith(parser, TFVARS_FILE, src!.asString());
       // HashiCorp's own parser (asynchronous here) words syntax errors; this one only detects them
