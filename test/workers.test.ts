@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { threadId } from 'node:worker_threads';
@@ -163,6 +164,33 @@ describe('the step pool', () => {
       await pool.close();
     }
   });
+
+  it('bounds each thread by heapMb when the process was started with a heap limit of its own (as the executable starts a build)', () => {
+    // V8 hands a process-wide --max-old-space-size to every isolate over resourceLimits unless the pool clears it
+    const script = `
+      import { getHeapStatistics } from 'node:v8';
+      import { collect, createRunContext, fromArray, parseConfig, runSteps } from ${JSON.stringify(new URL('../packages/core/src/index.ts', import.meta.url).href)};
+      import { openStepPool } from ${JSON.stringify(new URL('../packages/core/src/workers.ts', import.meta.url).href)};
+      import * as stages from ${JSON.stringify(FIXTURE)};
+      const ctx = createRunContext(parseConfig({}));
+      const pool = openStepPool(ctx, 2, { batchSize: 2, minRecords: 8, heapMb: 128 });
+      const record = (i) => ({ id: 'r' + i, prompt: 'p' + i, gold: null, candidates: [], mutations: [], meta: {}, provenance: { source: { path: 'x.jsonl', line: i + 1 }, format: 'jsonl', stages: {} }, split: null, findings: [], status: 'kept' });
+      const { stream } = runSteps({ name: 'source', run: () => fromArray(Array.from({ length: 20 }, (_, i) => record(i))) }, [{ name: 'heap', run: stages.heapLimitStage(ctx), worker: { module: ${JSON.stringify(FIXTURE)}, factory: 'heapLimitStage' } }], { pool });
+      const out = await collect(stream);
+      await pool.close();
+      console.log(JSON.stringify({ main: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20), threads: [...new Set(out.map((r) => Number(r.meta.heapLimitMb)))] }));
+    `;
+    // a file, not -e: the threads inherit the process's node flags
+    const file = join(mkdtempSync(join(tmpdir(), 'tfpairs-heap-')), 'pool.mjs');
+    writeFileSync(file, script);
+    const child = spawnSync(process.execPath, ['--max-old-space-size=1024', '--import', 'tsx', file], { cwd: REPO, encoding: 'utf8' });
+    expect(child.status, child.stderr).toBe(0);
+    const { main, threads } = JSON.parse(child.stdout.trim().split('\n').pop()!) as { main: number; threads: number[] };
+    expect(main).toBeGreaterThanOrEqual(1024);
+    expect(threads.length).toBeGreaterThan(0);
+    // 128 MB of old generation and the young generation's semispaces (V8 reports both in the limit)
+    for (const limit of threads) expect(limit).toBeLessThan(256);
+  }, 60_000);
 
   // each must end the run with an error, not leave it waiting for a result that never comes
   it.each([

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { RunContext } from './context';
 import type { Diagnostic } from './diagnostic';
@@ -28,6 +29,17 @@ export type FromWorker =
 export class WorkerError extends Error {}
 
 export const defaultWorkers = (): number => availableParallelism();
+
+/**
+ * V8 gives every isolate it starts the process's heap flags when they are set (the main thread's bound:
+ * the executable's --main-heap, or NODE_OPTIONS) over a Worker's resourceLimits, so each thread could
+ * grow to the main thread's limit (1 GB) instead of `heapMb`. Cleared (0: unset) before a thread starts;
+ * the main isolate keeps the limit it started with, as V8 reads them once per isolate, at its start.
+ */
+function letResourceLimitsApply(): void {
+  setFlagsFromString('--max-old-space-size=0');
+  setFlagsFromString('--max-heap-size=0');
+}
 
 interface Pending {
   readonly resolve: (result: BatchResult) => void;
@@ -143,6 +155,7 @@ export class WorkerStepPool implements StepPool {
   private start(): Thread {
     this.setup ??= { config: this.ctx.config, cwd: this.ctx.cwd, env: { ...this.ctx.env } };
     const index = this.started++;
+    letResourceLimitsApply();
     // a plain-JS entry that registers tsx in the thread, then loads the TypeScript worker
     const worker = new Worker(new URL('./worker-thread.mjs', import.meta.url), { workerData: { setup: this.setup, entry: new URL('./worker-thread.ts', import.meta.url).href }, resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
     const thread: Thread = { id: index, worker, pending: new Map(), records: 0, retired: false, dead: null };
