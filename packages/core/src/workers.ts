@@ -30,6 +30,9 @@ export class WorkerError extends Error {}
 
 export const defaultWorkers = (): number => availableParallelism();
 
+/** records per batch unless the pool is told otherwise (StepPoolOptions.batchSize) */
+export const DEFAULT_BATCH_SIZE = 4;
+
 /**
  * V8 gives every isolate it starts the process's heap flags when they are set (the main thread's bound:
  * the executable's --main-heap, or NODE_OPTIONS) over a Worker's resourceLimits, so each thread could
@@ -112,7 +115,7 @@ export class WorkerStepPool implements StepPool {
     readonly size: number,
     options: StepPoolOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 4;
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     // a worker takes about 2 s of CPU to import the stages (measured 1.7 s) and more on first use
     // (schemas, policies); the stages take ~25 ms per record in one thread
     this.minRecords = options.minRecords ?? 200;

@@ -1,4 +1,5 @@
-import type { RunContext } from '@tfpairs/core';
+import { READ_AHEAD_BATCHES, type RunContext } from '@tfpairs/core';
+import { DEFAULT_BATCH_SIZE } from '@tfpairs/core/workers';
 import { filesOfCode } from '@tfpairs/configs/fileset';
 import { buildPlan, type BuildPlanResult } from '@tfpairs/plan';
 import { userSchemaFiles } from '@tfpairs/verify/stage';
@@ -11,11 +12,12 @@ declare module '@tfpairs/core' {
 }
 
 /**
- * How many plans are kept. A record goes through the intent and security steps within a few records of
- * each other (the stream is pulled one record at a time, a concurrent window of a few), so a small bound
- * catches the repeat and keeps memory flat on large corpora.
+ * How many plans are kept. A record's intent and security steps are a bounded number of records apart:
+ * in one thread a concurrent window of a few; on the step pool the two segments' read-ahead windows of
+ * its lane (READ_AHEAD_BATCHES batches each), with a plan per artifact (gold and a draft): 2 x 2 x 32
+ * = 128 with the defaults. A bound catches the repeat and keeps memory flat on large corpora.
  */
-const RECENT = 32;
+const RECENT = 2 * 2 * READ_AHEAD_BATCHES * DEFAULT_BATCH_SIZE;
 
 /**
  * The offline plan of one configuration, built once for the steps that read it. A file set is planned
