@@ -4,8 +4,9 @@
  * verifies, plans and meets its intent as its row does).
  *
  * Each build runs in a child process (its peak RSS is its own, worker threads included); the report
- * gives records/s, wall time, peak RSS and the runner's per-step times from manifest.json, with the
- * machine's load average at the start of each run (the machine is shared: compare ratios within a run).
+ * gives records/s, wall time, peak RSS, CPU, how busy it kept the cores and the runner's per-step
+ * times from manifest.json, with the machine's load average at the start of each run (the machine is
+ * shared: compare ratios within a run).
  *
  *   npx tsx scripts/bench-build.ts [records=10000] [--workers 1,2] [--runs 1] [--heap MB|0] [--memory-every S] [--keep]
  *
@@ -16,7 +17,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { DEFAULT_MAIN_HEAP_MB } from '../packages/core/src/config/scale';
@@ -109,6 +110,10 @@ function buildOnce(dir: string, input: string, workers: number): { result: Child
   return { result, steps: manifest.steps ?? [], load };
 }
 
+// CPU / (the machine's cores x wall): on a machine whose speed changes between runs, how well a build
+// keeps the cores busy says more than its wall time
+const busy = (r: ChildResult) => `${((100 * r.cpuS) / (availableParallelism() * (r.ms / 1000))).toFixed(1)} % of ${availableParallelism()}`;
+
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const dir = mkdtempSync(join(tmpdir(), 'tfpairs-bench-build-'));
@@ -124,7 +129,7 @@ for (let run = 0; run < runs; run++) {
     (rate.get(workers) ?? rate.set(workers, []).get(workers)!).push(perSecond);
     const top = [...steps].filter((s) => s.ms >= 100).sort((a, b) => b.ms - a.ms);
     console.log(
-      `workers ${workers} run ${run + 1}: ${perSecond.toFixed(0)} records/s, ${(result.ms / 1000).toFixed(1)} s, peak RSS ${result.maxRssMb.toFixed(0)} MB, CPU ${result.cpuS.toFixed(1)} s (main thread ${result.mainCpuS.toFixed(1)} s), load at start ${load}`,
+      `workers ${workers} run ${run + 1}: ${perSecond.toFixed(0)} records/s, ${(result.ms / 1000).toFixed(1)} s, peak RSS ${result.maxRssMb.toFixed(0)} MB, CPU ${result.cpuS.toFixed(1)} s (main thread ${result.mainCpuS.toFixed(1)} s), cores busy ${busy(result)}, load at start ${load}`,
     );
     (cpu.get(workers) ?? cpu.set(workers, []).get(workers)!).push(result);
     console.log(`  step ms: ${top.map((s) => `${s.name} ${s.ms}`).join(', ')}`);
