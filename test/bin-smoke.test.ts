@@ -45,6 +45,8 @@ describe('the real bin', () => {
   });
 });
 
+const bin = async () => (await import(pathToFileURL(CLI_BIN).href)) as { MALLOC_TUNABLE: string; buildTunables: (given: string | undefined) => string };
+
 describe('the bin starts build under a bounded main heap', () => {
   // every process the bin runs appends its heap limit here (a preload: the build itself is not told)
   const probe = (dir: string) => {
@@ -52,9 +54,9 @@ describe('the bin starts build under a bounded main heap', () => {
     const preload = join(dir, 'probe.cjs');
     writeFileSync(
       preload,
-      `const v8 = require('node:v8'); process.on('exit', () => require('node:fs').appendFileSync(${JSON.stringify(out)}, JSON.stringify({ limitMb: v8.getHeapStatistics().heap_size_limit / 2 ** 20, applied: process.env.TFPAIRS_MAIN_HEAP_MB_APPLIED ?? null }) + '\\n'));\n`,
+      `const v8 = require('node:v8'); process.on('exit', () => require('node:fs').appendFileSync(${JSON.stringify(out)}, JSON.stringify({ limitMb: v8.getHeapStatistics().heap_size_limit / 2 ** 20, applied: process.env.TFPAIRS_MAIN_HEAP_MB_APPLIED ?? null, tunables: process.env.GLIBC_TUNABLES ?? null }) + '\\n'));\n`,
     );
-    const read = () => readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { limitMb: number; applied: string | null });
+    const read = () => readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { limitMb: number; applied: string | null; tunables: string | null });
     return { preload, read };
   };
   const sample = ['--offline', '--no-report', '--input', join(REPO, 'data', 'sample', 'tasks.jsonl')];
@@ -82,6 +84,8 @@ describe('the bin starts build under a bounded main heap', () => {
     // old generation 300 MB plus the young generation
     expect(build?.limitMb).toBeGreaterThanOrEqual(300);
     expect(build!.limitMb).toBeLessThan(400);
+    // on Linux the build also runs with glibc's mmap threshold fixed (freed large blocks leave RSS)
+    if (process.platform === 'linux') expect(build!.tunables).toBe((await bin()).MALLOC_TUNABLE);
 
     const own = mkdtempSync(join(tmpdir(), 'tfpairs-heap-'));
     const p2 = probe(own);
@@ -91,6 +95,14 @@ describe('the bin starts build under a bounded main heap', () => {
     expect(heaps[0]!.applied).toBeNull();
     expect(heaps[0]!.limitMb).toBeGreaterThan(2000);
   }, 120_000);
+
+  it("adds glibc's fixed mmap threshold to the user's GLIBC_TUNABLES, and keeps theirs when they set it", async () => {
+    const { MALLOC_TUNABLE, buildTunables } = await bin();
+    expect(MALLOC_TUNABLE).toMatch(/^glibc\.malloc\.mmap_threshold=\d+$/);
+    expect(buildTunables(undefined)).toBe(MALLOC_TUNABLE);
+    expect(buildTunables('glibc.malloc.arena_max=2')).toBe(`glibc.malloc.arena_max=2:${MALLOC_TUNABLE}`);
+    expect(buildTunables('glibc.malloc.arena_max=2:glibc.malloc.mmap_threshold=4096')).toBe('glibc.malloc.arena_max=2:glibc.malloc.mmap_threshold=4096');
+  });
 
   it('writes the HTML report in a process of its own, outside the build heap limit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tfpairs-heap-'));
