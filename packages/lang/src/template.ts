@@ -19,7 +19,6 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 type Renderer = (text: string, filename: string, vars: ReadonlyMap<string, Value>) => Value;
 
-
 const FS_FUNCTIONS = ['file', 'fileexists', 'fileset', 'filebase64', 'filebase64sha256', 'filebase64sha512', 'filemd5', 'filesha1', 'filesha256', 'filesha512', 'templatefile'];
 
 /**

@@ -13,7 +13,6 @@ import type { FunctionSpec } from '../function';
 import { evaluate } from '../eval';
 import { p } from './helpers';
 
-
 const TFVARS_FILE = '<decode_tfvars argument>';
 
 /** hcl.Diagnostics.Error(): the first error as `range: summary; detail`, and how many more. */
