@@ -23,7 +23,7 @@ import { parse } from 'csv-parse/sync';
 import { DEFAULT_MAIN_HEAP_MB } from '../packages/core/src/config/scale';
 import { syntheticTasks } from './lib/synthetic-corpus';
 // @ts-expect-error the executable is plain JavaScript without types
-import { buildTunables } from '../packages/cli/bin/tfpairs.js';
+import { buildMallocEnv } from '../packages/cli/bin/tfpairs.js';
 
 interface ChildResult {
   readonly exit: number;
@@ -98,7 +98,7 @@ function buildOnce(dir: string, input: string, workers: number): { result: Child
   const child = spawnSync(process.execPath, [...process.execArgv, ...(heapMb && heapMb !== '0' ? [`--max-old-space-size=${heapMb}`] : []), import.meta.filename, '--child', 'build', '--offline', '--no-report', '--input', input, '--out', out, ...(workers > 0 ? ['--workers', String(workers)] : [])], {
     cwd: dir,
     // as the executable starts a build on Linux (glibc's mmap threshold fixed: bin/tfpairs.js)
-    env: { ...process.env, ...(memoryEvery ? { BENCH_MEMORY_EVERY_S: memoryEvery } : {}), ...(process.platform === 'linux' ? { GLIBC_TUNABLES: buildTunables(process.env.GLIBC_TUNABLES) } : {}) },
+    env: { ...process.env, ...(memoryEvery ? { BENCH_MEMORY_EVERY_S: memoryEvery } : {}), ...buildMallocEnv(process.env) },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'pipe'],

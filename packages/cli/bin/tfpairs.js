@@ -49,6 +49,11 @@ export function buildTunables(given) {
   return /(^|:)glibc\.malloc\.mmap_threshold=/.test(given) ? given : `${given}:${MALLOC_TUNABLE}`;
 }
 
+/** What a build's environment gets on top of `env` for glibc (Linux only; elsewhere nothing). */
+export function buildMallocEnv(env) {
+  return process.platform === 'linux' ? { GLIBC_TUNABLES: buildTunables(env.GLIBC_TUNABLES) } : {};
+}
+
 const heapGiven = (args) => args.some((a) => /^--max[-_]old[-_]space[-_]size\b/.test(a));
 
 async function run() {
@@ -56,7 +61,7 @@ async function run() {
   const heap = argv[0] === 'build' && !process.env[APPLIED] && !heapGiven(process.execArgv) && !heapGiven((process.env.NODE_OPTIONS ?? '').split(/\s+/)) ? mainHeapFor(argv) : null;
   if (heap !== null) {
     const args = [`--max-old-space-size=${heap}`, ...process.execArgv, fileURLToPath(import.meta.url), ...argv];
-    const env = { ...process.env, [APPLIED]: String(heap), ...(process.platform === 'linux' ? { GLIBC_TUNABLES: buildTunables(process.env.GLIBC_TUNABLES) } : {}) };
+    const env = { ...process.env, [APPLIED]: String(heap), ...buildMallocEnv(process.env) };
     // Node 22.15+ replaces this process; older ones wait for the child (~40 MB) and pass on its exit
     if (typeof process.execve === 'function') process.execve(process.execPath, [process.execPath, ...args], env);
     // the build must die with this process, even by SIGKILL, which cannot be passed on: on Linux the
