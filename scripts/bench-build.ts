@@ -8,14 +8,17 @@
  * times from manifest.json, with the machine's load average at the start of each run (the machine is
  * shared: compare ratios within a run).
  *
- *   npx tsx scripts/bench-build.ts [records=10000] [--workers 1,2] [--runs 1] [--heap MB|0] [--memory-every S] [--keep]
+ *   npx tsx scripts/bench-build.ts [records=10000] [--workers 1,2] [--runs 1] [--ceiling] [--heap MB|0] [--memory-every S] [--keep]
  *
+ * `--ceiling` also runs, in each run, one `--workers 1` build per core at the same time, each on the whole
+ * corpus: their records/s together is what these cores give this work with no sharing at all (no
+ * messages, no pool, no shared heap), the most any `--workers N` can reach here.
  * `--memory-every S` prints each build's memory every S seconds (RSS, main thread's heap, external).
  * `--heap MB` (0: none) caps each build's V8 heap (--max-old-space-size; default: the executable's --main-heap
  * default, which a build run as `tfpairs build` gets): a build that streams finishes in the same small
  * heap at 10k and at 150k records; one that keeps records alive runs out of it.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,11 +73,13 @@ function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
   return at > 0 ? process.argv[at + 1]! : fallback;
 }
-const positional = process.argv.slice(2).find((a, i, all) => !a.startsWith('--') && !(i > 0 && all[i - 1]!.startsWith('--') && all[i - 1] !== '--keep'));
+const bare = new Set(['--keep', '--ceiling']);
+const positional = process.argv.slice(2).find((a, i, all) => !a.startsWith('--') && !(i > 0 && all[i - 1]!.startsWith('--') && !bare.has(all[i - 1]!)));
 const n = Number(positional ?? 10000);
 const workerCounts = option('workers', '1,2').split(',').map(Number);
 const runs = Number(option('runs', '1'));
 const keep = process.argv.includes('--keep');
+const ceiling = process.argv.includes('--ceiling');
 // as the tfpairs executable starts a build (--main-heap's default): what a user's build runs under
 const heapMb = option('heap', String(DEFAULT_MAIN_HEAP_MB));
 const memoryEvery = option('memory-every', '');
@@ -92,22 +97,25 @@ interface StepStat {
   ms: number;
 }
 
-function buildOnce(dir: string, input: string, workers: number): { result: ChildResult; steps: StepStat[]; load: string } {
-  const out = join(dir, `out-w${workers}`);
+async function buildOnce(dir: string, input: string, workers: number, name = `out-w${workers}`): Promise<{ result: ChildResult; steps: StepStat[]; load: string }> {
+  const out = join(dir, name);
   const load = loadavg().map((x) => x.toFixed(2)).join(' ');
-  const child = spawnSync(process.execPath, [...process.execArgv, ...(heapMb && heapMb !== '0' ? [`--max-old-space-size=${heapMb}`] : []), import.meta.filename, '--child', 'build', '--offline', '--no-report', '--input', input, '--out', out, ...(workers > 0 ? ['--workers', String(workers)] : [])], {
+  const child = spawn(process.execPath, [...process.execArgv, ...(heapMb && heapMb !== '0' ? [`--max-old-space-size=${heapMb}`] : []), import.meta.filename, '--child', 'build', '--offline', '--no-report', '--input', input, '--out', out, ...(workers > 0 ? ['--workers', String(workers)] : [])], {
     cwd: dir,
     // as the executable starts a build on Linux (glibc's mmap threshold fixed: bin/tfpairs.js)
     env: { ...process.env, ...(memoryEvery ? { BENCH_MEMORY_EVERY_S: memoryEvery } : {}), ...buildMallocEnv(process.env) },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const last = child.stdout.trim().split('\n').pop() ?? '';
-  if (child.status !== 0 || !last.startsWith('{')) throw new Error(`build failed (status ${child.status}): ${child.stderr.slice(-2000)}`);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-1_000_000)));
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const last = stdout.trim().split('\n').pop() ?? '';
+  if (status !== 0 || !last.startsWith('{')) throw new Error(`build failed (status ${status}): ${stderr.slice(-2000)}`);
   const result = JSON.parse(last) as ChildResult;
-  for (const line of child.stderr.split('\n')) if (line.startsWith('[memory')) console.log(`  ${line}`);
-  if (result.exit !== 0) throw new Error(`build exited ${result.exit}: ${child.stderr.slice(-2000)}`);
+  for (const line of stderr.split('\n')) if (line.startsWith('[memory')) console.log(`  ${line}`);
+  if (result.exit !== 0) throw new Error(`build exited ${result.exit}: ${stderr.slice(-2000)}`);
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { steps?: StepStat[] };
   if (!keep) rmSync(out, { recursive: true, force: true });
   return { result, steps: manifest.steps ?? [], load };
@@ -124,10 +132,11 @@ const input = join(dir, 'corpus.jsonl');
 synthesize(input);
 console.log(`records: ${n} (${rows.length} rows x ${Math.ceil(n / rows.length)} variants), runs per setting: ${runs}, input ${dir}`);
 const rate = new Map<number, number[]>();
+const ceilingRates: number[] = [];
 const cpu = new Map<number, ChildResult[]>();
 for (let run = 0; run < runs; run++) {
   for (const workers of workerCounts) {
-    const { result, steps, load } = buildOnce(dir, input, workers);
+    const { result, steps, load } = await buildOnce(dir, input, workers);
     const perSecond = n / (result.ms / 1000);
     (rate.get(workers) ?? rate.set(workers, []).get(workers)!).push(perSecond);
     const top = [...steps].filter((s) => s.ms >= 100).sort((a, b) => b.ms - a.ms);
@@ -137,11 +146,25 @@ for (let run = 0; run < runs; run++) {
     (cpu.get(workers) ?? cpu.set(workers, []).get(workers)!).push(result);
     console.log(`  step ms: ${top.map((s) => `${s.name} ${s.ms}`).join(', ')}`);
   }
+  if (ceiling) {
+    const cores = availableParallelism();
+    const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+    const t0 = performance.now();
+    const each = await Promise.all(Array.from({ length: cores }, (_, i) => buildOnce(dir, input, 1, `out-ceiling-${i}`)));
+    const perSecond = (cores * n) / ((performance.now() - t0) / 1000);
+    ceilingRates.push(perSecond);
+    console.log(`ceiling run ${run + 1}: ${cores} independent workers-1 builds at once, ${perSecond.toFixed(0)} records/s together (each ${each.map((e) => `${(e.result.ms / 1000).toFixed(1)} s, CPU ${e.result.cpuS.toFixed(1)} s`).join('; ')}), load at start ${load}`);
+  }
 }
 const base = rate.get(workerCounts[0]!);
 for (const workers of workerCounts) {
   const m = median(rate.get(workers)!);
   console.log(`median workers ${workers}: ${m.toFixed(0)} records/s${base && workers !== workerCounts[0] ? ` (${(m / median(base)).toFixed(2)}x workers ${workerCounts[0]})` : ''}`);
+}
+if (ceilingRates.length) {
+  const c = median(ceilingRates);
+  const vs = workerCounts.filter((w) => rate.has(w)).map((w) => `workers ${w} ${((100 * median(rate.get(w)!)) / c).toFixed(0)} %`);
+  console.log(`median ceiling: ${c.toFixed(0)} records/s${base ? ` (${(c / median(base)).toFixed(2)}x workers ${workerCounts[0]})` : ''}; of the ceiling: ${vs.join(', ')}`);
 }
 // on a loaded machine wall time says little: what the CPU times allow on `workers` idle cores (the
 // work spread evenly, the main thread's share the floor)
