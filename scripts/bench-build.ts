@@ -22,6 +22,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse/sync';
 import { DEFAULT_MAIN_HEAP_MB } from '../packages/core/src/config/scale';
 import { syntheticTasks } from './lib/synthetic-corpus';
@@ -97,9 +98,11 @@ interface StepStat {
   ms: number;
 }
 
+const loadNow = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
 async function buildOnce(dir: string, input: string, workers: number, name = `out-w${workers}`): Promise<{ result: ChildResult; steps: StepStat[]; load: string }> {
   const out = join(dir, name);
-  const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const load = loadNow();
   const child = spawn(process.execPath, [...process.execArgv, ...(heapMb && heapMb !== '0' ? [`--max-old-space-size=${heapMb}`] : []), import.meta.filename, '--child', 'build', '--offline', '--no-report', '--input', input, '--out', out, ...(workers > 0 ? ['--workers', String(workers)] : [])], {
     cwd: dir,
     // as the executable starts a build on Linux (glibc's mmap threshold fixed: bin/tfpairs.js)
@@ -107,14 +110,19 @@ async function buildOnce(dir: string, input: string, workers: number, name = `ou
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
+  // the memory lines, whenever they came, and the last of the rest for an error message
+  const memoryLines: string[] = [];
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-1_000_000)));
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    if (line.startsWith('[memory')) memoryLines.push(line);
+    else stderr = `${stderr}${line}\n`.slice(-100_000);
+  });
   const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const last = stdout.trim().split('\n').pop() ?? '';
   if (status !== 0 || !last.startsWith('{')) throw new Error(`build failed (status ${status}): ${stderr.slice(-2000)}`);
   const result = JSON.parse(last) as ChildResult;
-  for (const line of stderr.split('\n')) if (line.startsWith('[memory')) console.log(`  ${line}`);
+  for (const line of memoryLines) console.log(`  ${line}`);
   if (result.exit !== 0) throw new Error(`build exited ${result.exit}: ${stderr.slice(-2000)}`);
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { steps?: StepStat[] };
   if (!keep) rmSync(out, { recursive: true, force: true });
@@ -148,7 +156,7 @@ for (let run = 0; run < runs; run++) {
   }
   if (ceiling) {
     const cores = availableParallelism();
-    const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+    const load = loadNow();
     const t0 = performance.now();
     const each = await Promise.all(Array.from({ length: cores }, (_, i) => buildOnce(dir, input, 1, `out-ceiling-${i}`)));
     const perSecond = (cores * n) / ((performance.now() - t0) / 1000);
@@ -163,7 +171,7 @@ for (const workers of workerCounts) {
 }
 if (ceilingRates.length) {
   const c = median(ceilingRates);
-  const vs = workerCounts.filter((w) => rate.has(w)).map((w) => `workers ${w} ${((100 * median(rate.get(w)!)) / c).toFixed(0)} %`);
+  const vs = workerCounts.map((w) => `workers ${w} ${((100 * median(rate.get(w)!)) / c).toFixed(0)} %`);
   console.log(`median ceiling: ${c.toFixed(0)} records/s${base ? ` (${(c / median(base)).toFixed(2)}x workers ${workerCounts[0]})` : ''}; of the ceiling: ${vs.join(', ')}`);
 }
 // on a loaded machine wall time says little: what the CPU times allow on `workers` idle cores (the
