@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractCode } from './extract';
-import { formatHcl } from './fmt';
+import { formatHcl, formatValidHcl } from './fmt';
+import { stripValidComments } from './strip-comments';
 import { normaliseAnswer } from './normalise';
 import { loadIacEvalReferences, loadIacEvalRows } from './testing';
 
@@ -58,5 +59,30 @@ describe('IaC-Eval corpus', () => {
       const again = await normaliseAnswer(first.code!, { format: true, stripComments: true, isAnswer: false });
       expect(again.code, `reference ${i}`).toBe(first.code);
     }
+  });
+
+  it('strips comments before formatting with the bytes of fmt, strip, fmt (references and drafts, with comments added)', async () => {
+    const texts = [...references, ...rows.map((r) => extractCode(r.draft).code ?? '')];
+    // comments where fmt moves things: trailing, own lines, between `=` and a value, before a block
+    const variants = texts.flatMap((t) => {
+      const lines = t.split('\n');
+      return [
+        t,
+        lines.map((l, j) => (j % 3 === 0 && l.trim() ? `${l}   # note ${j}` : l)).join('\n'),
+        lines.map((l, j) => (j % 4 === 1 ? `  // about ${j}\n${l}` : l)).join('\n'),
+        t.replace(/ = /g, (m, k: number) => (k % 5 === 0 ? ' = /* c */ ' : m)),
+        lines.map((l, j) => (j % 5 === 2 && !l.trim() ? `\n# lone ${j}\n` : l)).join('\n'),
+      ];
+    });
+    let stripped = 0;
+    for (const [i, text] of variants.entries()) {
+      const once = await normaliseAnswer(text, { format: true, stripComments: true, isAnswer: false });
+      if (once.findings.length > 0) continue; // not valid HCL: kept as it is either way
+      const formatted = await formatValidHcl(text.endsWith('\n') ? text : `${text}\n`);
+      const twice = await stripValidComments(formatted.text, 'main.tf', { reformat: true });
+      expect(once.code, `variant ${i}`).toBe(twice.endsWith('\n') ? twice : `${twice}\n`);
+      if (once.revisions.some((r) => r.stage === 'strip-comments')) stripped += 1;
+    }
+    expect(stripped).toBeGreaterThan(variants.length / 2);
   });
 });

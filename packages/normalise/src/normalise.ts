@@ -4,7 +4,7 @@ import { extractCode, normaliseFindingOf, type NormaliseFinding } from './extrac
 import { withFinalNewline } from './ending';
 import { parseFileSet, renderFileSet } from './fileset';
 import { formatValidHcl } from './fmt';
-import { stripValidComments } from './strip-comments';
+import { stripCommentsBeforeFormat, stripValidComments } from './strip-comments';
 
 export interface NormaliseOptions {
   /** terraform-fmt the code */
@@ -86,6 +86,15 @@ async function normaliseSteps(raw: string, opts: NormaliseOptions): Promise<Norm
       }),
     );
     return { code, truncated, revisions, findings };
+  }
+  // both: comments out first, then one fmt pass (same bytes as fmt, strip, fmt; see stripCommentsBeforeFormat)
+  const early = opts.format && opts.stripComments ? await stripCommentsBeforeFormat(code, filename) : null;
+  if (early) {
+    if (early.stripped !== code) revisions.push({ stage: 'strip-comments', text: early.stripped });
+    const formatted = await formatValidHcl(early.stripped, filename);
+    for (const d of formatted.diagnostics) findings.push(normaliseFindingOf('fmt-incomplete', d));
+    if (formatted.text !== early.stripped) revisions.push({ stage: 'fmt', text: formatted.text });
+    return { code: formatted.text, truncated, revisions, findings };
   }
   if (opts.format) {
     const formatted = await formatValidHcl(code, filename);

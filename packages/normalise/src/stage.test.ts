@@ -31,7 +31,7 @@ describe('normaliseAnswer', () => {
   it('records each step that changed the text', async () => {
     const answer = `Here:\n\`\`\`hcl\n${GOLD}\`\`\`\n`;
     const r = await normaliseAnswer(answer, { format: true, stripComments: true, isAnswer: true });
-    expect(r.revisions.map((x) => x.stage)).toEqual(['extract', 'fmt', 'strip-comments']);
+    expect(r.revisions.map((x) => x.stage)).toEqual(['extract', 'strip-comments', 'fmt']);
     expect(r.revisions[0]!.text).toBe(GOLD);
     expect(r.code).toBe(GOLD_NORMALISED);
     expect(r.findings).toEqual([]);
@@ -68,9 +68,9 @@ describe('normaliseStage', () => {
     expect(r.provenance.stages.normalise).toBe(NORMALISE_VERSION);
     expect(r.gold!.raw).toBe(GOLD);
     expect(r.gold!.code).toBe(GOLD_NORMALISED);
-    expect(r.gold!.revisions.map((x) => x.stage)).toEqual(['fmt', 'strip-comments']);
+    expect(r.gold!.revisions.map((x) => x.stage)).toEqual(['strip-comments', 'fmt']);
     expect(r.candidates[0]!.code).toBe(GOLD_NORMALISED);
-    expect(r.candidates[0]!.revisions.map((x) => x.stage)).toEqual(['extract', 'fmt', 'strip-comments']);
+    expect(r.candidates[0]!.revisions.map((x) => x.stage)).toEqual(['extract', 'strip-comments', 'fmt']);
     expect(r.findings).toEqual([]);
     expect(metrics['normalise.artifacts']).toBe(2);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { stripComments } from './strip-comments';
+import { normaliseAnswer } from './normalise';
+import { stripComments, stripCommentsBeforeFormat } from './strip-comments';
 
 describe('stripComments', () => {
   it('removes #, // and block comments, whole lines and trailing ones, and re-formats', async () => {
@@ -55,5 +56,15 @@ describe('stripComments', () => {
   it('returns invalid HCL unchanged', async () => {
     const broken = 'resource "a" "b" { # c\n  x = \n';
     expect(await stripComments(broken)).toBe(broken);
+  });
+});
+
+describe('stripCommentsBeforeFormat', () => {
+  it('strips before formatting, and leaves the order to the caller where it matters', async () => {
+    expect(await stripCommentsBeforeFormat('a = 1 # c\n')).toEqual({ stripped: 'a = 1\n' });
+    expect(await stripCommentsBeforeFormat('a = 1\n')).toEqual({ stripped: 'a = 1\n' });
+    // fmt unwraps the lone interpolation, after which its comment is no longer inside a template
+    expect(await stripCommentsBeforeFormat('a = "${b /* c */}"\n')).toBeNull();
+    expect((await normaliseAnswer('a = "${b /* c */}"\n', { format: true, stripComments: true, isAnswer: false })).code).toBe('a = b\n');
   });
 });

@@ -30,6 +30,25 @@ export async function stripValidComments(text: string, filename = 'main.tf', opt
   return (opts.reformat ?? true) ? (await formatValidHcl(stripped, filename)).text : stripped;
 }
 
+/**
+ * Comments removed from text HashiCorp's parser has accepted, before formatting: `stripped` is what
+ * formatting it once gives the same bytes as terraform fmt, strip, fmt again (one hclwrite pass and one
+ * tree less). null when the order would matter: tree-sitter cannot place every comment, or a comment sits
+ * inside a template (fmt may unwrap `"${ x # c }"`, which makes the comment strippable only afterwards).
+ * The stripped text is checked by HashiCorp's parser like any other.
+ */
+export async function stripCommentsBeforeFormat(text: string, filename = 'main.tf'): Promise<{ stripped: string } | null> {
+  const stripped = await withHclTree(text, (root) => {
+    if (root.hasError) return null;
+    const comments = root.descendantsOfType('comment').filter((c): c is Node => !!c);
+    if (comments.length === 0) return text;
+    return comments.some(insideTemplate) ? null : removeComments(text, root);
+  });
+  if (stripped === null || stripped === text) return stripped === null ? null : { stripped };
+  if ((await checkSyntax(stripped, filename)).some((d) => d.severity === 'error')) return null;
+  return { stripped };
+}
+
 function insideTemplate(node: Node): boolean {
   for (let p = node.parent; p; p = p.parent) {
     if (p.type === 'template_interpolation' || p.type === 'template_directive') return true;
