@@ -22,6 +22,11 @@ export interface ScrubOptions {
    * revisions). Filled in by the call. Keep it in memory only: its keys are the secrets.
    */
   readonly placeholders?: Map<string, string>;
+  /**
+   * Placeholder names already standing for other secrets elsewhere (the rest of the record, from an
+   * earlier pass): a new secret never gets one of them. Called only when something is replaced.
+   */
+  readonly reserved?: () => Iterable<string>;
 }
 
 export interface ScrubResult {
@@ -29,7 +34,7 @@ export interface ScrubResult {
   readonly findings: ScrubFinding[];
 }
 
-const PLACEHOLDER_IN_TEXT = /<([A-Z][A-Z0-9_]*)>/g;
+export const PLACEHOLDER_IN_TEXT = /<([A-Z][A-Z0-9_]*)>/g;
 
 function positionAt(text: string, offset: number): Pos {
   const before = text.slice(0, offset);
@@ -138,6 +143,7 @@ async function scrubTextOnce(text: string, opts: ScrubOptions): Promise<ScrubRes
 
   const used = new Set<string>([...text.matchAll(PLACEHOLDER_IN_TEXT)].map((m) => m[0]));
   for (const p of placeholders.values()) used.add(p);
+  for (const p of opts.reserved?.() ?? []) used.add(p);
   const placeholderFor = (secret: string, kind: string): string => {
     const known = placeholders.get(secret);
     if (known) return known;

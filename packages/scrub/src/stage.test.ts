@@ -155,4 +155,28 @@ describe('scrubStage', () => {
     expect(out[0]).toBe(input);
     expect(ctx.metrics.size).toBe(0);
   });
+
+  it('scans a markdown answer not yet normalised as prose, and a draft of plain HCL as HCL', async () => {
+    const withCandidate = (c: ReturnType<typeof newArtifact>, stages: Record<string, string>): TaskRecord =>
+      deepFreeze({ ...cleanRecord(), candidates: [c], provenance: { source: { path: 'tasks.jsonl', line: 3 }, format: 'jsonl', stages } });
+    const rules = async (r: TaskRecord) => (await run([r])).out[0]!.findings.map((x) => `${x.subject} ${x.code}`);
+    expect(await rules(withCandidate(newArtifact('c-3', 'recorded', answer), { ingest: '0.1.0' }))).toEqual(['candidate:c-3 secret-embedded-assignment', 'candidate:c-3 secret-secretlint-github-token']);
+    expect(await rules(withCandidate(newArtifact('c-4', 'recorded', draftCode), { ingest: '0.1.0' }))).toEqual(['candidate:c-4 secret-sensitive-argument']);
+    // after normalise an answer's code is HCL whatever it looks like
+    expect(await rules(withCandidate(newArtifact('c-5', 'recorded', answer), { ingest: '0.1.0', normalise: '1.0.0' }))).toContain('candidate:c-5 secret-sensitive-argument');
+  });
+
+  it('never gives a new secret a placeholder that an earlier pass put elsewhere in the record', async () => {
+    const other = f.password();
+    const code = 'resource "aws_db_instance" "db" {\n  password = "<PASSWORD>"\n}\n';
+    const record = deepFreeze({
+      ...cleanRecord(),
+      gold: newArtifact('g-5', 'reference', code),
+      candidates: [newArtifact('c-6', 'recorded', code.replace('<PASSWORD>', other))],
+      provenance: { source: { path: 'tasks.jsonl', line: 4 }, format: 'jsonl', stages: { ingest: '0.1.0', normalise: '1.0.0' } },
+    } satisfies TaskRecord);
+    const r = (await run([record])).out[0]!;
+    expect(r.candidates[0]!.code).toBe(code.replace('<PASSWORD>', '<PASSWORD_2>'));
+    expect(r.gold!.code).toBe(code);
+  });
 });

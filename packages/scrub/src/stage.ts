@@ -22,7 +22,10 @@ import {
   type Subject,
   type TaskRecord,
 } from '@tfpairs/core';
-import { replaceKnownSecrets, scrubText, type ScrubFinding, type ScrubOptions } from './scrub';
+import { PLACEHOLDER_IN_TEXT, replaceKnownSecrets, scrubText, type ScrubFinding, type ScrubOptions } from './scrub';
+
+/** a fence line: the text is a markdown answer with code blocks (normalise's criterion for extracting) */
+const FENCE_LINE = /^\s{0,3}(```|~~~)/m;
 
 export const SCRUB_VERSION = '1.0.0';
 const STAGE = 'scrub';
@@ -35,22 +38,37 @@ const STAGE = 'scrub';
 class RecordScrubber {
   readonly findings: Finding[] = [];
 
+  private reservedNames: Set<string> | undefined;
+
   constructor(
     private readonly ctx: RunContext,
     readonly placeholders = new Map<string, string>(),
+    /** the record the texts belong to: placeholders an earlier pass put in it are not given out again */
+    private readonly ofRecord?: TaskRecord,
   ) {}
+
+  /** Placeholders already in the record's texts (one scan per record, only once something is found). */
+  private reserved = (): Iterable<string> => {
+    if (!this.ofRecord) return [];
+    if (!this.reservedNames) {
+      const r = this.ofRecord;
+      const texts = [r.prompt, ...[r.gold, ...r.candidates, ...r.mutations.map((m) => m.expected)].flatMap((a) => (a ? [a.code ?? '', a.raw] : [])), ...r.mutations.flatMap((m) => [m.initial, m.utterance])];
+      this.reservedNames = new Set(texts.flatMap((t) => [...t.matchAll(PLACEHOLDER_IN_TEXT)].map((m) => m[0])));
+    }
+    return this.reservedNames;
+  };
 
   /** Scrubs `text`; hcl falls back to prose (patterns only) if the tree cannot be built. */
   async scrub(text: string, opts: ScrubOptions, subject: Subject, where: string): Promise<string> {
     let result;
     try {
-      result = await scrubText(text, { ...opts, placeholders: this.placeholders });
+      result = await scrubText(text, { ...opts, placeholders: this.placeholders, reserved: this.reserved });
     } catch (e) {
       if (opts.kind !== 'hcl') throw e;
       this.findings.push(
         finding(STAGE, 'scrub-fallback', diagnostic('warning', 'Credential scan fell back to patterns only', `the HCL tree of the ${where} could not be built (${this.safeMessage(e)}); literal names were not used`), subject),
       );
-      result = await scrubText(text, { ...opts, kind: 'prose', placeholders: this.placeholders });
+      result = await scrubText(text, { ...opts, kind: 'prose', placeholders: this.placeholders, reserved: this.reserved });
     }
     for (const f of result.findings) this.record(f, subject, where);
     return result.text;
@@ -84,9 +102,19 @@ class RecordScrubber {
     return this.scrub(replaceKnownSecrets(text, this.placeholders), { kind, filename }, subject, where);
   }
 
-  async artifact(artifact: Artifact, subject: Subject): Promise<Artifact> {
+  /**
+   * `answer`: the code is still a model's whole answer, fences and explanations, before normalise: it is
+   * scanned as prose (a tree of markdown is noise); the code in it is scanned as HCL once normalise has
+   * extracted it (the second pass).
+   */
+  async artifact(artifact: Artifact, subject: Subject, { answer = false } = {}): Promise<Artifact> {
     // a file set is scrubbed file by file, each under its own name (one placeholder map for all of them)
-    const code = artifact.code === null ? null : await mapCodeFiles(artifact.code, (text, filename) => this.scrub(text, { kind: 'hcl', filename }, subject, 'code'));
+    const code =
+      artifact.code === null
+        ? null
+        : answer
+          ? await this.scrub(artifact.code, { kind: 'prose', filename: 'main.tf' }, subject, 'code')
+          : await mapCodeFiles(artifact.code, (text, filename) => this.scrub(text, { kind: 'hcl', filename }, subject, 'code'));
     const raw = await this.trail(artifact.raw, artifact.origin === 'reference' ? 'hcl' : 'prose', 'raw', subject, 'raw text');
     const revisions = [];
     for (const revision of artifact.revisions) {
@@ -124,8 +152,9 @@ const filesParse = async (code: string) => (await Promise.all(filesOfCode(code).
  */
 export const scrubArtifact: ArtifactFn = async (ctx, artifact, subject, scope) => {
   if (!ctx.config.scrub.enabled) return { artifact, findings: [] };
-  const scrubber = new RecordScrubber(ctx, scope.placeholders);
-  const next = await scrubber.artifact(artifact, subject);
+  const scrubber = new RecordScrubber(ctx, scope.placeholders, scope.record);
+  const beforeNormalise = scope.record !== undefined && !scope.record.provenance.stages.normalise;
+  const next = await scrubber.artifact(artifact, subject, { answer: beforeNormalise && scope.role === 'candidate' && artifact.code === artifact.raw && FENCE_LINE.test(artifact.raw) });
   return { artifact: next, findings: scrubber.findings };
 };
 
@@ -138,11 +167,11 @@ export async function scrubProseText(ctx: RunContext, text: string, subject: Sub
 }
 
 async function scrubRecord(record: TaskRecord, ctx: RunContext): Promise<TaskRecord> {
-  const scrubber = new RecordScrubber(ctx);
+  const scrubber = new RecordScrubber(ctx, new Map(), record);
   try {
     // gold first: it gets the lowest placeholder numbers (`<PASSWORD>` rather than `<PASSWORD_2>`)
     const artifact = async (a: Artifact, subject: Subject, role: ArtifactRole) => {
-      const result = await scrubArtifact(ctx, a, subject, artifactScope(role, scrubber.placeholders));
+      const result = await scrubArtifact(ctx, a, subject, artifactScope(role, scrubber.placeholders, record));
       scrubber.findings.push(...result.findings);
       return result.artifact;
     };
