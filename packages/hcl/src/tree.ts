@@ -175,21 +175,32 @@ function snapshotOf(parser: Parser, parsed: string, text: string): SyntaxTree {
 }
 
 /**
- * The last few tree-sitter trees (WebAssembly objects), by the text parsed. Normalise gives every text
- * its final newline, so the text parsed next is often the one just parsed plus "\n": tree-sitter then
- * reparses only the edited end of the old tree (about half the time of a fresh parse, same tree).
+ * The last few tree-sitter trees (WebAssembly objects), by the text parsed. Two texts often follow one
+ * they differ little from, and tree-sitter then reparses only the edited parts of the old tree (the same
+ * tree as a fresh parse): normalise gives every text its final newline (the text just parsed plus "\n"),
+ * and terraform fmt's output differs from its input by spaces and tabs within lines.
  */
 const wasmTrees: { text: string; tree: Tree }[] = [];
 const WASM_TREES_KEPT = 4;
 
 function parseReusing(parser: Parser, text: string): Tree {
-  const at = text.endsWith('\n') ? wasmTrees.findIndex((e) => e.text.length === text.length - 1 && text.startsWith(e.text)) : -1;
-  let tree: Tree | null;
-  if (at >= 0) {
-    const [{ text: old, tree: oldTree }] = wasmTrees.splice(at, 1) as [{ text: string; tree: Tree }];
+  let reuse: { at: number; edits: Edit[] } | null = null;
+  const newlineAt = text.endsWith('\n') ? wasmTrees.findIndex((e) => e.text.length === text.length - 1 && text.startsWith(e.text)) : -1;
+  if (newlineAt >= 0) {
+    const old = wasmTrees[newlineAt]!.text;
     const row = countNewlines(old);
     const end = { row, column: old.length - (old.lastIndexOf('\n') + 1) };
-    oldTree.edit(new Edit({ startIndex: old.length, oldEndIndex: old.length, newEndIndex: text.length, startPosition: end, oldEndPosition: end, newEndPosition: { row: row + 1, column: 0 } }));
+    reuse = { at: newlineAt, edits: [new Edit({ startIndex: old.length, oldEndIndex: old.length, newEndIndex: text.length, startPosition: end, oldEndPosition: end, newEndPosition: { row: row + 1, column: 0 } })] };
+  } else if (wasmTrees.length > 0) {
+    // the latest tree only: fmt parses its output right after its input
+    const at = wasmTrees.length - 1;
+    const edits = spacingEdits(wasmTrees[at]!.text, text);
+    if (edits) reuse = { at, edits };
+  }
+  let tree: Tree | null;
+  if (reuse) {
+    const [{ tree: oldTree }] = wasmTrees.splice(reuse.at, 1) as [{ text: string; tree: Tree }];
+    for (const edit of reuse.edits) oldTree.edit(edit);
     tree = parser.parse(text, oldTree);
     oldTree.delete();
   } else tree = parser.parse(text);
@@ -198,6 +209,60 @@ function parseReusing(parser: Parser, text: string): Tree {
   while (wasmTrees.length > WASM_TREES_KEPT) wasmTrees.shift()!.tree.delete();
   return tree;
 }
+
+/**
+ * The edits that turn `from` into `to` when the two differ only in runs of spaces and tabs (same
+ * lines, same other characters), left to right, each in the coordinates of the text the edits before it
+ * produced (as tree-sitter's `Tree.edit` takes them); null when they differ in anything else or not at
+ * all, or when so much differs that a fresh parse is as cheap.
+ */
+export function spacingEdits(from: string, to: string): Edit[] | null {
+  if (from === to) return null;
+  const edits: Edit[] = [];
+  let i = 0;
+  let j = 0;
+  let row = 0;
+  let lineStart = 0;
+  const blank = (c: string | undefined) => c === ' ' || c === '\t';
+  while (i < from.length || j < to.length) {
+    const a = from[i];
+    const b = to[j];
+    if (!blank(a) && !blank(b)) {
+      if (a !== b) return null;
+      if (a === '\n') {
+        row += 1;
+        lineStart = j + 1;
+      }
+      i += 1;
+      j += 1;
+      continue;
+    }
+    let iEnd = i;
+    while (blank(from[iEnd])) iEnd += 1;
+    let jEnd = j;
+    while (blank(to[jEnd])) jEnd += 1;
+    if (iEnd - i !== jEnd - j || from.slice(i, iEnd) !== to.slice(j, jEnd)) {
+      if (edits.length >= MAX_SPACING_EDITS) return null;
+      const column = j - lineStart;
+      edits.push(
+        new Edit({
+          startIndex: j,
+          oldEndIndex: j + (iEnd - i),
+          newEndIndex: jEnd,
+          startPosition: { row, column },
+          oldEndPosition: { row, column: column + (iEnd - i) },
+          newEndPosition: { row, column: column + (jEnd - j) },
+        }),
+      );
+    }
+    i = iEnd;
+    j = jEnd;
+  }
+  return edits;
+}
+
+/** beyond this many edited places (a file re-indented throughout) a fresh parse is cheaper */
+const MAX_SPACING_EDITS = 64;
 
 function countNewlines(text: string): number {
   let n = 0;
