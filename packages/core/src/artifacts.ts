@@ -9,6 +9,12 @@ import { addFindings, updateRecord, type Artifact, type Mutation, type TaskRecor
  * scrub, verify, sandbox, and what comes after them) apply over this list, so a new kind of artifact is
  * covered by all of them at once.
  */
+/**
+ * Whether a text holds a markdown fence line (```` ``` ```` or `~~~`): a model's answer with code blocks,
+ * which normalise extracts before anything reads it as HCL.
+ */
+export const hasFenceLine = (text: string): boolean => /^\s{0,3}(```|~~~)/m.test(text);
+
 export type ArtifactRole = 'gold' | 'candidate' | 'mutation';
 
 export interface ArtifactRef {

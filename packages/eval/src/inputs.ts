@@ -1,5 +1,5 @@
 import { extname, resolve } from 'node:path';
-import { diagnostic, normalisePrompt, readNdjsonLines, type Diagnostic, type Split, type TaskRecord } from '@tfpairs/core';
+import { diagnostic, hasFenceLine, normalisePrompt, readNdjsonLines, type Diagnostic, type Split, type TaskRecord } from '@tfpairs/core';
 import { displayPath, readInput } from '@tfpairs/ingest';
 import { normaliseAnswer } from '@tfpairs/normalise';
 import { loadBuildOutput } from '@tfpairs/report/output';
@@ -38,7 +38,6 @@ export interface Loaded<T> {
 }
 
 const lineRange = (filename: string, line: number) => ({ filename, start: { line, column: 1, byte: 0 }, end: { line, column: 1, byte: 0 } });
-const FENCE_LINE = /^\s{0,3}(```|~~~)/m;
 
 const intentOf = (r: TaskRecord): string | null => {
   const v = r.meta?.rego_intent;
@@ -69,7 +68,7 @@ export async function referencesFromInput(path: string, cwd: string): Promise<Lo
       continue;
     }
     const raw = r.gold.raw;
-    const n = await normaliseAnswer(raw, { format: true, stripComments: true, isAnswer: FENCE_LINE.test(raw) });
+    const n = await normaliseAnswer(raw, { format: true, stripComments: true, isAnswer: hasFenceLine(raw) });
     if (n.code === null) {
       problems.push(diagnostic('warning', 'Reference holds no code', `${at}: the record is not scored`));
       continue;

@@ -3,6 +3,7 @@ import {
   countMetric,
   dropRecord,
   finding,
+  hasFenceLine,
   reviseArtifact,
   updateArtifact,
   updateRecord,
@@ -23,8 +24,6 @@ export function normaliseFinding(f: NormaliseFinding, subject: Subject, dropped 
   return finding('normalise', f.code, f.diagnostic, subject, dropped);
 }
 
-const FENCE_LINE = /^\s{0,3}(```|~~~)/m;
-
 /**
  * Normalises one artifact from its current text (artifact-level: the normalise stage, the repair loop and
  * the mutate stage all call this). An artifact still holding its raw text is extracted first when it is
@@ -36,7 +35,7 @@ export const normaliseArtifact: ArtifactFn = async (ctx, artifact, subject, scop
   const text = artifact.code;
   if (text === null) return { artifact, findings: [] };
   const untouched = text === artifact.raw;
-  const isAnswer = untouched && (scope.role !== 'gold' || FENCE_LINE.test(text));
+  const isAnswer = untouched && (scope.role !== 'gold' || hasFenceLine(text));
   const result = await normaliseAnswer(text, { format: ctx.config.normalise.format, stripComments: ctx.config.normalise.stripComments, isAnswer });
   let next = artifact;
   for (const revision of result.revisions) next = reviseArtifact(next, revision.stage, revision.text);

@@ -8,6 +8,7 @@ import {
   diagnostic,
   dropRecord,
   finding,
+  hasFenceLine,
   mapKept,
   passThrough,
   reviseArtifact,
@@ -23,9 +24,6 @@ import {
   type TaskRecord,
 } from '@tfpairs/core';
 import { PLACEHOLDER_IN_TEXT, replaceKnownSecrets, scrubText, type ScrubFinding, type ScrubOptions } from './scrub';
-
-/** a fence line: the text is a markdown answer with code blocks (normalise's criterion for extracting) */
-const FENCE_LINE = /^\s{0,3}(```|~~~)/m;
 
 export const SCRUB_VERSION = '1.0.0';
 const STAGE = 'scrub';
@@ -154,7 +152,7 @@ export const scrubArtifact: ArtifactFn = async (ctx, artifact, subject, scope) =
   if (!ctx.config.scrub.enabled) return { artifact, findings: [] };
   const scrubber = new RecordScrubber(ctx, scope.placeholders, scope.record);
   const beforeNormalise = scope.record !== undefined && !scope.record.provenance.stages.normalise;
-  const next = await scrubber.artifact(artifact, subject, { answer: beforeNormalise && scope.role === 'candidate' && artifact.code === artifact.raw && FENCE_LINE.test(artifact.raw) });
+  const next = await scrubber.artifact(artifact, subject, { answer: beforeNormalise && scope.role === 'candidate' && artifact.code === artifact.raw && hasFenceLine(artifact.raw) });
   return { artifact: next, findings: scrubber.findings };
 };
 
