@@ -4,12 +4,14 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { forgetTrees, spacingEdits, syntaxTree, type SyntaxNode } from './tree';
 
+// the IaC-Eval gold and drafts
+const csv = join(import.meta.dirname, '../../../../shared/data/iac-eval/deepseek-coder-v2-16b-drafts-140.csv');
+const rows = parse(readFileSync(csv), { columns: true, bom: true }) as Record<string, string>[];
+
 const shape = (n: SyntaxNode): unknown => [n.type, n.startIndex, n.endIndex, n.isMissing, n.children.map(shape)];
 
 describe('syntaxTree of a text plus its final newline', () => {
-  // the IaC-Eval gold and drafts: the texts normalise gives a final newline
-  const csv = join(import.meta.dirname, '../../../../shared/data/iac-eval/deepseek-coder-v2-16b-drafts-140.csv');
-  const rows = parse(readFileSync(csv), { columns: true, bom: true }) as Record<string, string>[];
+  // the texts normalise gives a final newline
   const texts = rows.flatMap((r) => Object.values(r)).filter((t) => /resource|provider/.test(t) && !t.endsWith('\n'));
 
   it('is the tree a fresh parse gives (tree-sitter reparses the old tree incrementally)', async () => {
@@ -30,8 +32,6 @@ describe('syntaxTree of a text plus its final newline', () => {
 });
 
 describe('syntaxTree of a text after one that differs only in spacing (terraform fmt output after its input)', () => {
-  const csv = join(import.meta.dirname, '../../../../shared/data/iac-eval/deepseek-coder-v2-16b-drafts-140.csv');
-  const rows = parse(readFileSync(csv), { columns: true, bom: true }) as Record<string, string>[];
   const texts = rows.map((r) => r['Reference output']!).filter((t) => /resource|provider/.test(t));
   // what fmt does to spacing, and what it does not (tabs, runs of spaces, alignment, a changed line count)
   const respaced = (t: string) => t.replace(/ = /g, '   =  ').replace(/^( +)/gm, '$1\t').replace(/\{\n/g, '{ \n');
@@ -67,4 +67,3 @@ describe('syntaxTree of a text after one that differs only in spacing (terraform
     ]);
   });
 });
-

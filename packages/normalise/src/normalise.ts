@@ -89,12 +89,9 @@ async function normaliseSteps(raw: string, opts: NormaliseOptions): Promise<Norm
   }
   // both: comments out first, then one fmt pass (same bytes as fmt, strip, fmt; see stripCommentsBeforeFormat)
   const early = opts.format && opts.stripComments ? await stripCommentsBeforeFormat(code, filename) : null;
-  if (early) {
-    if (early.stripped !== code) revisions.push({ stage: 'strip-comments', text: early.stripped });
-    const formatted = await formatValidHcl(early.stripped, filename);
-    for (const d of formatted.diagnostics) findings.push(normaliseFindingOf('fmt-incomplete', d));
-    if (formatted.text !== early.stripped) revisions.push({ stage: 'fmt', text: formatted.text });
-    return { code: formatted.text, truncated, revisions, findings };
+  if (early && early.stripped !== code) {
+    revisions.push({ stage: 'strip-comments', text: early.stripped });
+    code = early.stripped;
   }
   if (opts.format) {
     const formatted = await formatValidHcl(code, filename);
@@ -102,7 +99,7 @@ async function normaliseSteps(raw: string, opts: NormaliseOptions): Promise<Norm
     if (formatted.text !== code) revisions.push({ stage: 'fmt', text: formatted.text });
     code = formatted.text;
   }
-  if (opts.stripComments) {
+  if (opts.stripComments && !early) {
     const stripped = await stripValidComments(code, filename, { reformat: opts.format });
     if (stripped !== code) revisions.push({ stage: 'strip-comments', text: stripped });
     code = stripped;

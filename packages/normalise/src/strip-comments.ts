@@ -23,7 +23,7 @@ export async function stripComments(text: string, filename = 'main.tf', opts: { 
  * removed (formatting formatted text changes nothing).
  */
 export async function stripValidComments(text: string, filename = 'main.tf', opts: { reformat?: boolean } = {}): Promise<string> {
-  const stripped = await withHclTree(text, (root) => (root.hasError ? text : removeComments(text, root)));
+  const stripped = await withHclTree(text, (root) => (root.hasError ? text : removeComments(text, commentsOf(root).filter((c) => !insideTemplate(c)))));
   if (stripped === text) return text;
   // cannot happen for the cases above, but never hand back something broken
   if ((await checkSyntax(stripped, filename)).some((d) => d.severity === 'error')) return text;
@@ -40,12 +40,11 @@ export async function stripValidComments(text: string, filename = 'main.tf', opt
 export async function stripCommentsBeforeFormat(text: string, filename = 'main.tf'): Promise<{ stripped: string } | null> {
   const stripped = await withHclTree(text, (root) => {
     if (root.hasError) return null;
-    const comments = root.descendantsOfType('comment').filter((c): c is Node => !!c);
-    if (comments.length === 0) return text;
-    return comments.some(insideTemplate) ? null : removeComments(text, root);
+    const comments = commentsOf(root);
+    return comments.some(insideTemplate) ? null : removeComments(text, comments);
   });
-  if (stripped === null || stripped === text) return stripped === null ? null : { stripped };
-  if ((await checkSyntax(stripped, filename)).some((d) => d.severity === 'error')) return null;
+  if (stripped === null) return null;
+  if (stripped !== text && (await checkSyntax(stripped, filename)).some((d) => d.severity === 'error')) return null;
   return { stripped };
 }
 
@@ -67,8 +66,10 @@ function lineEndOf(text: string, at: number): number {
 
 const isBlank = (s: string): boolean => /^[ \t\r]*$/.test(s);
 
-function removeComments(text: string, root: Node): string {
-  const comments = root.descendantsOfType('comment').filter((c): c is Node => !!c && !insideTemplate(c));
+const commentsOf = (root: Node): Node[] => root.descendantsOfType('comment').filter((c): c is Node => !!c);
+
+/** `text` without `comments` (nodes of its tree, none inside a template) and the blank lines they leave. */
+function removeComments(text: string, comments: readonly Node[]): string {
   if (comments.length === 0) return text;
   const remove = new Uint8Array(text.length);
   const mark = (start: number, end: number) => remove.fill(1, start, end);
